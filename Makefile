@@ -1,0 +1,42 @@
+# conformap — every target bootstraps .venv with the pinned dependencies on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+.PHONY: help install test test-fast validate fmt build serve bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) ## create .venv with the pinned dependencies
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## run the tests that need no site build and no browser
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+validate: $(STAMP) ## check the catalogue; prints file:line:col: path: message per problem
+	$(BIN)/conformap validate
+
+build: $(STAMP) ## build the site into site/
+	$(BIN)/mkdocs build --strict
+
+serve: $(STAMP) ## build and serve the site on http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+bench: $(STAMP) ## measure build time and memory on 1x, 5x and 25x catalogues
+	$(BIN)/python scripts/bench.py
+
+clean: ## remove build outputs (keeps .venv)
+	rm -rf site .pytest_cache .hypothesis build

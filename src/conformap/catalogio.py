@@ -1,0 +1,118 @@
+"""Writing catalogue files: one canonical layout, written atomically.
+
+The canonical layout is what the importer writes and what ``conformap fmt`` produces:
+a ``yaml-language-server`` modeline, keys in the order their JSON Schema lists them,
+two-space indentation with indented sequences, integer lists in flow style
+(``source_rows: [12, 40]``), text wrapped at 100 columns, UTF-8 with curly quotes
+kept as they are, and LF line endings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import paths
+
+WIDTH = 100
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False):  # noqa: D401 - PyYAML API
+        return super().increase_indent(flow, False)
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list):
+    flow = bool(data) and all(isinstance(x, int) and not isinstance(x, bool) for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+
+
+@lru_cache(maxsize=None)
+def _schema(kind: str) -> dict:
+    return json.loads((paths.SCHEMA_DIR / paths.SCHEMAS[kind]).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _defs() -> dict:
+    return json.loads((paths.SCHEMA_DIR / "defs.schema.json").read_text(encoding="utf-8"))["$defs"]
+
+
+def _resolve(schema: dict, root: dict) -> tuple[dict, dict]:
+    """Follow ``$ref`` (local or into defs.schema.json); return (schema, the document it lives in)."""
+    while "$ref" in schema:
+        target, _, pointer = schema["$ref"].partition("#")
+        if target == "defs.schema.json":
+            root = {"$defs": _defs()}
+        node: Any = root
+        for part in pointer.strip("/").split("/"):
+            if part:
+                node = node[part]
+        schema = node
+    return schema, root
+
+
+def _ordered(value: Any, schema: dict, root: dict) -> Any:
+    schema, root = _resolve(schema or {}, root)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        keys = [k for k in props if k in value] + sorted(k for k in value if k not in props)
+        extra = schema.get("additionalProperties")
+        out = {}
+        for k in keys:
+            sub = props.get(k) if k in props else (extra if isinstance(extra, dict) else {})
+            out[k] = _ordered(value[k], sub, root)
+        return out
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return [_ordered(v, items, root) for v in value]
+    return value
+
+
+def modeline(kind: str, relpath: str) -> str:
+    """The ``# yaml-language-server: $schema=`` line for a file at ``relpath`` inside the catalogue.
+
+    The path assumes the catalogue folder sits beside ``schema/``, as in this repository.
+    """
+    depth = relpath.count("/") + 1
+    return f"# yaml-language-server: $schema={'../' * depth}schema/{paths.SCHEMAS[kind]}\n"
+
+
+def dump(data: dict, kind: str, header: str = "") -> str:
+    """Canonical text of a catalogue document of the given kind."""
+    root = _schema(kind)
+    body = yaml.dump(
+        _ordered(data, root, root),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=WIDTH,
+        default_flow_style=False,
+        indent=2,
+    )
+    return header + body
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write a file so that readers see either the old or the new content, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,134 @@
+"""The ``conformap`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import paths
+from .diagnostics import Severity, errors
+from .loader import validate
+
+
+def _print_diagnostics(diags, fmt: str, stream=sys.stdout) -> None:
+    for d in diags:
+        print(d.format_github() if fmt == "github" else d.format(), file=stream)
+
+
+def _load_or_report(catalog: Path | None, fmt: str = "text"):
+    cat, diags = validate(catalog)
+    if cat is None:
+        _print_diagnostics(diags, fmt, sys.stderr)
+        n = len(errors(diags))
+        print(f"conformap: the catalogue has {n} error(s); nothing was written", file=sys.stderr)
+    return cat
+
+
+def cmd_validate(args) -> int:
+    cat, diags = validate(args.catalog)
+    _print_diagnostics(diags, args.format)
+    n_err = len(errors(diags))
+    n_warn = sum(1 for d in diags if d.severity is Severity.WARNING)
+    if args.format != "github" or n_err:
+        summary = f"{n_err} error(s), {n_warn} warning(s)"
+        if cat is not None:
+            summary += f" in {len(cat.controls)} controls, {len(cat.rules)} rules, {len(cat.mappings)} mappings"
+        print(summary, file=sys.stderr)
+    return 1 if n_err else 0
+
+
+def cmd_import(args) -> int:
+    from .importer import ImportFailure, import_page
+    from .pageparse import PageError
+
+    page = Path(args.page)
+    try:
+        report = import_page(page, args.catalog)
+    except OSError as exc:
+        print(f"{page}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except UnicodeDecodeError as exc:
+        print(f"{page}: not UTF-8 text ({exc.reason} at byte {exc.start})", file=sys.stderr)
+        return 1
+    except PageError as exc:
+        for line, message in exc.problems:
+            print(f"{page}:{line}: {message}", file=sys.stderr)
+        return 1
+    except ImportFailure as exc:
+        _print_diagnostics(exc.diagnostics, "text", sys.stderr)
+        print("conformap: fix the catalogue files above before importing", file=sys.stderr)
+        return 1
+    for note in report.notes:
+        print(f"note: {note}")
+    print(f"imported {report.rows} rows ({report.form} form); {len(report.written)} file(s) changed")
+    for rel in report.written:
+        print(f"  {rel}")
+    cat, diags = validate(args.catalog)
+    if cat is None:
+        _print_diagnostics(diags, "text", sys.stderr)
+        print("conformap: the imported catalogue does not validate yet; complete the files named above", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_export(args) -> int:
+    from . import exports
+
+    cat = _load_or_report(args.catalog)
+    if cat is None:
+        return 1
+    data = exports.render(cat, args.format)
+    if args.out in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        from .catalogio import write_atomic
+
+        write_atomic(Path(args.out), data)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="conformap", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def catalog_arg(p, positional=False):
+        if positional:
+            p.add_argument("catalog", nargs="?", type=Path, default=None, help=f"catalogue folder (default: {paths.DEFAULT_CATALOG})")
+        else:
+            p.add_argument("--catalog", type=Path, default=None, help=f"catalogue folder (default: {paths.DEFAULT_CATALOG})")
+
+    p = sub.add_parser("validate", help="check every catalogue file and print each problem as file:line:col: path: message")
+    catalog_arg(p, positional=True)
+    p.add_argument("--format", choices=["text", "github"], default="text", help="github: ::error annotations for GitHub Actions")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("import-aws-page", help="create or update the catalogue from AWS's page (text or Markdown form)")
+    p.add_argument("page", help="the page, saved as text or Markdown")
+    catalog_arg(p)
+    p.set_defaults(func=cmd_import)
+
+    from .exports import FORMATS
+
+    p = sub.add_parser("export", help="write the catalogue in an exchange format")
+    p.add_argument("--format", choices=sorted(FORMATS), required=True)
+    p.add_argument("--out", default=None, help="output file (default: standard output); written atomically")
+    catalog_arg(p)
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+    except BrokenPipeError:  # pragma: no cover - e.g. `conformap export ... | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Parse AWS's "Operational Best Practices" page into mapping rows.
+
+AWS publishes the page in two forms, both read here:
+
+* the **text form** (as in ``catalog/sources/``): after the header line
+  ``Control ID Control Description AWS Config Rule Guidance`` every row is a control line
+  ``SEC-N <question>? <description>``, a blank line, the rule name, a blank line and the
+  guidance paragraph;
+* the **Markdown-table form**: ``| Control ID | Control Description | AWS Config Rule | Guidance |``,
+  rule cells possibly written as Markdown links and possibly suffixed ``(Process Check)``
+  in any letter case, rows in any order.
+
+Rows are numbered from 1 in the order the page lists them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TEXT_HEADER = "Control ID Control Description AWS Config Rule Guidance"
+MD_HEADER = ("control id", "control description", "aws config rule", "guidance")
+
+_CONTROL_LINE = re.compile(r"^(?P<id>[A-Z][A-Z0-9]*-[0-9]+(?:\.[0-9]+)*) (?P<rest>\S.*)$")
+_RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MD_LINK = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)(?P<rest>.*)$")
+_PROCESS_CHECK = re.compile(r"\s*\(\s*process\s+check\s*\)\s*$", re.IGNORECASE)
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+class PageError(Exception):
+    """The page could not be read as a mapping table. ``problems`` are (line, message) pairs."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"line {n}: {m}" for n, m in problems))
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # 1-based position in the page's table
+    line: int  # line of the page where the row starts
+    control_id: str
+    question: str
+    description: str
+    rule: str
+    guidance: str
+    process_check: bool = False
+
+    @property
+    def control_text(self) -> str:
+        return f"{self.question} {self.description}" if self.description else self.question
+
+
+def split_question(text: str) -> tuple[str, str]:
+    """Split a control description cell into its question (ending in '?') and the statement after it."""
+    m = re.match(r"^(?P<q>[^?]*\?)(?:\s+(?P<d>.*))?$", text.strip(), re.S)
+    if not m:
+        return text.strip(), ""
+    return m.group("q").strip(), (m.group("d") or "").strip()
+
+
+def parse_rule_cell(cell: str) -> tuple[str, bool]:
+    """Return (rule name, is process check) from a rule cell in either form."""
+    text = cell.strip()
+    link = _MD_LINK.match(text)
+    if link:
+        text = (link.group("text") + link.group("rest")).strip()
+    process = bool(_PROCESS_CHECK.search(text))
+    text = _PROCESS_CHECK.sub("", text).strip()
+    link = _MD_LINK.match(text)  # "[name](url) (Process Check)" and "[name (Process Check)](url)"
+    if link:
+        text = link.group("text").strip()
+    text = text.strip("`").strip()
+    return text, process
+
+
+def detect_form(text: str) -> str:
+    for line in text.splitlines():
+        if line.lstrip().startswith("|") and tuple(_md_cells(line)) and _is_md_header(_md_cells(line)):
+            return "markdown"
+    return "text"
+
+
+def parse_page(text: str) -> tuple[str, list[Row]]:
+    """Parse a page in either form. Returns (form, rows); raises :class:`PageError`."""
+    form = detect_form(text)
+    rows = _parse_markdown(text) if form == "markdown" else _parse_text(text)
+    return form, rows
+
+
+def _parse_text(text: str) -> list[Row]:
+    lines = text.split("\n")
+    try:
+        start = next(i for i, ln in enumerate(lines) if ln.strip() == TEXT_HEADER)
+    except StopIteration:
+        raise PageError([(1, f"no table header line '{TEXT_HEADER}' and no Markdown table with columns {', '.join(MD_HEADER)}")]) from None
+    rows: list[Row] = []
+    problems: list[tuple[int, str]] = []
+    i = start + 1
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        m = _CONTROL_LINE.match(lines[i])
+        if not m:
+            break  # the table is over (e.g. the "Template" section)
+        block = lines[i : i + 5]
+        if len(block) < 5 or block[1].strip() or block[3].strip() or not block[2].strip() or not block[4].strip():
+            problems.append((i + 1, "a row must be: control line, blank line, rule name, blank line, guidance"))
+            i += 1
+            continue
+        rule, process = parse_rule_cell(block[2])
+        if not _RULE_NAME.match(rule):
+            problems.append((i + 3, f"'{block[2].strip()}' is not a rule name"))
+        question, description = split_question(m.group("rest"))
+        rows.append(Row(len(rows) + 1, i + 1, m.group("id"), question, description, rule, block[4].strip(), process))
+        i += 5
+    if not rows and not problems:
+        problems.append((start + 1, "the table has no rows"))
+    if problems:
+        raise PageError(problems)
+    return rows
+
+
+def _md_cells(line: str) -> list[str]:
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    cells, cur, esc = [], "", False
+    for ch in body:
+        if esc:
+            cur += "\\" + ch
+            esc = False
+        elif ch == "\\":
+            esc = True
+        elif ch == "|":
+            cells.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    cells.append(cur + ("\\" if esc else ""))
+    return [_unescape(c.strip()) for c in cells]
+
+
+def _unescape(cell: str) -> str:
+    cell = re.sub(r"<br\s*/?>", " ", cell, flags=re.I)
+    return _MD_ESCAPE.sub(r"\1", cell).strip()
+
+
+def _is_md_header(cells: list[str]) -> bool:
+    return tuple(c.lower().strip("* ") for c in cells) == MD_HEADER
+
+
+def _parse_markdown(text: str) -> list[Row]:
+    lines = text.split("\n")
+    rows: list[Row] = []
+    problems: list[tuple[int, str]] = []
+    in_table = False
+    for n, line in enumerate(lines, 1):
+        if not line.lstrip().startswith("|"):
+            if in_table and rows:
+                in_table = False
+            continue
+        cells = _md_cells(line)
+        if _is_md_header(cells):
+            in_table = True
+            continue
+        if not in_table or all(re.fullmatch(r":?-{3,}:?", c) for c in cells if c):
+            continue
+        if len(cells) != 4:
+            problems.append((n, f"expected 4 cells (Control ID | Control Description | AWS Config Rule | Guidance), found {len(cells)}"))
+            continue
+        cid, desc, rule_cell, guidance = cells
+        if not re.fullmatch(r"[A-Z][A-Z0-9]*-[0-9]+(?:\.[0-9]+)*", cid):
+            problems.append((n, f"'{cid}' is not a control id"))
+            continue
+        # Some renditions repeat the id at the start of the description cell.
+        if desc.startswith(cid + " "):
+            desc = desc[len(cid) + 1 :]
+        rule, process = parse_rule_cell(rule_cell)
+        if not _RULE_NAME.match(rule):
+            problems.append((n, f"'{rule_cell}' is not a rule name"))
+            continue
+        question, description = split_question(desc)
+        rows.append(Row(len(rows) + 1, n, cid, question, description, rule, guidance, process))
+    if not rows and not problems:
+        problems.append((1, "the Markdown table has no rows"))
+    if problems:
+        raise PageError(problems)
+    return rows

@@ -1,0 +1,34 @@
+"""Locations inside the project, resolved from this file, never from the current directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_DIR = PROJECT_ROOT / "schema"
+DEFAULT_CATALOG = PROJECT_ROOT / "catalog"
+
+# Catalogue layout (relative to the catalogue root).
+FRAMEWORK_FILE = "framework.yaml"
+ERRATA_FILE = "errata.yaml"
+CONTROLS_DIR = "controls"
+RULES_DIR = "rules"
+SOURCES_DIR = "sources"
+
+# File kind -> schema file name.
+SCHEMAS = {
+    "framework": "framework.schema.json",
+    "control": "control.schema.json",
+    "rule": "rule.schema.json",
+    "errata": "errata.schema.json",
+}
+
+
+def display_path(path: Path) -> str:
+    """How a file is named in messages: relative to the working directory when inside it."""
+    path = Path(os.path.abspath(path))
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
