@@ -35,6 +35,8 @@ MAX_STRING_CHARS = 20_000
 
 # Tab, CR and every other C0/C1 control character except LF, plus Unicode line separators.
 _FORBIDDEN_CHAR = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# The same, checked in parsed values: a double-quoted "\t" or "\x00" escape must not smuggle one in.
+_FORBIDDEN_IN_VALUE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _CHAR_NAMES = {"\t": "tab", "\r": "carriage return (use LF line endings)", "\ufeff": "byte-order mark / zero-width no-break space"}
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -189,6 +191,12 @@ def _build(node: yaml.Node, path: JsonPath, doc: YamlDocument) -> Any:
         return [_build(child, path + (i,), doc) for i, child in enumerate(node.value)]
     value = node.value
     if node.tag == "tag:yaml.org,2002:str" or node.tag == "tag:yaml.org,2002:timestamp":
+        bad = _FORBIDDEN_IN_VALUE.search(value)
+        if bad:
+            name = _CHAR_NAMES.get(bad.group(), f"control character U+{ord(bad.group()):04X}")
+            doc.diagnostics.append(
+                Diagnostic(doc.file, *mark, format_json_path(path), f"{name} (written as an escape) is not allowed in catalogue text")
+            )
         if len(value) > MAX_STRING_CHARS:
             doc.diagnostics.append(
                 Diagnostic(doc.file, *mark, format_json_path(path), f"string is {len(value)} characters; the limit is {MAX_STRING_CHARS}")

