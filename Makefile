@@ -30,7 +30,7 @@ validate: $(STAMP) ## check the catalogue; prints file:line:col: path: message p
 	$(BIN)/conformap validate
 
 build: $(STAMP) ## build the site into site/
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python scripts/build_site.py
 
 serve: $(STAMP) ## build and serve the site on http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000

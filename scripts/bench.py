@@ -1,0 +1,154 @@
+"""Benchmark: site build time and memory at 1x, 5x and 25x the real catalogue (``make bench``).
+
+For each scale it measures, each build in a fresh process:
+
+* **ours** — ``mkdocs build`` of the project (gen-files loads, validates and renders the catalogue);
+* **plain** — a plain mkdocs-material build of the same pages written as static Markdown files
+  (same theme and nav, no gen-files), i.e. what MkDocs costs without conformap;
+* load + validate time of the catalogue alone, peak memory (max RSS) of each build, bytes per page.
+
+It prints them side by side with the ratios the project targets: ours / plain <= 1.3 at every scale,
+and ours at 25x <= 30 x ours at 1x (build time must grow linearly with the catalogue).
+Results also go to .bench/results.json. Work files live in .bench/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / ".bench"
+SCALES = (1, 5, 25)
+TARGET_PLAIN_RATIO = 1.3
+TARGET_SCALE_RATIO = 30.0
+
+
+def child(config: str, site_dir: str) -> None:
+    """Run one build in this process and print its wall time and peak memory as JSON."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    start = time.perf_counter()
+    cfg = load_config(config, site_dir=site_dir)
+    build(cfg)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+
+
+def run_build(config: Path, site_dir: Path, env_extra: dict[str, str], repeat: int) -> dict:
+    env = dict(os.environ, **env_extra)
+    best = None
+    for _ in range(repeat):
+        shutil.rmtree(site_dir, ignore_errors=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", str(config), str(site_dir)],
+            env=env, cwd=ROOT, capture_output=True, text=True,
+        )
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stderr[-4000:])
+            raise SystemExit(f"build failed: {config}")
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        if best is None or result["seconds"] < best["seconds"]:
+            best = result
+    return best
+
+
+def site_stats(site_dir: Path) -> tuple[int, int]:
+    pages = [p for p in site_dir.rglob("index.html")]
+    total = sum(p.stat().st_size for p in pages)
+    return len(pages), total
+
+
+def plain_project(catalog_dir: Path, dest: Path) -> Path:
+    """Static copy of the generated pages plus the hand-written docs, built with the same theme."""
+    from conformap import load
+    from conformap import pages as site_pages
+
+    shutil.rmtree(dest, ignore_errors=True)
+    docs = dest / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    for rel, content in site_pages.render_site(load(catalog_dir)).items():
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    if (ROOT / "overrides").is_dir():
+        shutil.copytree(ROOT / "overrides", dest / "overrides")
+    config = dest / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nplugins:\n  - search\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--child", nargs=2, metavar=("CONFIG", "SITE_DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--scales", default=",".join(map(str, SCALES)), help="comma-separated factors (default 1,5,25)")
+    parser.add_argument("--repeat", type=int, default=1, help="builds per measurement; the fastest counts")
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return 0
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from synth_catalog import synthesize
+
+    from conformap import paths, validate
+
+    WORK.mkdir(exist_ok=True)
+    results = []
+    for factor in (int(s) for s in args.scales.split(",")):
+        catalog = paths.DEFAULT_CATALOG if factor == 1 else synthesize(factor, WORK / f"catalog-{factor}x")
+        t0 = time.perf_counter()
+        cat, _ = validate(catalog)
+        load_s = time.perf_counter() - t0
+        assert cat is not None, f"synthetic catalogue {factor}x does not validate"
+        ours = run_build(ROOT / "mkdocs.yml", WORK / f"site-ours-{factor}x", {"CONFORMAP_CATALOG": str(catalog)}, args.repeat)
+        pages, size = site_stats(WORK / f"site-ours-{factor}x")
+        plain_cfg = plain_project(catalog, WORK / f"plain-{factor}x")
+        plain = run_build(plain_cfg, WORK / f"site-plain-{factor}x", {}, args.repeat)
+        results.append({
+            "factor": factor, "rules": len(cat.rules), "mappings": len(cat.mappings), "pages": pages,
+            "load_validate_s": load_s, "ours_s": ours["seconds"], "plain_s": plain["seconds"],
+            "ours_peak_mb": ours["max_rss_kb"] / 1024, "plain_peak_mb": plain["max_rss_kb"] / 1024,
+            "bytes_per_page": size // max(pages, 1),
+        })
+        print(f"  measured {factor}x ({len(cat.rules)} rules, {pages} pages)", file=sys.stderr)
+
+    head = f"{'scale':>5} {'rules':>6} {'pages':>6} {'load+validate':>14} {'ours':>8} {'plain':>8} {'ours/plain':>10} {'peak ours':>10} {'peak plain':>10} {'bytes/page':>10}"
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        print(
+            f"{str(r['factor']) + 'x':>5} {r['rules']:>6} {r['pages']:>6} {r['load_validate_s']:>13.2f}s {r['ours_s']:>7.1f}s "
+            f"{r['plain_s']:>7.1f}s {r['ours_s'] / r['plain_s']:>10.2f} {r['ours_peak_mb']:>8.0f}MB {r['plain_peak_mb']:>8.0f}MB {r['bytes_per_page']:>10}"
+        )
+    ok = True
+    worst = max(r["ours_s"] / r["plain_s"] for r in results)
+    ok &= worst <= TARGET_PLAIN_RATIO
+    print(f"\nours / plain, worst scale: {worst:.2f} (target <= {TARGET_PLAIN_RATIO})  {'OK' if worst <= TARGET_PLAIN_RATIO else 'MISSED'}")
+    by = {r["factor"]: r for r in results}
+    if 1 in by and max(by) > 1:
+        top = max(by)
+        ratio = by[top]["ours_s"] / by[1]["ours_s"]
+        limit = TARGET_SCALE_RATIO * top / 25
+        ok &= ratio <= limit
+        print(f"ours {top}x / ours 1x: {ratio:.1f} (target <= {limit:.0f} for {top}x the rules)  {'OK' if ratio <= limit else 'MISSED'}")
+    (WORK / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
