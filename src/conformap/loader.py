@@ -21,7 +21,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from . import paths
-from .diagnostics import CatalogError, Diagnostic, Severity, errors, format_json_path
+from .diagnostics import CatalogError, Diagnostic, Severity, errors
 from .model import (
     BestPractice,
     Catalog,
@@ -307,6 +307,7 @@ def _check_references(
 
     used_controls: set[str] = set()
     row_owner: dict[int, str] = {}
+    total_rows = framework_doc.data["source"].get("rows") if framework_doc is not None else None
     for doc in rule_docs:
         rid = doc.data["id"]
         seen: dict[tuple[str, str], int] = {}
@@ -332,9 +333,11 @@ def _check_references(
             if key in seen:
                 out.append(doc.error(base, f"duplicate mapping to {cid} / {sid} (same as mappings[{seen[key]}]); remove one and list both source rows in the other"))
             seen.setdefault(key, i)
-            for row in m.get("source_rows") or ():
+            for j, row in enumerate(m.get("source_rows") or ()):
+                if total_rows is not None and row > total_rows:
+                    out.append(doc.error(base + ("source_rows", j), f"source row {row} is beyond the source's {total_rows} rows (framework.yaml source.rows)"))
                 if row in row_owner:
-                    out.append(doc.error(base + ("source_rows",), f"source row {row} is already claimed by rule '{row_owner[row]}'"))
+                    out.append(doc.error(base + ("source_rows", j), f"source row {row} is already claimed by rule '{row_owner[row]}'"))
                 row_owner.setdefault(row, rid)
         if not doc.data["mappings"]:
             out.append(doc.error(("mappings",), "rule supports no control; add a mapping or remove the rule", severity=WARNING))
@@ -359,10 +362,6 @@ def _check_references(
             digest = hashlib.sha256(snap.read_bytes()).hexdigest()
             if digest != src["sha256"]:
                 out.append(framework_doc.error(("source", "sha256"), f"does not match the snapshot file (its SHA-256 is {digest})"))
-        rows = src.get("rows")
-        if rows is not None:
-            for row in sorted(r for r in row_owner if r > rows):
-                out.append(Diagnostic(framework_doc.file, *framework_doc.mark(("source", "rows")), format_json_path(("source", "rows")), f"rule '{row_owner[row]}' cites row {row}, beyond the source's {rows} rows"))
 
     if errata_doc is not None:
         ids: dict[str, int] = {}

@@ -7,6 +7,7 @@ anything, never expands aliases, and reports every problem with its line and col
   free of tabs, carriage returns and other control characters, and not empty;
 * anchors, aliases, merge keys (``<<``) and explicit tags are refused before any
   document is built, so an exponential "billion laughs" file costs one linear scan;
+* so is nesting deeper than ``MAX_DEPTH`` levels (PyYAML's composer would overflow the stack);
 * duplicate keys are errors (PyYAML would silently keep the last one);
 * every string is at most ``MAX_STRING_CHARS`` characters.
 
@@ -32,6 +33,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_STRING_CHARS = 20_000
+MAX_DEPTH = 32  # nesting levels; deeper documents would exhaust the stack of PyYAML's composer
 
 # Tab, CR and every other C0/C1 control character except LF, plus Unicode line separators.
 _FORBIDDEN_CHAR = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -120,11 +122,19 @@ def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
         fail(1, 1, "file is empty; a catalogue file must hold one YAML mapping")
         return doc
 
-    # Pass 1: events only. Refuse anchors, aliases and tags before anything is built.
+    # Pass 1: events only. Refuse anchors, aliases, tags and deep nesting before anything is built.
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             mark = getattr(event, "start_mark", None)
             pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    fail(*pos, f"nesting is deeper than {MAX_DEPTH} levels; catalogue files are shallow")
+                    break
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent):
                 fail(*pos, f"alias '*{event.anchor}' is not allowed; write the value out in full")
             elif getattr(event, "anchor", None):
