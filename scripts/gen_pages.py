@@ -1,0 +1,53 @@
+"""mkdocs-gen-files entry point: write the pages that :func:`conformap.pages.render_site` generates.
+
+A thin adapter. The catalogue is ``$CONFORMAP_CATALOG`` when set (a relative path is taken from the
+project root, never from the working directory), else ``conformap.paths.DEFAULT_CATALOG``. An invalid
+catalogue aborts the build with every diagnostic in the message, before any page is written.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+
+import mkdocs_gen_files
+from mkdocs.exceptions import PluginError
+
+from conformap import pages, paths
+from conformap.diagnostics import errors
+from conformap.graph import build_graph
+from conformap.loader import validate
+
+
+def catalog_dir() -> Path:
+    value = os.environ.get("CONFORMAP_CATALOG", "").strip()
+    if not value:
+        return paths.DEFAULT_CATALOG
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else paths.PROJECT_ROOT / path
+
+
+def main() -> None:
+    root = catalog_dir()
+    catalog, diags = validate(root)
+    if catalog is None:
+        listed = "\n".join(d.format() for d in errors(diags)) or "\n".join(d.format() for d in diags)
+        raise PluginError(
+            f"conformap: the catalogue at {root} is invalid ({len(errors(diags))} error(s)); no page was written:\n{listed}"
+        )
+    site = pages.render_site(catalog, build_graph(catalog))
+    sources = pages.edit_paths(catalog)
+    docs_dir = Path(mkdocs_gen_files.config["docs_dir"]).resolve()
+    for name, content in site.items():
+        with mkdocs_gen_files.open(name, "wb") as fh:
+            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+        if not name.endswith(".md"):
+            continue
+        source = sources.get(name)
+        # edit_uri points into docs/; the catalogue file is reached relative to docs_dir.
+        edit = posixpath.normpath(os.path.relpath(paths.PROJECT_ROOT / source, docs_dir)).replace(os.sep, "/") if source else None
+        mkdocs_gen_files.set_edit_path(name, edit)
+
+
+main()

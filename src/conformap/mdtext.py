@@ -1,0 +1,104 @@
+"""Untrusted text into Markdown and HTML: catalogue strings are always shown literally.
+
+Every string that comes from the catalogue (questions, statements, guidance, titles, parameter
+values, service names, errata) goes through one of these helpers before it is put in a page:
+
+* :func:`text` — inline Markdown text. Whitespace is collapsed to single spaces (so no line of
+  catalogue text can start a block: heading, list, quote, table, code block, admonition), control
+  characters are removed (Python-Markdown uses ``\\x02``/``\\x03`` for its placeholders), ``& < > "``
+  become HTML entities (no raw HTML, no autolinks), and Markdown punctuation is backslash-escaped
+  (no emphasis, links, images, ``{: attribute lists}``, table cells or code spans). ``~`` has no
+  backslash escape in Python-Markdown, so it becomes ``&#126;``.
+* :func:`code` — the same, shown in a ``<code>`` element.
+* :func:`https_url` / :func:`link` — a link only when the URL starts with ``https://`` and has no
+  whitespace or control characters; the URL is percent-encoded where Markdown or HTML could read
+  it otherwise. Anything else is shown as text.
+* :func:`html` — for raw HTML blocks (the inline SVG charts): plain HTML escaping.
+
+Links between pages are built from ids that the catalogue schema restricts (see
+:func:`conformap.pages.rule_page`), never from free text.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from urllib.parse import quote
+
+# Characters Python-Markdown unescapes after a backslash (with the tables extension, which adds '|').
+BACKSLASH_ESCAPED = frozenset("\\`*_{}[]()#+-.!|")
+# Characters turned into HTML entities: the HTML-special ones, and '~' which has no backslash escape.
+ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "~": "&#126;"}
+
+_WHITESPACE = re.compile(r"\s+")
+# C0 and C1 control characters (whitespace ones are collapsed first), and the Unicode
+# non-characters Python-Markdown could mistake for its own markers.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+_TABLE = {ord(c): "\\" + c for c in BACKSLASH_ESCAPED} | {ord(c): e for c, e in ENTITIES.items()}
+
+
+def clean(value: object) -> str:
+    """The text with whitespace runs collapsed to one space, ends trimmed and control characters removed."""
+    return _CONTROL.sub("", _WHITESPACE.sub(" ", str(value))).strip()
+
+
+def text(value: object) -> str:
+    """Inline Markdown that renders as exactly ``value`` (whitespace collapsed), whatever it contains."""
+    return clean(value).translate(_TABLE)
+
+
+def text_with_code(value: object) -> str:
+    """Like :func:`text`, but pairs of backticks (AWS writes `maxAccessKeyAge`) become ``<code>`` elements.
+
+    The parts inside and outside the backticks are escaped exactly as :func:`text` escapes them;
+    with an odd number of backticks the whole value is shown as plain text.
+    """
+    parts = clean(value).split("`")
+    if len(parts) % 2 == 0:
+        return text(value)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            out.append(part.translate(_TABLE))
+        elif part.strip():
+            out.append(f"<code>{part.strip().translate(_TABLE)}</code>")
+        else:
+            out.append("\\`" + part.translate(_TABLE) + "\\`")
+    return "".join(out)
+
+
+def code(value: object) -> str:
+    """``value`` shown literally in a ``<code>`` element (safe where a code span is not: no fence to break)."""
+    return f"<code>{text(value)}</code>"
+
+
+def html(value: object) -> str:
+    """``value`` for an HTML context (element text or a double-quoted attribute) in a raw HTML block."""
+    return _html.escape(clean(value), quote=True)
+
+
+# Left as they are in a URL: unreserved and reserved characters of RFC 3986 and '%', minus the ones
+# Markdown or HTML could read as syntax: ( ) [ ] ' ! * are percent-encoded too.
+_URL_SAFE = "-._~:/?#@$&+,;=%"
+_SCHEME = "https://"
+
+
+def https_url(value: object) -> str | None:
+    """The URL, percent-encoded for a Markdown link target, or ``None`` unless it is a plain https: URL."""
+    if not isinstance(value, str) or not value.startswith(_SCHEME):
+        return None
+    if _WHITESPACE.search(value) or _CONTROL.search(value) or len(value) > 2048:
+        return None
+    host = value[len(_SCHEME) :].split("/", 1)[0]
+    if not re.fullmatch(r"[A-Za-z0-9.-]+(?::[0-9]+)?", host):
+        return None
+    return quote(value, safe=_URL_SAFE)
+
+
+def link(label: object, url: object) -> str:
+    """A Markdown link to an external https: URL with an escaped label, or just the escaped label."""
+    target = https_url(url)
+    shown = text(label)
+    if target is None:
+        return shown
+    return f"[{shown}]({target})"

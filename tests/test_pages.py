@@ -1,0 +1,593 @@
+"""Site generation as plain functions: escaping of untrusted text, and the pages of a small catalogue.
+
+tests/fixtures/site-mini, worked out by hand (controls supported by each rule):
+
+    alpha-check   (Amazon S3)   S-1, S-2.BP01
+    beta-check    (Amazon EC2)  S-2.BP01, S-3 (printed with S-1's text; deprecated -> gamma-check)
+    gamma-check   (Amazon EC2)  S-2.BP02, S-3
+    delta-check   (AWS IAM)     S-1                      exclusive
+    epsilon-check (no service)  S-3 (contributed)        exclusive
+    S-4 is not in the source.
+
+    rules of:  S-1 {alpha, delta}   S-2 {alpha, beta, gamma}   S-3 {beta, gamma, epsilon}   S-4 {}
+    shared:    S-1/S-2 = 1 (Jaccard 1/4 = 0.25)   S-2/S-3 = 2 (2/4 = 0.5)   S-1/S-3 = 0
+    rules by number of questions: 1 -> 2 rules (delta, epsilon), 2 -> 3 rules (alpha, beta, gamma)
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import conformap
+from conformap import mdtext, pages, paths, stats
+from conformap.graph import build_graph
+
+SITE_MINI = Path(__file__).resolve().parent / "fixtures" / "site-mini"
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
+
+
+# --------------------------------------------------------------------------- rendering like MkDocs
+
+
+def _mkdocs_extensions() -> tuple[list, dict]:
+    """The markdown_extensions of the project's mkdocs.yml, as python-markdown arguments."""
+    config = yaml.safe_load((paths.PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, configs = [], {}
+    for item in config["markdown_extensions"]:
+        if isinstance(item, dict):
+            (name, options), = item.items()
+            names.append(name)
+            configs[name] = options or {}
+        else:
+            names.append(item)
+    return names, configs
+
+
+EXTENSIONS, EXTENSION_CONFIGS = _mkdocs_extensions()
+
+
+def render(md: str) -> str:
+    return markdown.markdown(md, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+
+
+class _Html(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html: str) -> _Html:
+    p = _Html()
+    p.feed(html)
+    p.close()
+    return p
+
+
+def assert_inert(html: str) -> None:
+    """No script or other active element, no event handler, no javascript: (or other non-https) link."""
+    for tag, attrs in parse(html).tags:
+        assert tag not in {"script", "img", "iframe", "object", "embed", "style", "svg", "marquee", "details", "form"}, (tag, html)
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name, html)
+            assert name in {"href", "id", "class", "title", "align", "style"}, (tag, name, html)
+            if name == "style":
+                assert tag in {"td", "th"} and re.fullmatch(r"text-align: (left|right|center);", value), html
+            if name == "href":
+                assert value.startswith(("https://", "#", "../")) or re.fullmatch(r"[a-z0-9.-]+\.md(#[a-z0-9.-]+)?", value), value
+
+
+HOSTILE_STRINGS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[x](javascript:alert(1))",
+    "[x]: javascript:alert(1)",
+    "![img](https://evil.example/x.png)",
+    "<https://evil.example/>",
+    '{: onclick="alert(1)" }',
+    "text {: #id .class onmouseover=alert(1) }",
+    "> quoted",
+    "# heading",
+    "## heading ##",
+    "1. ordered",
+    "- item",
+    "* item",
+    "+ item",
+    "    indented code",
+    "```\nfenced\n```",
+    "`code` and ``double``",
+    "a | b | c",
+    "|---|---|",
+    "!!! danger \"x\"",
+    "??? note",
+    "*em* _em_ **strong** __strong__",
+    "~~strike~~ ~sub~ ^sup^ ==mark==",
+    "&amp; &lt;script&gt; &#60;script&#62;",
+    "back\\slash \\* \\[",
+    "line1\n===\nline2",
+    "line1\n---",
+    "a\x02wzxhzdk:0\x03b \x00\x1b[31m",
+    "<!-- comment --> <![CDATA[x]]>",
+    "<div markdown=\"1\">*x*</div>",
+    "[^1] footnote\n\n[^1]: note",
+    "*[HTML]: Hyper",
+    "<style>body{display:none}</style>",
+    "<svg onload=alert(1)>",
+    "\"quoted\" 'single' `tick`",
+    "trailing two spaces  \nbreak",
+]
+
+
+def _expected(value: str) -> str:
+    return mdtext.clean(value)
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_text_renders_literally_and_inert(value):
+    md = mdtext.text(value)
+    assert "\n" not in md
+    html = render(md)
+    assert_inert(html)
+    assert "".join(parse(html).text).strip() == _expected(value)
+
+
+@pytest.mark.parametrize("value", HOSTILE_STRINGS)
+def test_text_is_inert_in_every_context(value):
+    """The same text in a heading, a list item, a table cell, a quote, an admonition and a link label."""
+    e = mdtext.text(value)
+    doc = "\n".join(
+        [
+            f"# {e}",
+            "",
+            f"- {e}",
+            "",
+            f"> {e}",
+            "",
+            "| a | b |",
+            "| --- | --- |",
+            f"| {e} | {mdtext.code(value)} |",
+            "",
+            '!!! note "Note"',
+            "",
+            f"    {e}",
+            "",
+            f"[{e}](page.md) {mdtext.link(value, 'https://example.com/')} {mdtext.text_with_code(value)}",
+        ]
+    )
+    html = render(doc)
+    assert_inert(html)
+    assert html.count("<td>") == 2  # a pipe in the text did not add a cell
+    assert "<blockquote>" in html and html.count("<h1") == 1
+
+
+def test_text_table_cell_keeps_its_text():
+    cell = mdtext.text("a | b \\| c")
+    html = render(f"| x |\n| --- |\n| {cell} |")
+    assert "<td>a | b \\| c</td>" in html
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>&\"'`*_{}[]()#+-.!|~\\:=^$@ \n\tab1/;")), max_size=40))
+def test_text_round_trips_any_punctuation(value):
+    html = render(mdtext.text(value))
+    assert_inert(html)
+    assert "".join(parse(html).text).strip() == _expected(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_text_round_trips_any_unicode(value):
+    html = render(mdtext.text(value))
+    assert_inert(html)
+    assert "".join(parse(html).text).strip() == _expected(value)
+
+
+def test_text_with_code():
+    md = mdtext.text_with_code("Checks `maxAccessKeyAge` <b>days</b> `*x*`.")
+    html = render(md)
+    assert html == "<p>Checks <code>maxAccessKeyAge</code> &lt;b&gt;days&lt;/b&gt; <code>*x*</code>.</p>"
+    assert render(mdtext.text_with_code("odd ` tick")) == "<p>odd ` tick</p>"
+    assert render(mdtext.text_with_code("`<script>alert(1)</script>`")) == "<p><code>&lt;script&gt;alert(1)&lt;/script&gt;</code></p>"
+
+
+def test_html_escapes_for_raw_blocks():
+    assert mdtext.html('<a href="x" onclick=\'y\'>&') == "&lt;a href=&quot;x&quot; onclick=&#x27;y&#x27;&gt;&amp;"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        " https://example.com",
+        "http://example.com",
+        "data:text/html,<script>alert(1)</script>",
+        "//evil.example/",
+        "https://exa mple.com/",
+        "https://example.com/\nx",
+        "https://user@evil.example/",
+        "https:///path",
+        "https://example.com\x00/",
+        "vbscript:x",
+        None,
+        42,
+    ],
+)
+def test_https_url_rejects(url):
+    assert mdtext.https_url(url) is None
+    md = mdtext.link("label <b>", url)
+    assert "](" not in md
+    assert_inert(render(md))
+
+
+def test_https_url_encodes_what_markdown_or_html_could_read():
+    url = "https://example.com/a(b)c'd\"e<f>g[h]i`j?q=1&r=2#frag"
+    target = mdtext.https_url(url)
+    assert target == "https://example.com/a%28b%29c%27d%22e%3Cf%3Eg%5Bh%5Di%60j?q=1&r=2#frag"
+    html = render(mdtext.link("label", url))
+    assert html == f'<p><a href="{target.replace("&", "&amp;")}">label</a></p>'
+    assert mdtext.https_url("https://docs.aws.amazon.com/config/latest/developerguide/x.html") == (
+        "https://docs.aws.amazon.com/config/latest/developerguide/x.html"
+    )
+
+
+# --------------------------------------------------------------------------- page names
+
+
+def test_page_names():
+    assert pages.control_page("SEC-1") == "controls/sec-1.md"
+    assert pages.control_page("A.1-B") == "controls/a.1-b.md"
+    assert pages.rule_page("restricted-ssh") == "rules/restricted-ssh.md"
+    assert pages.rel("rules/x.md", "controls/sec-1.md", "s-sec-1.desc") == "../controls/sec-1.md#s-sec-1.desc"
+    assert pages.rel("index.md", "rules/index.md") == "rules/index.md"
+    assert pages.rel("rules/x.md", "rules/y.md") == "y.md"
+    assert pages.rel("downloads/index.md", "downloads/mappings.csv") == "mappings.csv"
+    assert pages.rel("a/b/c.md", "a/d/e.md") == "../d/e.md"
+    assert pages.rel("a/b/c.md", "index.md") == "../../index.md"
+    for bad in ("index", "../x", "a/b", "A", "x.md"):
+        with pytest.raises(ValueError):
+            pages.rule_page(bad)
+    for bad in ("INDEX", "sec-1", "../SEC", "SEC/1"):
+        with pytest.raises(ValueError):
+            pages.control_page(bad)
+
+
+# --------------------------------------------------------------------------- the site-mini catalogue
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return conformap.load(SITE_MINI)
+
+
+@pytest.fixture(scope="module")
+def site(mini):
+    return pages.render_site(mini)
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def links(md: str) -> set[str]:
+    """Link targets of a page, without anchors."""
+    return {m.split("#")[0] for m in LINK.findall(md)}
+
+
+def test_site_paths(site, mini):
+    expected = {
+        "index.md",
+        "controls/index.md",
+        "rules/index.md",
+        "overlap.md",
+        "errata.md",
+        "methodology.md",
+        "downloads/index.md",
+        "downloads/mappings.json",
+        "downloads/mappings.csv",
+        "downloads/mappings.schema.json",
+        *(f"controls/s-{n}.md" for n in range(1, 5)),
+        *(f"rules/{r}-check.md" for r in ("alpha", "beta", "gamma", "delta", "epsilon")),
+    }
+    assert set(site) == expected
+    assert all(isinstance(v, str) for k, v in site.items() if k.endswith(".md"))
+    assert all(isinstance(v, bytes) for k, v in site.items() if not k.endswith(".md"))
+
+
+def test_site_is_deterministic(mini, site):
+    assert pages.render_site(mini) == site
+    assert pages.render_site(mini, build_graph(mini)) == site
+
+
+def test_every_mapping_is_a_link_both_ways(site, mini):
+    assert len(mini.mappings) == 8
+    for m in mini.mappings:
+        rule_md = site[pages.rule_page(m.rule_id)]
+        control_md = site[pages.control_page(m.control_id)]
+        assert f"../controls/{m.control_id.lower()}.md" in links(rule_md), m
+        assert f"../rules/{m.rule_id}.md" in links(control_md), m
+        # and the statement anchor the rule page links to exists on the control page
+        anchor = pages.statement_anchor(m.statement_id)
+        assert f"(../controls/{m.control_id.lower()}.md#{anchor})" in rule_md
+        assert f'<a id="{anchor}"></a>' in control_md
+    # the indexes link every page
+    assert links(site["rules/index.md"]) >= {f"{r.id}.md" for r in mini.rules}
+    assert links(site["controls/index.md"]) >= {f"{c.id.lower()}.md" for c in mini.controls}
+
+
+def test_no_link_to_a_missing_page(site):
+    for name, md in site.items():
+        if not name.endswith(".md"):
+            continue
+        base = Path(name).parent
+        for target in links(md):
+            if target.startswith("https://"):
+                continue
+            resolved = (base / target).as_posix()
+            resolved = re.sub(r"[^/]+/\.\./", "", resolved)
+            assert resolved in site or resolved == "about.md", (name, target)
+
+
+def test_unmapped_control_says_so(site):
+    s4 = site["controls/s-4.md"]
+    assert "The source maps no AWS Config rule to this question." in s4
+    assert "## Overlap" not in s4
+    assert "*(no rule mapped)*" in site["controls/index.md"]
+    assert "The source maps no rule to [S\\-4](controls/s-4.md)." in site["index.md"]
+
+
+def test_control_page(site):
+    s2 = site["controls/s-2.md"]
+    assert s2.startswith("# S\\-2 · How do you do the \\*second\\* thing?\n")
+    assert "The framework now asks: *How do you do the second thing today?*" in s2
+    assert "[S02\\-BP01 The first practice &lt;img src=x onerror=alert\\(1\\)&gt;](https://example.com/framework/s02-bp01)" in s2
+    assert "**3 rules** · 0 exclusive" in s2
+    assert "| [S\\-1](s-1.md) | How do you protect the &lt;script&gt;alert\\(1\\)&lt;/script&gt; first thing? | 1 | 0.25 |" in s2
+    assert "| [S\\-3](s-3.md) | How do you do the third thing? &lt;/title&gt;&lt;script&gt;alert\\(3\\)&lt;/script&gt; | 2 | 0.5 |" in s2
+    assert "| Amazon EC2 | 2 |" in s2 and "| Amazon S3 | 1 |" in s2
+    assert "[E2: beta\\-check is deprecated](../errata.md#e2)" in s2
+    s1 = site["controls/s-1.md"]
+    assert "## Exclusive rules (1)" in s1 and "no other: [delta\\-check](../rules/delta-check.md)." in s1
+    s3 = site["controls/s-3.md"]
+    assert "contributed mapping, not in the source: Contributed: it checks the third thing\\." in s3
+    assert "the source printed this row with the text of [S\\-1](../controls/s-1.md#s-s-1.desc)" not in s3  # same-dir link
+    assert "the source printed this row with the text of [S\\-1](s-1.md#s-s-1.desc)" in s3
+    assert "| *not stated by the source* | 1 |" in s3
+
+
+def test_printed_statement_is_linked_both_ways(site):
+    """beta-check's row 4 is mapped to S-3 but printed with S-1's text: each page names the other."""
+    assert "the source printed this row with the text of [S\\-1](../controls/s-1.md#s-s-1.desc)" in site["rules/beta-check.md"]
+    s1 = site["controls/s-1.md"]
+    assert "## Rows printed with this question's text" in s1
+    assert "- [beta\\-check](../rules/beta-check.md): printed with [S\\-1\\.desc](s-1.md#s-s-1.desc), mapped to [S\\-3](s-3.md#s-s-3.desc)" in s1
+    assert "## Rows printed" not in site["controls/s-3.md"]
+
+
+def test_rule_page(site):
+    alpha = site["rules/alpha-check.md"]
+    assert alpha.startswith("# alpha\\-check\n")
+    assert "- **Identifier:** <code>ALPHA\\_CHECK</code>" in alpha
+    assert "[AWS Config Developer Guide](https://docs.aws.amazon.com/config/latest/developerguide/alpha-check.html)" in alpha
+    assert "- **Resource types:** <code>AWS::S3::Bucket</code>" in alpha
+    assert "The rule is NON\\_COMPLIANT when <code>maxDays</code> is exceeded\\." in alpha
+    assert "| <code>maxDays</code> | int | no | <code>90</code> | <code>30</code> |" in alpha
+    assert "| <code>tagKey</code> | String | yes | none | not set |" in alpha
+    assert "- <code>maxDays</code>: Maximum days &lt;b&gt;before&lt;/b&gt; a finding\\." in alpha
+    assert "Alpha guidance \\!\\[img\\]\\(https://evil\\.example/x\\.png\\) &lt;img src=x onerror=alert\\(1\\)&gt;\\." in alpha
+    assert "- Supports 2 questions." in alpha
+    assert "[example/docs: [alpha-check.md]" not in alpha
+    assert "(https://github.com/example/docs/blob/0123456789abcdef0123456789abcdef01234567/alpha-check.md)" in alpha
+    delta = site["rules/delta-check.md"]
+    assert "- **Resource types:** not stated by the source" in delta
+    assert "- Supports 1 question (exclusive)." in delta
+    assert "The rule takes no parameters" in delta
+    epsilon = site["rules/epsilon-check.md"]
+    assert "process check" in epsilon and "- **Service:** not stated by the source" in epsilon
+
+
+def test_deprecation_both_ways(site):
+    beta, gamma = site["rules/beta-check.md"], site["rules/gamma-check.md"]
+    assert '!!! warning "Deprecated"' in beta and "Use [gamma\\-check](gamma-check.md) instead." in beta
+    assert '!!! tip "Replaces"' in gamma and "This rule replaces [beta\\-check](beta-check.md)" in gamma
+    assert "*(deprecated)*" in site["rules/index.md"]
+
+
+def test_overlap_facts_on_rule_pages(site):
+    beta = site["rules/beta-check.md"]
+    assert "- Rules supporting exactly the same questions (1): [gamma\\-check](gamma-check.md)." in beta
+    assert (
+        "- Most often mapped alongside: [gamma\\-check](gamma-check.md) (2 questions in common), "
+        "[alpha\\-check](alpha-check.md) (1 question in common), [epsilon\\-check](epsilon-check.md) (1 question in common)."
+    ) in beta
+    assert "- Rules supporting exactly the same questions: none." in site["rules/delta-check.md"]
+
+
+def test_overlap_page_numbers(site):
+    page = site["overlap.md"]
+    # the matrix as a table (diagonal = own rule count)
+    assert "| [S\\-1](controls/s-1.md) | 2 | 1 | 0 | 0 |" in page
+    assert "| [S\\-2](controls/s-2.md) | 1 | 3 | 2 | 0 |" in page
+    assert "| [S\\-3](controls/s-3.md) | 0 | 2 | 3 | 0 |" in page
+    assert "| [S\\-4](controls/s-4.md) | 0 | 0 | 0 | 0 |" in page
+    # pairs, by Jaccard
+    pairs = re.findall(r"^\| \[S\\-(\d)\]\(controls/s-\d\.md\) \| \[S\\-(\d)\]\(controls/s-\d\.md\) \| (\d+) \| ([\d.]+) \|$", page, re.M)
+    assert pairs == [("2", "3", "2", "0.5"), ("1", "2", "1", "0.25")]
+    # heatmap cells: value in text and title, diagonal outlined
+    svg = re.search(r"<svg[^>]*cm-heatmap.*?</svg>", page).group(0)
+    assert 'role="img"' in svg and "aria-label=" in svg
+    assert "<title>S-1 and S-2: 1 rule in common</title>" in svg
+    assert "<title>S-2 and S-3: 2 rules in common</title>" in svg
+    assert "<title>S-3: 3 rules</title>" in svg
+    assert svg.count("<g><title>") == 16
+    # distribution
+    bars = re.search(r"<svg[^>]*cm-bars.*?</svg>", page).group(0)
+    assert "1 question: 2 rules; 2 questions: 3 rules." in bars
+    assert "<title>2 rules support 1 question</title>" in bars and "<title>3 rules support 2 questions</title>" in bars
+    assert "| 1 | 2 | [delta\\-check](rules/delta-check.md), [epsilon\\-check](rules/epsilon-check.md) |" in page
+    assert "| 2 | 3 | [alpha\\-check](rules/alpha-check.md), [beta\\-check](rules/beta-check.md), [gamma\\-check](rules/gamma-check.md) |" in page
+    # services
+    assert "| Amazon EC2 | 2 | [S\\-2](controls/s-2.md), [S\\-3](controls/s-3.md) |" in page
+    assert "| *not stated by the source* | 1 | [S\\-3](controls/s-3.md) |" in page
+
+
+def test_charts_use_theme_colours_and_no_script(site):
+    page = site["overlap.md"]
+    assert 'fill="currentColor"' in page and "var(--md-default-bg-color" in page
+    assert "<script" not in page.lower()
+    for svg in re.findall(r"<svg.*?</svg>", page):
+        assert_svg_inert(svg)
+
+
+def assert_svg_inert(svg: str) -> None:
+    for tag, attrs in parse(svg).tags:
+        assert tag in {"svg", "g", "title", "rect", "text", "line"}, tag
+        assert not any(a.startswith("on") or a in {"href", "xlink:href"} for a in attrs), (tag, attrs)
+
+
+def test_home_numbers(site, mini):
+    home = site["index.md"]
+    s = stats.summary(build_graph(mini))
+    assert (s.controls, s.controls_mapped, s.rules, s.mappings, s.services, s.shared_rules, s.exclusive_rules) == (4, 3, 5, 8, 3, 3, 2)
+    for n, label in [(4, "questions"), (5, "AWS Config rules"), (8, "mappings"), (3, "shared rules"), (2, "exclusive rules"), (2, "errata")]:
+        assert f'<span class="cm-tile__value">{n}</span><span class="cm-tile__label">{label}</span>' in home
+    assert "3 with rules" in home and "3 services" in home
+    assert "Sample mapping, not a guarantee\\. &lt;script&gt;alert\\('notice'\\)&lt;/script&gt;" in home
+
+
+def test_errata_page(site):
+    page = site["errata.md"]
+    assert '## <a id="e1"></a>E1: Row 4 prints the S\\-1 description &lt;script&gt;' in page
+    assert "- **Rules:** [beta\\-check](rules/beta-check.md)" in page
+    assert "- **Questions:** [S\\-1](controls/s-1.md), [S\\-3](controls/s-3.md)" in page
+    assert "\\[really\\]\\(javascript:alert\\(3\\)\\)" in page
+
+
+def test_downloads_agree(site, mini):
+    data = json.loads(site["downloads/mappings.json"])
+    rows = list(csv.DictReader(io.StringIO(site["downloads/mappings.csv"].decode("utf-8"), newline="")))
+    assert len(data["mappings"]) == len(rows) == len(mini.mappings) == 8
+    assert site["downloads/mappings.schema.json"] == (paths.SCHEMA_DIR / "export.schema.json").read_bytes()
+    index = site["downloads/index.md"]
+    for name in ("mappings.json", "mappings.csv", "mappings.schema.json"):
+        content = site[f"downloads/{name}"]
+        assert f"[{name}]({name})" in index
+        assert f"| {len(content)} | <code class=\"cm-hash\">{hashlib.sha256(content).hexdigest()}</code> |" in index
+    assert "| 8 mappings |" in index and "| 8 rows |" in index
+
+
+def test_methodology_states_the_definitions(site):
+    page = site["methodology.md"]
+    for term in ("**supports**", "**exclusive**", "**shared**", "**overlap**", "**Jaccard index**", "**mapped alongside**"):
+        assert term in page and term in stats.__doc__
+    assert "apostrophe" in page and "<code>=</code> <code>\\+</code> <code>\\-</code> <code>@</code>" in page
+
+
+def test_edit_paths(mini):
+    edits = pages.edit_paths(mini)
+    assert edits["rules/alpha-check.md"] == "tests/fixtures/site-mini/rules/alpha-check.yaml"
+    assert edits["controls/s-4.md"] == "tests/fixtures/site-mini/controls/S-4.yaml"
+    assert edits["errata.md"] == "tests/fixtures/site-mini/errata.yaml"
+    assert "overlap.md" not in edits and "index.md" not in edits
+    for rel in edits.values():
+        assert (paths.PROJECT_ROOT / rel).is_file()
+
+
+def test_every_page_renders_inert(site):
+    for name, md in site.items():
+        if name.endswith(".md"):
+            check_page_inert(name, md)
+
+
+def check_page_inert(name: str, md: str) -> None:
+    """Render a generated page like MkDocs; only the generator's own markup may be HTML."""
+    html = render(md)
+    for svg in re.findall(r"<svg.*?</svg>", html, re.S):
+        assert_svg_inert(svg)
+    html = re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
+    for tag, attrs in parse(html).tags:
+        assert tag not in {"script", "img", "iframe", "object", "embed", "style", "marquee", "form", "input"}, (name, tag)
+        for a, v in attrs.items():
+            assert not a.startswith("on"), (name, tag, a)
+            if a in ("href", "src"):
+                assert not v.lower().lstrip().startswith(("javascript:", "data:", "vbscript:")), (name, v)
+                assert v.startswith(("https://", "#")) or "://" not in v, (name, v)
+
+
+@pytest.mark.skipif(not HOSTILE.is_dir(), reason="tests/fixtures/hostile not present")
+def test_hostile_fixture_pages_are_inert():
+    site = pages.render_site(conformap.load(HOSTILE))
+    for name, md in site.items():
+        if name.endswith(".md"):
+            check_page_inert(name, md)
+    shown = "".join(parse(render(site["rules/evil-rule.md"])).text)
+    assert "<script>window.__pwned='guidance'</script>" in shown  # shown, as text
+
+
+# --------------------------------------------------------------------------- the real catalogue
+
+
+def test_real_catalogue_pages(real_catalog):
+    site = pages.render_site(real_catalog)
+    assert sum(1 for k in site if k.startswith("rules/") and k != "rules/index.md") == len(real_catalog.rules) == 127
+    assert sum(1 for k in site if k.startswith("controls/") and k != "controls/index.md") == 11
+    for cid in ("SEC-7", "SEC-10", "SEC-11"):
+        assert "The source maps no AWS Config rule to this question." in site[pages.control_page(cid)]
+    for m in real_catalog.mappings:
+        assert f"../controls/{m.control_id.lower()}.md" in links(site[pages.rule_page(m.rule_id)])
+        assert f"../rules/{m.rule_id}.md" in links(site[pages.control_page(m.control_id)])
+    for name, md in site.items():
+        if name.endswith(".md"):
+            check_page_inert(name, md)
+
+
+def test_precomputed_overlaps_equal_stats(real_catalog, mini):
+    for cat in (real_catalog, mini):
+        g = build_graph(cat)
+        facts = pages._Facts(cat, g)
+        for c in stats.controls(g):
+            assert facts.control_overlaps(c) == stats.control_overlaps(g, c)
+            assert facts.exclusive[c] == stats.exclusive_rules(g, c)
+        for r in stats.rules(g):
+            assert facts.same_set(r) == stats.same_control_set(g, r)
+            assert facts.alongside(r) == stats.mapped_alongside(g, r)
+            assert facts.alongside(r, limit=50) == stats.mapped_alongside(g, r, limit=50)
+
+
+def test_mkdocs_nav_is_bounded():
+    config = yaml.safe_load((paths.PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    targets = [next(iter(item.values())) for item in config["nav"]]
+    assert targets == [
+        "index.md",
+        "controls/index.md",
+        "rules/index.md",
+        "overlap.md",
+        "errata.md",
+        "methodology.md",
+        "downloads/index.md",
+        "about.md",
+    ]
+    assert "attr_list" not in EXTENSIONS  # catalogue text is escaped, but keep {: } syntax off anyway
+    assert config["theme"]["font"] is False
+    assert not (paths.PROJECT_ROOT / "docs" / "index.md").exists()  # the home page is generated

@@ -1,0 +1,198 @@
+"""Build the site with MkDocs (--strict) and read the HTML it produces.
+
+The fixture site (tests/fixtures/site-mini, whose texts try to inject markup) and the real catalogue's
+site are each built once, with the project's mkdocs.yml, into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+import conformap
+from conformap import paths
+
+pytestmark = pytest.mark.slow
+
+SITE_MINI = Path(__file__).resolve().parent / "fixtures" / "site-mini"
+# Both banners are printed to stderr by mkdocs-material and properdocs, outside MkDocs' logging.
+QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def mkdocs_build(catalog: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CONFORMAP_CATALOG=str(catalog), **QUIET)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(paths.PROJECT_ROOT / "mkdocs.yml"), "--site-dir", str(site_dir)],
+        env=env,
+        cwd=site_dir.parent,  # not the project: the build must not depend on the working directory
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def mini_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site-mini") / "site"
+    proc = mkdocs_build(SITE_MINI, out)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "WARNING" not in proc.stderr, proc.stderr
+    return out
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.in_script = False
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self.in_script = tag == "script"
+        if self.in_script:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data):
+        if self.in_script:
+            self.scripts[-1] += data
+
+
+def read(file: Path) -> _Page:
+    p = _Page()
+    p.feed(file.read_text(encoding="utf-8"))
+    return p
+
+
+def hrefs_to_pages(site: Path, page_file: Path) -> set[str]:
+    """Site paths (like 'controls/s-1/') that the <a href> links of a page point to, inside the site."""
+    base = "http://site.invalid/" + page_file.relative_to(site).as_posix()
+    out = set()
+    for tag, attrs in read(page_file).tags:
+        if tag == "a" and attrs.get("href"):
+            url = urljoin(base, attrs["href"])
+            parts = urlsplit(url)
+            if parts.netloc == "site.invalid":
+                out.add(unquote(parts.path).lstrip("/"))
+    return out
+
+
+def page_file(site: Path, path: str) -> Path:
+    return site / path / "index.html"
+
+
+def test_every_mapping_is_a_link_in_both_directions(mini_site):
+    cat = conformap.load(SITE_MINI)
+    for m in cat.mappings:
+        rule_path, control_path = f"rules/{m.rule_id}/", f"controls/{m.control_id.lower()}/"
+        assert control_path in hrefs_to_pages(mini_site, page_file(mini_site, rule_path)), m
+        assert rule_path in hrefs_to_pages(mini_site, page_file(mini_site, control_path)), m
+    index = hrefs_to_pages(mini_site, page_file(mini_site, "rules"))
+    assert {f"rules/{r.id}/" for r in cat.rules} <= index
+
+
+def test_unmapped_question_page(mini_site):
+    html = page_file(mini_site, "controls/s-4").read_text(encoding="utf-8")
+    assert "The source maps no AWS Config rule to this question." in html
+
+
+def test_downloads_exist_and_agree(mini_site):
+    data = json.loads((mini_site / "downloads/mappings.json").read_text(encoding="utf-8"))
+    raw = (mini_site / "downloads/mappings.csv").read_bytes()
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
+    assert len(data["mappings"]) == len(rows) == data["counts"]["mappings"] == 8
+    assert raw.count(b"\r\n") == len(rows) + 1  # CRLF kept byte for byte
+    assert (mini_site / "downloads/mappings.schema.json").read_bytes() == (paths.SCHEMA_DIR / "export.schema.json").read_bytes()
+    listing = page_file(mini_site, "downloads").read_text(encoding="utf-8")
+    for name in ("mappings.json", "mappings.csv", "mappings.schema.json"):
+        content = (mini_site / "downloads" / name).read_bytes()
+        assert hashlib.sha256(content).hexdigest() in listing
+        assert f"<td align=\"right\">{len(content)}</td>" in listing or f">{len(content)}<" in listing
+
+
+def test_no_asset_from_another_host_and_no_injected_markup(mini_site):
+    html_files = list(mini_site.rglob("*.html"))
+    assert len(html_files) >= 17
+    for file in html_files:
+        page = read(file)
+        for tag, attrs in page.tags:
+            for a, v in attrs.items():
+                assert not a.startswith("on"), (file, tag, a)
+            src = attrs.get("src") or ""
+            assert not src.startswith(("http:", "https:", "//")), (file, tag, src)
+            if tag == "link":
+                assert not (attrs.get("href") or "").startswith(("http:", "https:", "//")), (file, attrs)
+            for a in ("href", "src", "action", "formaction"):
+                assert not (attrs.get(a) or "").strip().lower().startswith("javascript:"), (file, tag, attrs)
+            assert tag not in {"iframe", "object", "embed", "img"}, (file, tag)
+        for script in page.scripts:
+            assert "alert(" not in script, file
+
+
+def test_page_titles_are_escaped(mini_site):
+    """The theme's <title> unescapes the heading (striptags); overrides/main.html escapes it again."""
+    head = page_file(mini_site, "controls/s-3").read_text(encoding="utf-8").split("</head>")[0]
+    assert "<title>S-3 · How do you do the third thing? &lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt; - conformap</title>" in head
+    for file in mini_site.rglob("*.html"):
+        head = file.read_text(encoding="utf-8").split("</head>")[0]
+        assert head.count("<title>") == 1 and head.count("</title>") == 1, file
+
+
+def test_catalogue_text_is_shown_as_text(mini_site):
+    html = page_file(mini_site, "rules/alpha-check").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "![img](https://evil.example/x.png)" in html
+    html = page_file(mini_site, "controls/s-1").read_text(encoding="utf-8")
+    assert "{: onclick=&quot;alert(1)&quot; } | not | a table." in html
+
+
+def test_edit_links_point_to_the_catalogue_file(mini_site):
+    html = page_file(mini_site, "rules/alpha-check").read_text(encoding="utf-8")
+    assert 'href="https://github.com/conformap/conformap/edit/main/tests/fixtures/site-mini/rules/alpha-check.yaml"' in html
+    html = page_file(mini_site, "controls/s-2").read_text(encoding="utf-8")
+    assert 'href="https://github.com/conformap/conformap/edit/main/tests/fixtures/site-mini/controls/S-2.yaml"' in html
+    assert "/edit/main/docs/overlap.md" not in page_file(mini_site, "overlap").read_text(encoding="utf-8")
+    # the header links the repository but does not make the theme fetch its statistics
+    assert 'data-md-component="source"' not in html
+
+
+def test_invalid_catalogue_aborts_the_build(tmp_path):
+    broken = tmp_path / "catalog"
+    shutil.copytree(SITE_MINI, broken)
+    rule = broken / "rules" / "delta-check.yaml"
+    rule.write_text(rule.read_text(encoding="utf-8").replace("control: S-1", "control: S-9"), encoding="utf-8")
+    out = tmp_path / "site"
+    proc = mkdocs_build(broken, out)
+    assert proc.returncode != 0
+    assert "the catalogue at" in proc.stderr and "is invalid" in proc.stderr
+    assert "delta-check.yaml" in proc.stderr and "unknown control 'S-9'" in proc.stderr
+    assert not (out / "index.html").exists()
+
+
+def test_real_catalogue_builds_strict_without_warnings(tmp_path):
+    out = tmp_path / "site"
+    proc = mkdocs_build(paths.DEFAULT_CATALOG, out)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "WARNING" not in proc.stderr, proc.stderr
+    assert len(list((out / "rules").glob("*/index.html"))) == 127
+    assert len(list((out / "controls").glob("*/index.html"))) == 11
+    for cid in ("sec-7", "sec-10", "sec-11"):
+        assert "The source maps no AWS Config rule to this question." in page_file(out, f"controls/{cid}").read_text(encoding="utf-8")
+    data = json.loads((out / "downloads/mappings.json").read_text(encoding="utf-8"))
+    rows = list(csv.DictReader(io.StringIO((out / "downloads/mappings.csv").read_text(encoding="utf-8"), newline="")))
+    assert len(data["mappings"]) == len(rows) == 181
