@@ -29,6 +29,9 @@ test-fast: $(STAMP) ## run the tests that need no site build and no browser
 validate: $(STAMP) ## check the catalogue; prints file:line:col: path: message per problem
 	$(BIN)/conformap validate
 
+fmt: $(STAMP) ## rewrite catalogue files into the canonical layout (keeps comments; fmt --check only reports)
+	$(BIN)/conformap fmt
+
 build: $(STAMP) ## build the site into site/
 	$(BIN)/python scripts/build_site.py
 

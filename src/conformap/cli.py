@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="output file (default: standard output); written atomically")
     catalog_arg(p)
     p.set_defaults(func=cmd_export)
+
+    from . import diff as diff_cmd, fmt as fmt_cmd
+
+    fmt_cmd.add_parser(sub)  # conformap fmt [--check] [PATHS]
+    diff_cmd.add_parser(sub)  # conformap diff BASE [HEAD]
     return parser
 
 

@@ -1,0 +1,527 @@
+"""``conformap diff``: one edit per case on a copy of tests/fixtures/diff/base, expected output written by hand."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import conformap
+from conformap import cli
+from conformap.diff import changes_markdown, compare, md_escape, render_json, render_markdown, word_diff
+
+BASE = Path(__file__).resolve().parent / "fixtures" / "diff" / "base"
+
+
+def edited(tmp_path: Path, edits: dict[str, tuple[str, str] | None] = {}, renames: dict[str, str] = {}, name: str = "head") -> Path:
+    """A copy of the base fixture with text replacements (old, new) per file, files renamed, or removed (None)."""
+    head = tmp_path / name
+    shutil.copytree(BASE, head)
+    for rel, edit in edits.items():
+        file = head / rel
+        if edit is None:
+            file.unlink()
+            continue
+        old, new = edit
+        text = file.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    for old_rel, new_rel in renames.items():
+        (head / old_rel).rename(head / new_rel)
+    return head
+
+
+def run_diff(head: Path) -> dict:
+    return compare(conformap.load(BASE), conformap.load(head), "base", "head")
+
+
+MAPPING_ADDED = {
+    "rules/restricted-ssh.yaml": (
+        "    source_rows: [4]\n",
+        "    source_rows: [4]\n"
+        "  - control: SEC-2\n"
+        "    statement: SEC-2.desc\n"
+        "    rationale: Open SSH is *remote* access to [hosts] <sic> | more.\n",
+    )
+}
+
+
+def test_mapping_added_markdown(tmp_path):
+    result = run_diff(edited(tmp_path, MAPPING_ADDED))
+    assert render_markdown(result) == (
+        "## Catalogue changes\n"
+        "\n"
+        "Comparing `base` with `head`.\n"
+        "\n"
+        "### Mappings added\n"
+        "\n"
+        "- `restricted-ssh` → SEC-2 / `SEC-2.desc`; rationale: Open SSH is \\*remote\\* access to \\[hosts\\] &lt;sic&gt; &#124; more.\n"
+        "\n"
+        "### Statistics\n"
+        "\n"
+        "- Rules per question: SEC-2: 1 → 2\n"
+        "- Overlap (rules supporting both questions): SEC-2/SEC-3: 1 → 2\n"
+        "- Rules exclusive to one question: SEC-3: 1 → 0 (−`restricted-ssh`)\n"
+        "- Rules by number of questions: 1 question: 3 → 2; 2 questions: 1 → 2\n"
+        "- Totals: mappings: 5 → 6; shared rules: 1 → 2; exclusive rules: 3 → 2\n"
+    )
+
+
+def test_mapping_added_json(tmp_path):
+    result = json.loads(render_json(run_diff(edited(tmp_path, MAPPING_ADDED))))
+    assert result == {
+        "base": "base",
+        "head": "head",
+        "initial": False,
+        "changed": True,
+        "controls": {"added": [], "removed": [], "changed": []},
+        "rules": {"added": [], "removed": [], "renamed": []},
+        "mappings": {
+            "added": [
+                {
+                    "rule": "restricted-ssh",
+                    "control": "SEC-2",
+                    "statement": "SEC-2.desc",
+                    "source_rows": [],
+                    "printed_statement": None,
+                    "rationale": "Open SSH is *remote* access to [hosts] <sic> | more.",
+                }
+            ],
+            "removed": [],
+            "changed": [],
+        },
+        "guidance": [],
+        "rule_metadata": [],
+        "errata": {"added": [], "removed": [], "changed": []},
+        "framework": {},
+        "statistics": {
+            "totals": {
+                "mappings": {"old": 5, "new": 6},
+                "shared_rules": {"old": 1, "new": 2},
+                "exclusive_rules": {"old": 3, "new": 2},
+            },
+            "rules_per_control": {"SEC-2": {"old": 1, "new": 2}},
+            "overlap": {"SEC-2/SEC-3": {"old": 1, "new": 2}},
+            "exclusive_rules": {"SEC-3": {"old": 1, "new": 0, "gained": [], "lost": ["restricted-ssh"]}},
+            "rules_by_question_count": {"1": {"old": 3, "new": 2}, "2": {"old": 1, "new": 2}},
+        },
+    }
+
+
+def test_mapping_removed(tmp_path):
+    head = edited(
+        tmp_path,
+        {"rules/access-keys-rotated.yaml": ("  - control: SEC-2\n    statement: SEC-2.desc\n    source_rows: [1]\n", "")},
+    )
+    result = run_diff(head)
+    assert render_markdown(result) == (
+        "## Catalogue changes\n"
+        "\n"
+        "Comparing `base` with `head`.\n"
+        "\n"
+        "### Mappings removed\n"
+        "\n"
+        "- `access-keys-rotated` → SEC-2 / `SEC-2.desc` (source rows 1)\n"
+        "\n"
+        "### Statistics\n"
+        "\n"
+        "- Rules per question: SEC-2: 1 → 0\n"
+        "- Overlap (rules supporting both questions): SEC-2/SEC-3: 1 → 0\n"
+        "- Rules exclusive to one question: SEC-3: 1 → 2 (+`access-keys-rotated`)\n"
+        "- Rules by number of questions: 1 question: 3 → 4; 2 questions: 1 → 0\n"
+        "- Totals: controls mapped: 3 → 2; mappings: 5 → 4; shared rules: 1 → 0; exclusive rules: 3 → 4\n"
+    )
+    assert result["mappings"]["removed"] == [
+        {"rule": "access-keys-rotated", "control": "SEC-2", "statement": "SEC-2.desc", "source_rows": [1], "printed_statement": None, "rationale": None}
+    ]
+
+
+def test_guidance_changed_is_a_word_diff(tmp_path):
+    head = edited(tmp_path, {"rules/restricted-ssh.yaml": ("help you\n  restricting", "helps you restrict")})
+    result = run_diff(head)
+    assert render_markdown(result) == (
+        "## Catalogue changes\n"
+        "\n"
+        "Comparing `base` with `head`.\n"
+        "\n"
+        "### Guidance changed\n"
+        "\n"
+        "- `restricted-ssh`: … from 0.0.0.0/0 to port 22 on your resources ~~help~~ **helps** you ~~restricting~~ **restrict** remote access.\n"
+    )
+    assert result["guidance"] == [
+        {
+            "rule": "restricted-ssh",
+            "old": "Not allowing ingress (or remote) traffic from 0.0.0.0/0 to port 22 on your resources help you restricting remote access.",
+            "new": "Not allowing ingress (or remote) traffic from 0.0.0.0/0 to port 22 on your resources helps you restrict remote access.",
+            "words": [
+                ["=", "Not allowing ingress (or remote) traffic from 0.0.0.0/0 to port 22 on your resources"],
+                ["-", "help"],
+                ["+", "helps"],
+                ["=", "you"],
+                ["-", "restricting"],
+                ["+", "restrict"],
+                ["=", "remote access."],
+            ],
+        }
+    ]
+
+
+def test_guidance_markup_is_escaped(tmp_path):
+    head = edited(tmp_path, {"rules/cloudtrail-enabled.yaml": ("recording AWS", "recording *all* <b>AWS</b> [x](y) `z` ~~")})
+    line = render_markdown(run_diff(head)).splitlines()[6]
+    assert line == (
+        "- `cloudtrail-enabled`: AWS CloudTrail can help in non-repudiation by recording ~~AWS~~ "
+        "**\\*all\\* &lt;b&gt;AWS&lt;/b&gt; \\[x\\](y) \\`z\\` &#126;&#126;** Management Console actions and API calls."
+    )
+
+
+def test_rules_renamed(tmp_path):
+    head = edited(
+        tmp_path,
+        {
+            "rules/restricted-ssh.yaml": ("id: restricted-ssh\n", "id: restricted-ssh-v2\n"),
+            "rules/security-account-information-provided.yaml": (
+                "id: security-account-information-provided\n",
+                "id: security-contact-provided\n",
+            ),
+            "errata.yaml": ("      - restricted-ssh\n", "      - restricted-ssh-v2\n"),
+        },
+        renames={
+            "rules/restricted-ssh.yaml": "rules/restricted-ssh-v2.yaml",
+            "rules/security-account-information-provided.yaml": "rules/security-contact-provided.yaml",
+        },
+    )
+    result = run_diff(head)
+    assert render_markdown(result) == (
+        "## Catalogue changes\n"
+        "\n"
+        "Comparing `base` with `head`.\n"
+        "\n"
+        "### Rules renamed\n"
+        "\n"
+        "- `restricted-ssh` → `restricted-ssh-v2` (same identifier)\n"
+        "- `security-account-information-provided` → `security-contact-provided` (same guidance)\n"
+        "\n"
+        "### Errata changed\n"
+        "\n"
+        "- E1\n"
+        '  - `rules`: `["restricted-ssh"]` → `["restricted-ssh-v2"]`\n'
+    )
+    assert result["rules"] == {
+        "added": [],
+        "removed": [],
+        "renamed": [
+            {"old": "restricted-ssh", "new": "restricted-ssh-v2", "by": "identifier"},
+            {"old": "security-account-information-provided", "new": "security-contact-provided", "by": "guidance"},
+        ],
+    }
+    assert result["mappings"] == {"added": [], "removed": [], "changed": []}
+    assert result["statistics"]["exclusive_rules"] == {}
+
+
+def test_no_change(tmp_path):
+    result = run_diff(edited(tmp_path))
+    assert render_markdown(result) == "## Catalogue changes\n\nComparing `base` with `head`.\n\nNo catalogue changes.\n"
+    assert result["changed"] is False
+
+
+def test_layout_only_changes_are_no_changes(tmp_path):
+    head = edited(
+        tmp_path,
+        {
+            "rules/restricted-ssh.yaml": ("kind: managed\nidentifier: INCOMING_SSH_DISABLED\n", "identifier: INCOMING_SSH_DISABLED  # odd one\nkind: managed\n"),
+            "framework.yaml": ("# yaml-language-server: $schema=../schema/framework.schema.json\n", ""),
+        },
+    )
+    assert render_markdown(run_diff(head)).endswith("\nNo catalogue changes.\n")
+
+
+def test_metadata_controls_errata_and_mapping_details(tmp_path):
+    head = edited(
+        tmp_path,
+        {
+            "rules/access-keys-rotated.yaml": ("default: '90'", "default: '60'"),
+            "rules/cloudtrail-enabled.yaml": ("service: AWS CloudTrail\n", "service: AWS CloudTrail Lake\n"),
+            "rules/restricted-ssh.yaml": ("source_rows: [4]", "source_rows: [4, 5]"),
+            "rules/security-account-information-provided.yaml": ("source_rows: [5]", "rationale: Contact details reach the security team.\n    source_rows: [6]"),
+            "framework.yaml": ("rows: 5", "rows: 6"),
+            "errata.yaml": (
+                "errata:\n",
+                "errata:\n"
+                "  - id: E2\n"
+                "    kind: text\n"
+                "    title: A_made_up erratum\n"
+                "    source_shows: Something.\n"
+                "    catalogue_does: Nothing.\n"
+                "    reason: Testing.\n",
+            ),
+        },
+    )
+    (head / "controls" / "SEC-4.yaml").write_text(
+        "id: SEC-4\nnumber: 4\nquestion: How do you detect and investigate security events?\nin_source: false\nstatements: []\n",
+        encoding="utf-8",
+    )
+    result = run_diff(head)
+    assert render_markdown(result) == (
+        "## Catalogue changes\n"
+        "\n"
+        "Comparing `base` with `head`.\n"
+        "\n"
+        "### Mappings changed\n"
+        "\n"
+        "- `restricted-ssh` → SEC-3 / `SEC-3.BP02`\n"
+        "  - `source_rows`: `[4]` → `[4, 5]`\n"
+        "- `security-account-information-provided` → SEC-1 / `SEC-1.desc`\n"
+        "  - `source_rows`: `[5]` → `[6]`\n"
+        "  - `rationale`: (none) → `Contact details reach the security team.`\n"
+        "\n"
+        "### Rule metadata changed\n"
+        "\n"
+        "- `access-keys-rotated`\n"
+        "  - `parameters[maxAccessKeyAge].default`: `90` → `60`\n"
+        "- `cloudtrail-enabled`\n"
+        "  - `service`: `AWS CloudTrail` → `AWS CloudTrail Lake`\n"
+        "\n"
+        "### Controls added\n"
+        "\n"
+        "- SEC-4: How do you detect and investigate security events?\n"
+        "\n"
+        "### Errata added\n"
+        "\n"
+        "- E2: A\\_made\\_up erratum\n"
+        "\n"
+        "### Framework changed\n"
+        "\n"
+        "- `source.rows`: `5` → `6`\n"
+        "\n"
+        "### Statistics\n"
+        "\n"
+        "- Totals: controls: 3 → 4\n"
+    )
+
+
+def test_from_nothing_is_a_summary():
+    result = compare(None, conformap.load(BASE), "(nothing)", "v1")
+    assert result["initial"] is True
+    assert render_markdown(result, title="v1", compare_line=False) == (
+        "## v1\n\nInitial catalogue: 3 controls (3 mapped), 4 rules, 5 mappings, 1 erratum.\n"
+    )
+    assert [m["rule"] for m in result["mappings"]["added"]] == [
+        "access-keys-rotated",
+        "access-keys-rotated",
+        "cloudtrail-enabled",
+        "restricted-ssh",
+        "security-account-information-provided",
+    ]
+
+
+def test_word_diff_and_escape_units():
+    assert word_diff("a b c", "a x c") == [["=", "a"], ["-", "b"], ["+", "x"], ["=", "c"]]
+    assert word_diff("same", "same") == [["=", "same"]]
+    assert md_escape("a_b *c* <d> & e|f ~g~ #h [i](j) `k` \\") == (
+        "a\\_b \\*c\\* &lt;d&gt; &amp; e&#124;f &#126;g&#126; \\#h \\[i\\](j) \\`k\\` \\\\"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The command line and git revisions.
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def git_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "test@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.com")
+    return monkeypatch
+
+
+def _commit(repo: Path, message: str, date: str, git_env) -> None:
+    git_env.setenv("GIT_AUTHOR_DATE", date)
+    git_env.setenv("GIT_COMMITTER_DATE", date)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path, git_env) -> Path:
+    """A project with two tagged releases: v0.1.0 (the base fixture) and v0.2.0 (one mapping added)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    _git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("project\n")
+    _commit(root, "start", "2024-01-01T12:00:00+00:00", git_env)
+    shutil.copytree(BASE, root / "catalog")
+    _commit(root, "catalogue", "2024-02-01T12:00:00+00:00", git_env)
+    _git(root, "tag", "v0.1.0")
+    mapped = edited(tmp_path, MAPPING_ADDED, name="v2")
+    shutil.copy(mapped / "rules" / "restricted-ssh.yaml", root / "catalog" / "rules" / "restricted-ssh.yaml")
+    _commit(root, "map restricted-ssh to SEC-2", "2024-03-01T12:00:00+00:00", git_env)
+    _git(root, "tag", "v0.2.0")
+    return root
+
+
+def test_cli_between_revisions_and_working_tree(repo, capsys):
+    catalog = str(repo / "catalog")
+    assert cli.main(["diff", "v0.1.0", "v0.2.0", "--catalog", catalog]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## Catalogue changes\n\nComparing `v0.1.0 (")
+    assert "### Mappings added\n\n- `restricted-ssh` → SEC-2 / `SEC-2.desc`; rationale: Open SSH is" in out
+
+    assert cli.main(["diff", "v0.2.0", "--catalog", catalog]) == 0  # HEAD: the working tree
+    assert capsys.readouterr().out.endswith("with `working tree`.\n\nNo catalogue changes.\n")
+
+    assert cli.main(["diff", "main~2", "HEAD", "--catalog", catalog, "--format", "json"]) == 0  # no catalogue yet
+    data = json.loads(capsys.readouterr().out)
+    assert data["initial"] is True and data["rules"]["added"] == [
+        "access-keys-rotated",
+        "cloudtrail-enabled",
+        "restricted-ssh",
+        "security-account-information-provided",
+    ]
+
+
+def test_cli_bad_revision_is_a_clear_error(repo, capsys):
+    assert cli.main(["diff", "no-such-rev", "--catalog", str(repo / "catalog")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("conformap diff: 'no-such-rev' is neither a catalogue folder nor a git revision of ")
+    assert "Traceback" not in err
+
+
+def test_cli_bad_revision_subprocess_has_no_traceback(tmp_path):
+    exe = Path(sys.executable).parent / "conformap"
+    assert exe.exists(), "the conformap script is not installed beside this Python; run `make install`"
+    res = subprocess.run([str(exe), "diff", "definitely/not-a-rev", str(tmp_path / "missing")], capture_output=True, text=True)
+    assert res.returncode == 2
+    assert res.stdout == ""
+    assert "conformap diff: 'definitely/not-a-rev' is neither a catalogue folder nor a git revision" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_invalid_catalogue_is_a_clear_error(tmp_path, capsys):
+    head = edited(tmp_path, {"rules/restricted-ssh.yaml": ("control: SEC-3\n", "control: SEC-99\n")})
+    assert cli.main(["diff", str(BASE), str(head)]) == 2
+    err = capsys.readouterr().err
+    assert "does not validate" in err and "unknown control 'SEC-99'" in err and "Traceback" not in err
+
+
+def test_changes_per_release(repo):
+    page = changes_markdown(repo)
+    assert page == (
+        "# Changes per release\n"
+        "\n"
+        "Each release (git tag), newest first, with what changed in the catalogue since the release before it.\n"
+        "\n"
+        "## v0.2.0 (2024-03-01)\n"
+        "\n"
+        "Comparing `v0.1.0` with `v0.2.0`.\n"
+        "\n"
+        "### Mappings added\n"
+        "\n"
+        "- `restricted-ssh` → SEC-2 / `SEC-2.desc`; rationale: Open SSH is \\*remote\\* access to \\[hosts\\] &lt;sic&gt; &#124; more.\n"
+        "\n"
+        "### Statistics\n"
+        "\n"
+        "- Rules per question: SEC-2: 1 → 2\n"
+        "- Overlap (rules supporting both questions): SEC-2/SEC-3: 1 → 2\n"
+        "- Rules exclusive to one question: SEC-3: 1 → 0 (−`restricted-ssh`)\n"
+        "- Rules by number of questions: 1 question: 3 → 2; 2 questions: 1 → 2\n"
+        "- Totals: mappings: 5 → 6; shared rules: 1 → 2; exclusive rules: 3 → 2\n"
+        "\n"
+        "## v0.1.0 (2024-02-01)\n"
+        "\n"
+        "Initial catalogue: 3 controls (3 mapped), 4 rules, 5 mappings, 1 erratum.\n"
+    )
+
+
+def test_changes_per_release_orders_versions_not_names(repo, git_env):
+    _git(repo, "tag", "v0.10.0")  # same commit as v0.2.0: sorts after it as a version, before it as text
+    page = changes_markdown(repo)
+    assert page.index("## v0.10.0") < page.index("## v0.2.0") < page.index("## v0.1.0")
+    assert "## v0.10.0 (2024-03-01)\n\nComparing `v0.2.0` with `v0.10.0`.\n\nNo catalogue changes.\n" in page
+
+
+def test_changes_per_release_without_tags_or_history(tmp_path, git_env):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert changes_markdown(plain) == (
+        "# Changes per release\n\nNo git history is available in this build, so the changes per release cannot be listed.\n"
+    )
+    _git(plain, "init", "-q")
+    assert changes_markdown(plain) == (
+        "# Changes per release\n\n"
+        "No release has been tagged yet. Each release (git tag) will be listed here with what changed since the one before.\n"
+    )
+
+
+def test_changes_per_release_of_this_project_does_not_fail():
+    assert changes_markdown().startswith("# Changes per release\n\n")
+
+
+def test_html_marks_for_renderers_without_strikethrough(tmp_path):
+    """The site's Python-Markdown has no ~~ extension, so changes_markdown marks words with <del>/<ins>."""
+    head = edited(tmp_path, {"rules/cloudtrail-enabled.yaml": ("recording AWS", "recording *all* AWS")})
+    text = render_markdown(run_diff(head), style="html")
+    assert "- `cloudtrail-enabled`: AWS CloudTrail can help in non-repudiation by recording <ins>\\*all\\*</ins> AWS Management Console actions and API calls.\n" in text
+    head = edited(tmp_path, {"rules/cloudtrail-enabled.yaml": ("by recording", "by")}, name="head2")
+    assert "non-repudiation by <del>recording</del> AWS Management" in render_markdown(run_diff(head), style="html")
+
+
+# --------------------------------------------------------------------------------------------
+# The worked examples of CONTRIBUTING.md are real.
+
+CONTRIBUTING = Path(__file__).resolve().parents[1] / "CONTRIBUTING.md"
+_EXAMPLE = re.compile(r"<!-- example: (apply|cumulative|reverse) -->\n```diff\n(.*?\n)```\n.*?```markdown\n(.*?\n)```", re.S)
+
+
+def _apply(patch: str, where: Path, reverse: bool = False) -> None:
+    env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(where.parent))
+    res = subprocess.run(["git", "apply", "-p1", *(["-R"] if reverse else []), "-"], input=patch, text=True, cwd=where, capture_output=True, env=env)
+    assert res.returncode == 0, f"a worked example of CONTRIBUTING.md no longer applies to the catalogue: {res.stderr}"
+
+
+def test_contributing_worked_examples_are_real(tmp_path):
+    from conformap import paths
+
+    examples = _EXAMPLE.findall(CONTRIBUTING.read_text(encoding="utf-8"))
+    assert [mode for mode, _, _ in examples] == ["apply", "cumulative", "cumulative", "apply", "reverse", "apply"]
+    work = tmp_path / "work"
+    real = conformap.load(paths.DEFAULT_CATALOG)
+    current = None
+    for n, (mode, patch, shown) in enumerate(examples, 1):
+        if mode != "cumulative":
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(paths.DEFAULT_CATALOG, work / "catalog")
+            current = real
+        if mode == "reverse":
+            _apply(patch, work, reverse=True)
+            before, after = conformap.load(work / "catalog"), real
+        else:
+            _apply(patch, work)
+            before, after = current, conformap.load(work / "catalog")
+        current = after
+        out = render_markdown(compare(before, after, "main (…)", "working tree"))
+        assert out == shown, f"worked example {n} of CONTRIBUTING.md: `conformap diff` now prints\n{out}"
+
+
+def test_a_framework_only_change_is_a_change(tmp_path):
+    head = edited(tmp_path, {"framework.yaml": ("title: Diff fixture framework", "title: Diff fixture framework, revised")})
+    result = run_diff(head)
+    assert result["changed"] is True
+    assert render_markdown(result).endswith(
+        "### Framework changed\n\n- `title`: Diff fixture ~~framework~~ **framework, revised**\n"
+    )

@@ -1,0 +1,256 @@
+"""The files contributors meet: GitHub workflows and forms, pre-commit hooks, editor settings, CONTRIBUTING.md.
+
+Workflows and issue forms are validated with check-jsonschema's vendored schemas, which ship inside
+the package: the runs below point every proxy at a closed port, so a download would fail the test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+import yaml
+
+import conformap
+from conformap import paths
+from conformap.cli import build_parser
+
+ROOT = paths.PROJECT_ROOT
+GITHUB = ROOT / ".github"
+BIN = Path(sys.executable).parent
+CHECK_JSONSCHEMA = BIN / "check-jsonschema"
+OFFLINE = {
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "http_proxy": "http://127.0.0.1:9",
+    "https_proxy": "http://127.0.0.1:9",
+    "NO_PROXY": "",
+    "no_proxy": "",
+}
+
+
+def check_jsonschema(builtin: str, *files: Path) -> subprocess.CompletedProcess:
+    if not CHECK_JSONSCHEMA.exists():
+        pytest.fail(f"{CHECK_JSONSCHEMA} not found; run `make install` (check-jsonschema is pinned in requirements.lock)")
+    env = {**os.environ, **OFFLINE}
+    return subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", builtin, *map(str, files)], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def load_yaml(path: Path):
+    # GitHub's YAML is 1.2: `on:` stays a string key there. PyYAML (1.1) would read it as True.
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12ishLoader)
+
+
+class _Yaml12ishLoader(yaml.SafeLoader):
+    pass
+
+
+_Yaml12ishLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12ishLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+
+
+def test_workflows_exist():
+    assert [w.name for w in WORKFLOWS] == ["pages.yml", "pr.yml"]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_matches_the_github_workflow_schema(workflow):
+    for builtin in ("vendor.github-workflows", "custom.github-workflows-require-timeout"):
+        res = check_jsonschema(builtin, workflow)
+        assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_the_schema_check_really_rejects_a_bad_workflow(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    stepz: []\n")
+    res = check_jsonschema("vendor.github-workflows", bad)
+    assert res.returncode == 1 and "stepz" in res.stdout
+
+
+def test_issue_form_and_config_match_their_schemas():
+    res = check_jsonschema("vendor.github-issue-forms", GITHUB / "ISSUE_TEMPLATE" / "mapping-correction.yml")
+    assert res.returncode == 0, res.stdout + res.stderr
+    res = check_jsonschema("vendor.github-issue-config", GITHUB / "ISSUE_TEMPLATE" / "config.yml")
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def _steps(workflow: Path, job: str) -> list[dict]:
+    return load_yaml(workflow)["jobs"][job]["steps"]
+
+
+def test_pr_workflow_runs_the_checks():
+    wf = load_yaml(GITHUB / "workflows" / "pr.yml")
+    assert list(wf["on"]) == ["pull_request"]
+    steps = wf["jobs"]["check"]["steps"]
+    uses = [s.get("uses", "") for s in steps]
+    runs = "\n".join(s.get("run", "") for s in steps)
+    checkout = steps[uses.index("actions/checkout@v4")]
+    assert checkout["with"]["fetch-depth"] == 0
+    setup = steps[uses.index("actions/setup-python@v5")]
+    assert setup["with"]["python-version"] == "3.11"
+    for command in (
+        "make install",
+        ".venv/bin/conformap validate --format github",
+        ".venv/bin/conformap fmt --check",
+        "make test",
+        "make build",
+        'conformap diff "origin/$BASE_REF" HEAD >> "$GITHUB_STEP_SUMMARY"',
+        "apt-get install -y chromium",
+    ):
+        assert command in runs, command
+    diff_step = next(s for s in steps if "conformap diff" in s.get("run", ""))
+    assert diff_step["env"]["BASE_REF"] == "${{ github.base_ref }}"  # not interpolated into the script
+    upload = steps[uses.index("actions/upload-artifact@v4")]
+    assert upload["with"]["path"] == "site/"
+    order = [runs.index(c) for c in ("make install", "conformap validate", "conformap fmt --check", "make test", "make build")]
+    assert order == sorted(order)
+    assert wf["permissions"] == {"contents": "read"}
+
+
+def test_pages_workflow_deploys_from_main():
+    wf = load_yaml(GITHUB / "workflows" / "pages.yml")
+    assert wf["on"]["push"]["branches"] == ["main"]
+    assert wf["permissions"] == {"contents": "read"}
+    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
+    uses = [s.get("uses", "") for s in build["steps"]]
+    assert "actions/configure-pages@v5" in uses and "actions/upload-pages-artifact@v3" in uses
+    assert any("make build" in s.get("run", "") for s in build["steps"])
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"] for s in deploy["steps"]] == ["actions/deploy-pages@v4"]
+    assert deploy["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
+    assert deploy["steps"][0]["id"] == "deployment"
+
+
+def test_issue_form_asks_for_rule_question_problem_and_evidence():
+    form = load_yaml(GITHUB / "ISSUE_TEMPLATE" / "mapping-correction.yml")
+    fields = {b["id"]: b for b in form["body"] if "id" in b}
+    for required in ("rule", "question", "problem", "evidence"):
+        assert fields[required]["validations"]["required"] is True, required
+    questions = fields["question"]["attributes"]["options"]
+    cat = conformap.load()
+    assert questions[:-1] == [f"{c.id}: {c.question}" for c in cat.controls]  # in step with the catalogue
+
+
+def test_pull_request_template_has_its_sections():
+    text = (GITHUB / "pull_request_template.md").read_text(encoding="utf-8")
+    for heading in ("## What changed", "## Evidence", "## Checklist"):
+        assert heading in text
+    assert text.count("- [ ] ") >= 5
+
+
+# --------------------------------------------------------------------------------------------
+# pre-commit and the editor.
+
+
+def test_local_pre_commit_hooks_pass_on_the_catalogue():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {h["id"]: h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]}
+    assert set(hooks) == {"conformap-fmt", "conformap-validate"}
+    tracked = [p.relative_to(ROOT).as_posix() for p in (ROOT / "catalog").rglob("*") if p.is_file()]
+    tracked += [p.relative_to(ROOT).as_posix() for p in (ROOT / "schema").glob("*")]
+    for hook in hooks.values():
+        assert hook["language"] == "system"
+        argv = shlex.split(hook["entry"])
+        assert argv[0] == ".venv/bin/conformap"
+        files = [f for f in tracked if re.search(hook["files"], f)]
+        assert files, hook["id"]
+        if hook["id"] == "conformap-fmt":
+            assert all(f.endswith(".yaml") for f in files) and len(files) == 140
+        args = argv[1:] + ([] if hook.get("pass_filenames") is False else files)
+        res = subprocess.run([str(BIN / "conformap"), *args], cwd=ROOT, capture_output=True, text=True)
+        assert res.returncode == 0, (hook["id"], res.stdout[-2000:], res.stderr[-2000:])
+    assert "--check" in hooks["conformap-fmt"]["entry"]
+
+
+def test_hooks_offered_to_other_repositories():
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"conformap-validate", "conformap-fmt"}
+    commands = set(build_parser()._subparsers._group_actions[0].choices)  # noqa: SLF001 - argparse has no public accessor
+    for hook in hooks.values():
+        assert hook["language"] == "python"
+        prog, sub = hook["entry"].split()[:2]
+        assert prog == "conformap" and sub in commands
+    assert re.search(hooks["conformap-fmt"]["files"], "catalog/rules/restricted-ssh.yaml")
+    assert re.search(hooks["conformap-fmt"]["files"], "data/controls/SEC-1.yaml")
+    assert not re.search(hooks["conformap-fmt"]["files"], "catalog/sources/aws-page.txt")
+    assert not re.search(hooks["conformap-fmt"]["files"], ".github/workflows/pr.yml")
+
+
+def test_vscode_maps_every_catalogue_file_to_its_schema():
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text())
+    schemas = settings["yaml.schemas"]
+    for schema in schemas:
+        assert (ROOT / schema).is_file(), schema
+    expected = {"framework": "framework.schema.json", "control": "control.schema.json", "rule": "rule.schema.json", "errata": "errata.schema.json"}
+    from conformap.fmt import catalogue_files, file_kind
+
+    for file in catalogue_files(paths.DEFAULT_CATALOG):
+        rel = file.relative_to(ROOT).as_posix()
+        matches = [s for s, glob in schemas.items() if any(fnmatch(rel, g) for g in ([glob] if isinstance(glob, str) else glob))]
+        assert len(matches) == 1, rel
+        assert Path(matches[0]).name == expected[file_kind(file)[0]]
+    extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text())
+    assert "redhat.vscode-yaml" in extensions["recommendations"]
+
+
+# --------------------------------------------------------------------------------------------
+# CONTRIBUTING.md
+
+
+def test_docs_contributing_is_a_copy_of_contributing():
+    canonical = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    page = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+    body = re.sub(r"\A<!--.*?-->\n", "", page, count=1, flags=re.S)
+    assert body == canonical, "docs/contributing.md differs from CONTRIBUTING.md: copy CONTRIBUTING.md's text into it"
+
+
+def _properties(schema: dict) -> set[str]:
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            found.update(node.get("properties", {}))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(schema)
+    return found
+
+
+@pytest.mark.parametrize("kind", ["rule", "control", "errata"])
+def test_contributing_names_every_field_of_the_schema(kind):
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    schema = json.loads((paths.SCHEMA_DIR / paths.SCHEMAS[kind]).read_text())
+    missing = sorted(p for p in _properties(schema) if f"`{p}`" not in text)
+    assert missing == []
+
+
+def test_contributing_states_the_enums_of_the_schema():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    rule = json.loads((paths.SCHEMA_DIR / "rule.schema.json").read_text())
+    errata = json.loads((paths.SCHEMA_DIR / "errata.schema.json").read_text())
+    enums = (
+        rule["properties"]["kind"]["enum"]
+        + rule["properties"]["trigger"]["enum"]
+        + rule["properties"]["parameters"]["items"]["properties"]["type"]["enum"]
+        + errata["properties"]["errata"]["items"]["properties"]["kind"]["enum"]
+    )
+    assert [e for e in enums if f"`{e}`" not in text] == []
