@@ -4,6 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
+# Material and mkdocs-gen-files' dependency "properdocs" print MkDocs-2 notices on every build; the project
+# already answers them (mkdocs<2 is pinned; pages are plain functions, ready for Zensical), so silence them.
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
 .DEFAULT_GOAL := help
 .PHONY: help install test test-fast validate fmt build serve bench clean
 

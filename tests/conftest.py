@@ -28,7 +28,7 @@ def fixtures_dir() -> Path:
 
 def build_site(catalog_dir: Path, site_dir: Path) -> subprocess.CompletedProcess:
     """Build the site for one catalogue with the project's mkdocs.yml (strict), into ``site_dir``."""
-    env = dict(os.environ, CONFORMAP_CATALOG=str(catalog_dir))
+    env = dict(os.environ, CONFORMAP_CATALOG=str(catalog_dir), NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(paths.PROJECT_ROOT / "mkdocs.yml"), "-d", str(site_dir)],
         env=env, cwd=paths.PROJECT_ROOT, capture_output=True, text=True,

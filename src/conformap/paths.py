@@ -7,6 +7,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = PROJECT_ROOT / "schema"
+if not SCHEMA_DIR.is_dir():  # installed from a wheel: the schemas ship as the package data conformap.schema
+    SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 DEFAULT_CATALOG = PROJECT_ROOT / "catalog"
 
 # Catalogue layout (relative to the catalogue root).
