@@ -3,6 +3,11 @@
 A thin adapter. The catalogue is ``$CONFORMAP_CATALOG`` when set (a relative path is taken from the
 project root, never from the working directory), else ``conformap.paths.DEFAULT_CATALOG``. An invalid
 catalogue aborts the build with every diagnostic in the message, before any page is written.
+
+What the pure page functions cannot know comes from here: the GitHub repository and branch of the
+"Suggest a change" links (mkdocs.yml's ``repo_url`` and ``edit_uri``, the same settings as the theme's
+edit button), and the "Changes per release" page, read from the git history of the repository that
+holds the catalogue being built (without history or tags, the page says so).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from mkdocs.exceptions import PluginError
 
 from conformap import pages, paths
 from conformap.diagnostics import errors
+from conformap.diff import changes_markdown
 from conformap.graph import build_graph
 from conformap.loader import validate
 
@@ -36,9 +42,11 @@ def main() -> None:
         raise PluginError(
             f"conformap: the catalogue at {root} is invalid ({len(errors(diags))} error(s)); no page was written:\n{listed}"
         )
-    site = pages.render_site(catalog, build_graph(catalog))
+    config = mkdocs_gen_files.config
+    github = pages.GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
+    site = pages.render_site(catalog, build_graph(catalog), github=github, changes=changes_markdown(catalog_dir=root))
     sources = pages.edit_paths(catalog)
-    docs_dir = Path(mkdocs_gen_files.config["docs_dir"]).resolve()
+    docs_dir = Path(config["docs_dir"]).resolve()
     for name, content in site.items():
         with mkdocs_gen_files.open(name, "wb") as fh:
             fh.write(content.encode("utf-8") if isinstance(content, str) else content)

@@ -19,7 +19,7 @@ import os
 import shutil
 import threading
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
@@ -167,7 +167,21 @@ def test_downloads_through_their_links(page, real_url):
     _assert_clean(page)
 
 
-MAIN_PAGES = ["", "controls/", "controls/sec-3/", "controls/sec-7/", "rules/", "rules/restricted-ssh/", "overlap/", "errata/", "methodology/", "downloads/", "about/"]
+MAIN_PAGES = [
+    "",
+    "controls/",
+    "controls/sec-3/",
+    "controls/sec-7/",
+    "rules/",
+    "rules/restricted-ssh/",
+    "overlap/",
+    "errata/",
+    "methodology/",
+    "downloads/",
+    "changes/",
+    "contributing/",
+    "about/",
+]
 
 
 def test_main_pages_have_no_console_error_or_third_party_request(page, real_url):
@@ -175,6 +189,27 @@ def test_main_pages_have_no_console_error_or_third_party_request(page, real_url)
         page.goto(urljoin(real_url, rel))
         page.wait_for_load_state("networkidle")
         _shot(page, "page-" + (rel.strip("/").replace("/", "-") or "home"))
+    _assert_clean(page)
+
+
+def test_rule_page_suggests_a_change(page, real_url):
+    page.goto(urljoin(real_url, "rules/restricted-ssh/"))
+    page.locator("article h2#suggest-a-change").scroll_into_view_if_needed()
+    edit = page.locator("article a", has_text="Edit catalog/rules/restricted-ssh.yaml on GitHub")
+    assert edit.count() == 1 and edit.is_visible()
+    assert edit.get_attribute("href") == "https://github.com/conformap/conformap/edit/main/catalog/rules/restricted-ssh.yaml"
+    report = page.locator("article a", has_text="Report a mapping problem")
+    assert report.count() == 1 and report.is_visible()
+    query = parse_qs(urlsplit(report.get_attribute("href")).query)
+    assert query == {"template": ["mapping-correction.yml"], "title": ["[mapping] restricted-ssh"], "rule": ["restricted-ssh"], "question": ["SEC-5"]}
+    _shot(page, "rule-suggest-a-change")
+    # The site's own link of the section, and the navigation entries of the new pages, lead somewhere.
+    nav = page.locator("nav.md-nav--primary")
+    for name in ("Changes", "Contributing"):
+        assert nav.locator("a.md-nav__link", has_text=name).count() == 1, name
+    page.locator("article a", has_text="Contributing").first.click()
+    page.wait_for_url("**/contributing/")
+    assert "Contributing to conformap" in page.locator("h1").first.inner_text()
     _assert_clean(page)
 
 

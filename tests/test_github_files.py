@@ -141,9 +141,16 @@ def test_issue_form_asks_for_rule_question_problem_and_evidence():
     fields = {b["id"]: b for b in form["body"] if "id" in b}
     for required in ("rule", "question", "problem", "evidence"):
         assert fields[required]["validations"]["required"] is True, required
-    questions = fields["question"]["attributes"]["options"]
+    # The site's pages prefill rule and question from the URL, which GitHub does for input fields (not
+    # reliably for dropdowns): the question is an id typed in, and the form lists the valid ones.
+    assert fields["rule"]["type"] == fields["question"]["type"] == "input"
     cat = conformap.load()
-    assert questions[:-1] == [f"{c.id}: {c.question}" for c in cat.controls]  # in step with the catalogue
+    ids = [c.id for c in cat.controls]
+    assert re.findall(r"\bSEC-\d+\b", fields["question"]["attributes"]["description"]) == ids  # in step with the catalogue
+    listing = next(b for b in form["body"] if b["type"] == "markdown" and "SEC-1:" in b["attributes"]["value"])
+    assert re.findall(r"^- (SEC-\d+: .*)$", listing["attributes"]["value"], re.M) == [f"{c.id}: {c.question}" for c in cat.controls]
+    order = [b.get("id") for b in form["body"]]
+    assert order.index("rule") < order.index("question") < order.index("problem") < order.index("evidence")
 
 
 def test_pull_request_template_has_its_sections():

@@ -21,8 +21,10 @@ import hashlib
 import io
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import markdown
 import pytest
@@ -295,6 +297,15 @@ def links(md: str) -> set[str]:
     return {m.split("#")[0] for m in LINK.findall(md)}
 
 
+# Pages of docs/ that generated pages may link to.
+HAND_WRITTEN = {"about.md", "contributing.md"}
+
+
+def test_hand_written_pages_exist():
+    for name in HAND_WRITTEN:
+        assert (paths.PROJECT_ROOT / "docs" / name).is_file(), name
+
+
 def test_site_paths(site, mini):
     expected = {
         "index.md",
@@ -346,7 +357,7 @@ def test_no_link_to_a_missing_page(site):
                 continue
             resolved = (base / target).as_posix()
             resolved = re.sub(r"[^/]+/\.\./", "", resolved)
-            assert resolved in site or resolved == "about.md", (name, target)
+            assert resolved in site or resolved in HAND_WRITTEN, (name, target)
 
 
 def test_unmapped_control_says_so(site):
@@ -586,8 +597,227 @@ def test_mkdocs_nav_is_bounded():
         "errata.md",
         "methodology.md",
         "downloads/index.md",
+        "changes.md",
+        "contributing.md",
         "about.md",
     ]
+    assert all(isinstance(t, str) for t in targets)  # one page per entry: no section lists rules or questions
     assert "attr_list" not in EXTENSIONS  # catalogue text is escaped, but keep {: } syntax off anyway
     assert config["theme"]["font"] is False
     assert not (paths.PROJECT_ROOT / "docs" / "index.md").exists()  # the home page is generated
+
+
+# --------------------------------------------------------------------------- "Suggest a change" and the changes page
+
+MKDOCS = yaml.safe_load((paths.PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+REPO_URL = MKDOCS["repo_url"].rstrip("/")
+ISSUE_TEMPLATES = paths.PROJECT_ROOT / ".github" / "ISSUE_TEMPLATE"
+
+
+@pytest.fixture(scope="module")
+def github():
+    gh = pages.GitHub.from_mkdocs(MKDOCS["repo_url"], MKDOCS["edit_uri"])
+    assert gh is not None and gh.url == REPO_URL
+    return gh
+
+
+class _Anchors(HTMLParser):
+    """(href, text) of every link, with the heading each one is under."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, str]] = []  # (section, href, text)
+        self.section = ""
+        self._heading: list[str] | None = None
+        self._link: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3"):
+            self._heading = []
+        elif tag == "a" and self._heading is None:  # not the headings' permalinks
+            self._link = (dict(attrs).get("href") or "", [])
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3") and self._heading is not None:
+            self.section, self._heading = "".join(self._heading).strip(), None
+        elif tag == "a" and self._link is not None:
+            self.links.append((self.section, self._link[0], "".join(self._link[1]).strip()))
+            self._link = None
+
+    def handle_data(self, data):
+        if self._heading is not None:
+            self._heading.append(data.rstrip("¶"))
+        if self._link is not None:
+            self._link[1].append(data)
+
+
+def suggest_links(md: str) -> dict[str, str]:
+    """Link text -> href of the links in the "Suggest a change" section of a page, as MkDocs renders it."""
+    a = _Anchors()
+    a.feed(render(md))
+    found = [(href, text) for section, href, text in a.links if section == "Suggest a change"]
+    assert len(found) == len({text for _, text in found}), found
+    return {text: href for href, text in found}
+
+
+def issue_query(href: str) -> dict[str, str]:
+    parts = urlsplit(href)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{REPO_URL}/issues/new", href
+    query = parse_qs(parts.query, keep_blank_values=True, strict_parsing=True)
+    assert all(len(v) == 1 for v in query.values()), href
+    return {k: v[0] for k, v in query.items()}
+
+
+def test_github_from_mkdocs_settings():
+    gh = pages.GitHub.from_mkdocs("https://github.com/some-org/some.repo/", "edit/develop/docs/")
+    assert (gh.owner, gh.repo, gh.branch) == ("some-org", "some.repo", "develop")
+    assert pages.GitHub.from_mkdocs("https://github.com/a/b.git").branch == "main"
+    assert gh.edit_url("catalog/rules/x y.yaml") == "https://github.com/some-org/some.repo/edit/develop/catalog/rules/x%20y.yaml"
+    assert gh.issue_url("f.yml", "[t] a&b", {"rule": "x=1#?/"}) == (
+        "https://github.com/some-org/some.repo/issues/new?template=f.yml&title=%5Bt%5D%20a%26b&rule=x%3D1%23%3F%2F"
+    )
+    for bad in (None, "", "http://github.com/a/b", "https://gitlab.com/a/b", "https://github.com/a", "https://github.com/a/b/c",
+                "https://github.com/a/../b", "https://github.com/a/..", "javascript:alert(1)//github.com/a/b"):
+        assert pages.GitHub.from_mkdocs(bad, "edit/main/docs/") is None, bad
+    with pytest.raises(ValueError):
+        pages.GitHub("a/b", "c")
+
+
+def test_no_suggestion_without_a_repository(site):
+    assert not any("Suggest a change" in md for name, md in site.items() if name.endswith(".md"))
+
+
+def test_every_real_rule_page_suggests_a_change(real_catalog, github):
+    site = pages.render_site(real_catalog, github=github)
+    assert MKDOCS["edit_uri"].startswith("edit/main/")
+    for r in real_catalog.rules:
+        links = suggest_links(site[pages.rule_page(r.id)])
+        path = f"catalog/rules/{r.id}.yaml"
+        assert (paths.PROJECT_ROOT / path).is_file()
+        assert links.keys() == {f"Edit {path} on GitHub", "Contributing", "Report a mapping problem"}, r.id
+        assert links[f"Edit {path} on GitHub"] == f"{REPO_URL}/edit/main/{path}"
+        assert links["Contributing"] == "../contributing.md"
+        questions = sorted({m.control_id for m in r.mappings}, key=lambda c: real_catalog.control(c).number)
+        expected = {"template": "mapping-correction.yml", "title": f"[mapping] {r.id}", "rule": r.id}
+        if questions:
+            expected["question"] = ", ".join(questions)
+        assert issue_query(links["Report a mapping problem"]) == expected, r.id
+    ssh = suggest_links(site["rules/restricted-ssh.md"])
+    assert ssh["Report a mapping problem"] == (
+        f"{REPO_URL}/issues/new?template=mapping-correction.yml&title=%5Bmapping%5D%20restricted-ssh&rule=restricted-ssh&question=SEC-5"
+    )
+
+
+def test_every_real_question_page_suggests_a_change(real_catalog, github):
+    site = pages.render_site(real_catalog, github=github)
+    for c in real_catalog.controls:
+        links = suggest_links(site[pages.control_page(c.id)])
+        path = f"catalog/controls/{c.id}.yaml"
+        assert (paths.PROJECT_ROOT / path).is_file()
+        assert links[f"Edit {path} on GitHub"] == f"{REPO_URL}/edit/main/{path}"
+        assert issue_query(links["Report a mapping problem"]) == {
+            "template": "mapping-correction.yml",
+            "title": f"[mapping] {c.id}",
+            "question": c.id,
+        }  # no rule: the reporter names it
+    assert "with this question filled in" in site["controls/sec-5.md"]
+    assert not any("Suggest a change" in site[p] for p in ("index.md", "rules/index.md", "controls/index.md", "overlap.md"))
+
+
+def _issue_form(name: str) -> dict:
+    file = ISSUE_TEMPLATES / name
+    assert file.is_file(), f"the pages link to the issue form {name}, which is not in .github/ISSUE_TEMPLATE"
+    return yaml.safe_load(file.read_text(encoding="utf-8"))
+
+
+def test_issue_links_fill_in_fields_the_form_has(real_catalog, github):
+    """Every query parameter of a "Report a mapping problem" link is the id of a field GitHub prefills."""
+    site = pages.render_site(real_catalog, github=github)
+    used: set[str] = set()
+    for c in real_catalog.controls[:3]:
+        used.add(suggest_links(site[pages.control_page(c.id)])["Report a mapping problem"])
+    for r in real_catalog.rules[:10]:
+        used.add(suggest_links(site[pages.rule_page(r.id)])["Report a mapping problem"])
+    params: set[str] = set()
+    for href in used:
+        query = issue_query(href)
+        form = _issue_form(query.pop("template"))
+        assert query.pop("title").startswith(form["title"])
+        prefillable = {b["id"]: b for b in form["body"] if b["type"] in ("input", "textarea") and "id" in b}
+        assert set(query) <= set(prefillable), (href, sorted(prefillable))
+        params |= set(query)
+    assert params == {"rule", "question"}
+    # The question field lists the catalogue's questions, so a prefilled id is one the reader can check.
+    form = _issue_form("mapping-correction.yml")
+    question = next(b for b in form["body"] if b.get("id") == "question")
+    assert re.findall(r"SEC-\d+", question["attributes"]["description"]) == [c.id for c in real_catalog.controls]
+
+
+def test_suggestion_for_a_fixture_and_outside_the_repository(mini, github, tmp_path):
+    alpha = suggest_links(pages.render_site(mini, github=github)["rules/alpha-check.md"])
+    path = "tests/fixtures/site-mini/rules/alpha-check.yaml"
+    assert alpha[f"Edit {path} on GitHub"] == f"{REPO_URL}/edit/main/{path}"
+    # A catalogue outside the repository has no file there to edit: only the issue form is offered.
+    shutil.copytree(SITE_MINI, tmp_path / "catalog")
+    site = pages.render_site(conformap.load(tmp_path / "catalog"), github=github)
+    links = suggest_links(site["rules/alpha-check.md"])
+    assert set(links) == {"Report a mapping problem"}
+    assert issue_query(links["Report a mapping problem"])["question"] == "S-1, S-2"
+    assert set(suggest_links(site["controls/s-4.md"])) == {"Report a mapping problem"}
+
+
+def test_changes_page_is_added_and_linked_from_home(mini):
+    changes = "# Changes per release\n\nNo git history is available in this build, so the changes per release cannot be listed.\n"
+    site = pages.render_site(mini, changes=changes)
+    assert site[pages.CHANGES] == changes
+    assert "[Changes](changes.md)" in site["index.md"]
+    assert "changes.md" not in pages.render_site(mini)
+    assert "(changes.md)" not in pages.render_site(mini)["index.md"]
+
+
+@pytest.mark.skipif(not HOSTILE.is_dir(), reason="tests/fixtures/hostile not present")
+def test_hostile_fixture_suggestions_are_inert(github):
+    site = pages.render_site(conformap.load(HOSTILE), github=github)
+    for name, md in site.items():
+        if name.endswith(".md"):
+            check_page_inert(name, md)
+    links = suggest_links(site["rules/evil-rule.md"])
+    assert issue_query(links["Report a mapping problem"])["rule"] == "evil-rule"
+
+
+def test_changes_page_escapes_a_release_that_does_not_validate(tmp_path, monkeypatch):
+    """A release whose catalogue is invalid is listed with the diagnostics as escaped text (no code fence)."""
+    import subprocess
+
+    from conformap.diff import changes_markdown
+
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(var, raising=False)
+    env = {"HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1", "GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    env |= {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER") for what, value in (("NAME", "T"), ("EMAIL", "t@example.com"))}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path / "repo"), *args], check=True, capture_output=True)
+
+    catalog = tmp_path / "repo" / "catalog"
+    shutil.copytree(SITE_MINI, catalog)
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "one")
+    git("tag", "v1")
+    rule = catalog / "rules" / "delta-check.yaml"
+    rule.write_text(
+        rule.read_text(encoding="utf-8") + '  - control: "x\\n```\\n<script>alert(1)</script>\\n```"\n    statement: S-2.BP01\n',
+        encoding="utf-8",
+    )
+    git("commit", "-q", "-a", "-m", "broken")
+    git("tag", "v2")
+    md = changes_markdown(catalog_dir=catalog)
+    assert "## v2 (" in md and "The catalogue at this release cannot be read" in md and "## v1 (" in md
+    assert "```" not in md and "<script>" not in md
+    html = render(md)
+    check_page_inert("changes.md", md)
+    assert "<script>alert(1)</script>" in "".join(parse(html).text)  # shown as text
+    assert changes_markdown(catalog_dir=tmp_path / "elsewhere").endswith("the changes per release cannot be listed.\n")

@@ -11,9 +11,11 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -30,8 +32,8 @@ SITE_MINI = Path(__file__).resolve().parent / "fixtures" / "site-mini"
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
-def mkdocs_build(catalog: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, CONFORMAP_CATALOG=str(catalog), **QUIET)
+def mkdocs_build(catalog: Path, site_dir: Path, **extra_env: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CONFORMAP_CATALOG=str(catalog), **QUIET, **extra_env)
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(paths.PROJECT_ROOT / "mkdocs.yml"), "--site-dir", str(site_dir)],
         env=env,
@@ -171,6 +173,88 @@ def test_edit_links_point_to_the_catalogue_file(mini_site):
     assert 'data-md-component="source"' not in html
 
 
+def test_suggest_a_change_links_the_file_of_the_edit_button(mini_site):
+    for rel, source in (("rules/alpha-check", "rules/alpha-check.yaml"), ("controls/s-2", "controls/S-2.yaml")):
+        html = page_file(mini_site, rel).read_text(encoding="utf-8")
+        edit = f"https://github.com/conformap/conformap/edit/main/tests/fixtures/site-mini/{source}"
+        assert f'<a href="{edit}" title="Edit this page"' in html  # the theme's button
+        section = html.split('<h2 id="suggest-a-change">', 1)[1].split("</ul>", 1)[0]
+        assert f'<a href="{edit}">Edit tests/fixtures/site-mini/{source} on GitHub</a>' in section
+        assert 'href="https://github.com/conformap/conformap/issues/new?template=mapping-correction.yml&amp;' in section
+        assert 'href="../../contributing/"' in section
+
+
+def _text(file: Path) -> str:
+    """The text of a built page's article, one line per block."""
+    html = file.read_text(encoding="utf-8")
+    article = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    article = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", article)
+    article = re.sub(r"</(h\d|p|li)>", "\n", article)
+    return unescape(re.sub(r"<[^>]+>", "", article))
+
+
+def test_changes_page_in_the_fixture_site(mini_site):
+    text = _text(page_file(mini_site, "changes"))
+    assert text.lstrip().startswith("Changes per release\n")
+    assert 'href="changes/"' in page_file(mini_site, "").read_text(encoding="utf-8")  # in the nav and on the home page
+
+
+def _git(repo: Path, *args: str, env: dict) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
+
+
+def test_changes_page_from_the_catalogue_history(tmp_path):
+    """The page reads the history of the catalogue being built: none outside git, then two tagged releases."""
+    project = tmp_path / "project"
+    catalog = project / "data" / "catalog"
+    shutil.copytree(SITE_MINI, catalog)
+    git_env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CEILING_DIRECTORIES=str(tmp_path),  # never the repository around tmp_path, if any
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.com",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.com",
+    )
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        git_env.pop(var, None)
+    ceiling = {"GIT_CEILING_DIRECTORIES": str(tmp_path)}
+
+    proc = mkdocs_build(catalog, tmp_path / "site0", **ceiling)
+    assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr[-4000:]
+    assert "No git history is available in this build" in _text(page_file(tmp_path / "site0", "changes"))
+
+    _git(project, "init", "-q", "-b", "main", env=git_env)
+    _git(project, "add", "-A", env=git_env)
+    _git(project, "commit", "-q", "-m", "v1", env=git_env)
+    _git(project, "tag", "v1", env=git_env)
+    rule = catalog / "rules" / "delta-check.yaml"
+    rule.write_text(
+        rule.read_text(encoding="utf-8")
+        + "  - control: S-2\n    statement: S-2.BP02\n    rationale: Delta <b>also</b> does *the second* thing.\n",
+        encoding="utf-8",
+    )
+    _git(project, "commit", "-q", "-a", "-m", "map delta-check to S-2", env=git_env)
+    _git(project, "tag", "v2", env=git_env)
+
+    out = tmp_path / "site"
+    proc = mkdocs_build(catalog, out, **ceiling)
+    assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr[-4000:]
+    html = page_file(out, "changes").read_text(encoding="utf-8")
+    text = _text(page_file(out, "changes"))
+    v2, v1 = text.split("\nv2 (", 1)[1].split("\nv1 (", 1)
+    added = v2.split("\nMappings added\n", 1)[1].split("\nStatistics\n", 1)[0]
+    assert [line for line in added.splitlines() if line.strip()] == [
+        "delta-check → S-2 / S-2.BP02; rationale: Delta <b>also</b> does *the second* thing."
+    ]
+    assert "Mappings removed" not in v2 and "Mappings changed" not in v2
+    assert "Initial catalogue: 4 controls (3 mapped), 5 rules, 8 mappings, 2 errata." in v1
+    assert "<b>also</b>" not in html and "&lt;b&gt;also&lt;/b&gt;" in html  # shown, not rendered
+    assert text.index("\nv2 (") < text.index("\nv1 (")  # newest first
+
+
 def test_invalid_catalogue_aborts_the_build(tmp_path):
     broken = tmp_path / "catalog"
     shutil.copytree(SITE_MINI, broken)
@@ -191,6 +275,8 @@ def test_real_catalogue_builds_strict_without_warnings(tmp_path):
     assert "WARNING" not in proc.stderr, proc.stderr
     assert len(list((out / "rules").glob("*/index.html"))) == 127
     assert len(list((out / "controls").glob("*/index.html"))) == 11
+    for rel in ("changes", "contributing"):
+        assert page_file(out, rel).is_file(), rel
     for cid in ("sec-7", "sec-10", "sec-11"):
         assert "The source maps no AWS Config rule to this question." in page_file(out, f"controls/{cid}").read_text(encoding="utf-8")
     data = json.loads((out / "downloads/mappings.json").read_text(encoding="utf-8"))

@@ -580,7 +580,7 @@ def _change_line(field: str, change: dict[str, Any], style: str = "markdown") ->
 
 
 def _mapping_line(m: dict[str, Any]) -> str:
-    text = f"{code(m['rule'])} {ARROW} {m['control']} / {code(m['statement'])}"
+    text = f"{code(m['rule'])} {ARROW} {md_escape(m['control'])} / {code(m['statement'])}"
     if m["source_rows"]:
         text += f" (source rows {', '.join(str(r) for r in m['source_rows'])})"
     if m.get("printed_statement"):
@@ -639,17 +639,17 @@ def render_markdown(
             lines += [f"  - {_change_line(f, ch, style)}" for f, ch in x["changes"].items()]
         return lines
 
-    section("Mappings changed", nested(m["changed"], lambda x: f"{code(x['rule'])} {ARROW} {x['control']} / {code(x['statement'])}"))
+    section("Mappings changed", nested(m["changed"], lambda x: f"{code(x['rule'])} {ARROW} {md_escape(x['control'])} / {code(x['statement'])}"))
     section("Guidance changed", [f"- {code(g['rule'])}: {render_words(g['words'], style=style)}" for g in result["guidance"]])
     section("Rule metadata changed", nested(result["rule_metadata"], lambda x: code(x["rule"])))
     c = result["controls"]
-    section("Controls added", [f"- {x['id']}: {md_escape(x['question'])}" for x in c["added"]])
-    section("Controls removed", [f"- {x['id']}: {md_escape(x['question'])}" for x in c["removed"]])
-    section("Controls changed", nested(c["changed"], lambda x: x["id"]))
+    section("Controls added", [f"- {md_escape(x['id'])}: {md_escape(x['question'])}" for x in c["added"]])
+    section("Controls removed", [f"- {md_escape(x['id'])}: {md_escape(x['question'])}" for x in c["removed"]])
+    section("Controls changed", nested(c["changed"], lambda x: md_escape(x["id"])))
     e = result["errata"]
-    section("Errata added", [f"- {x['id']}: {md_escape(x['title'])}" for x in e["added"]])
-    section("Errata removed", [f"- {x['id']}: {md_escape(x['title'])}" for x in e["removed"]])
-    section("Errata changed", nested(e["changed"], lambda x: x["id"]))
+    section("Errata added", [f"- {md_escape(x['id'])}: {md_escape(x['title'])}" for x in e["added"]])
+    section("Errata removed", [f"- {md_escape(x['id'])}: {md_escape(x['title'])}" for x in e["removed"]])
+    section("Errata changed", nested(e["changed"], lambda x: md_escape(x["id"])))
     section("Framework changed", [f"- {_change_line(f, ch, style)}" for f, ch in result["framework"].items()])
 
     s = result["statistics"]
@@ -659,14 +659,14 @@ def render_markdown(
         return f"{v['old']} {ARROW} {v['new']}"
 
     if s["rules_per_control"]:
-        stat_lines.append("- Rules per question: " + "; ".join(f"{c}: {arrow(v)}" for c, v in s["rules_per_control"].items()))
+        stat_lines.append("- Rules per question: " + "; ".join(f"{md_escape(c)}: {arrow(v)}" for c, v in s["rules_per_control"].items()))
     if s["overlap"]:
-        stat_lines.append("- Overlap (rules supporting both questions): " + "; ".join(f"{p}: {arrow(v)}" for p, v in s["overlap"].items()))
+        stat_lines.append("- Overlap (rules supporting both questions): " + "; ".join(f"{md_escape(p)}: {arrow(v)}" for p, v in s["overlap"].items()))
     if s["exclusive_rules"]:
         items = []
         for cid, v in s["exclusive_rules"].items():
             moves = [f"+{code(x)}" for x in v["gained"]] + [f"−{code(x)}" for x in v["lost"]]
-            items.append(f"{cid}: {arrow(v)} ({', '.join(moves)})")
+            items.append(f"{md_escape(cid)}: {arrow(v)} ({', '.join(moves)})")
         stat_lines.append("- Rules exclusive to one question: " + "; ".join(items))
     if s["rules_by_question_count"]:
         stat_lines.append(
@@ -725,8 +725,13 @@ def release_tags(project_root: Path) -> list[tuple[str, str]] | None:
 def changes_markdown(project_root: str | Path | None = None, catalog_dir: str | Path | None = None) -> str:
     """The "Changes per release" page: each git tag compared with the one before (the first with nothing).
 
-    Never raises for a missing history: without git, a repository or tags, the page says so.
+    Never raises for a missing history: without git, a repository or tags, the page says so. The tags
+    are those of the repository at ``project_root``; given only ``catalog_dir``, of the repository that
+    holds the catalogue (a catalogue outside any repository has no history). Every text that comes from
+    a catalogue or from git is escaped.
     """
+    if project_root is None and catalog_dir is not None:
+        project_root = catalog_dir
     root = Path(project_root) if project_root is not None else paths.PROJECT_ROOT
     catalog = Path(catalog_dir) if catalog_dir is not None else root / paths.DEFAULT_CATALOG.name
     head = ["# Changes per release", ""]
@@ -749,9 +754,14 @@ def changes_markdown(project_root: str | Path | None = None, catalog_dir: str | 
                 commit = resolve_revision(top, f"refs/tags/{tag}")
                 side = reader.commit(commit, tag)
             except DiffError as exc:
+                # The message quotes catalogue files (diagnostics): escaped text, a list item per diagnostic,
+                # never a code fence that a line of the message could close.
+                first, *rest = [line for line in str(exc).splitlines() if line.strip()] or [""]
                 sections.append(
                     "\n".join(
-                        ["## " + md_escape(title), "", "The catalogue at this release cannot be read, so its changes are not listed:", "", "```text", str(exc), "```", ""]
+                        ["## " + md_escape(title), "", f"The catalogue at this release cannot be read, so its changes are not listed: {md_escape(first)}", ""]
+                        + [f"- {md_escape(line)}" for line in rest]
+                        + [""]
                     )
                 )
                 continue

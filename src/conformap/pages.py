@@ -8,6 +8,12 @@ and any other builder can do the same.
 Every catalogue string reaches a page through :mod:`conformap.mdtext` (escaped text, checked https:
 links); links between pages are relative ``.md`` links built from schema-restricted ids, so a
 builder that checks links (``mkdocs build --strict``) checks every cross-reference.
+
+Two inputs are optional, so that the pages stay a function of the catalogue: a :class:`GitHub`
+repository (every rule and question page then ends with a "Suggest a change" section that links to
+the YAML file to edit and to the issue form, prefilled), and the Markdown of the "Changes per
+release" page, which needs git history (``scripts/gen_pages.py`` makes it with
+:func:`conformap.diff.changes_markdown`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 import networkx as nx
 
@@ -42,6 +49,8 @@ OVERLAP = "overlap.md"
 ERRATA = "errata.md"
 METHODOLOGY = "methodology.md"
 DOWNLOADS = "downloads/index.md"
+CHANGES = "changes.md"
+CONTRIBUTING = "contributing.md"  # hand-written (docs/contributing.md), like about.md
 DOWNLOAD_JSON = "downloads/mappings.json"
 DOWNLOAD_CSV = "downloads/mappings.csv"
 DOWNLOAD_SCHEMA = "downloads/mappings.schema.json"
@@ -53,6 +62,56 @@ HEATMAP_MAX = 40
 # At most this many rules with the same question set are listed on a rule page (the list would
 # otherwise grow with the square of the catalogue).
 SAME_SET_MAX = 12
+
+# The issue form that "Report a mapping problem" opens (.github/ISSUE_TEMPLATE/), the title it starts
+# with, and the ids of the form fields it fills in (GitHub prefills input and textarea fields from
+# query parameters named after their id). tests/test_pages.py checks them against the form itself.
+ISSUE_FORM = "mapping-correction.yml"
+ISSUE_TITLE = "[mapping] "
+ISSUE_RULE_FIELD = "rule"
+ISSUE_QUESTION_FIELD = "question"
+
+_GITHUB_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+_GITHUB_REPO_URL = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+_EDIT_URI_BRANCH = re.compile(r"^/?(?:edit|blob|tree)/([^/?#\s]+)/")
+
+
+@dataclass(frozen=True)
+class GitHub:
+    """The GitHub repository (and branch) the catalogue is edited in, for the "Suggest a change" links."""
+
+    owner: str
+    repo: str
+    branch: str = "main"
+
+    def __post_init__(self) -> None:
+        for value in (self.owner, self.repo):
+            if not _GITHUB_NAME.match(value) or value in (".", ".."):
+                raise ValueError(f"{value!r} cannot name a GitHub owner or repository")
+        if not self.branch or any(c.isspace() or ord(c) < 32 for c in self.branch):
+            raise ValueError(f"{self.branch!r} cannot name a branch")
+
+    @classmethod
+    def from_mkdocs(cls, repo_url: object, edit_uri: object = None) -> "GitHub | None":
+        """From MkDocs' ``repo_url`` and ``edit_uri`` (``edit/<branch>/docs/``); ``None`` unless a GitHub repository."""
+        m = _GITHUB_REPO_URL.match(repo_url) if isinstance(repo_url, str) else None
+        if m is None or m.group(2) in (".", ".."):
+            return None
+        b = _EDIT_URI_BRANCH.match(edit_uri) if isinstance(edit_uri, str) else None
+        return cls(m.group(1), m.group(2), b.group(1) if b else "main")
+
+    @property
+    def url(self) -> str:
+        return f"https://github.com/{quote(self.owner, safe='')}/{quote(self.repo, safe='')}"
+
+    def edit_url(self, path: str) -> str:
+        """GitHub's editor for a file of the repository (``path`` relative to its root)."""
+        return f"{self.url}/edit/{quote(self.branch, safe='')}/{quote(path, safe='/')}"
+
+    def issue_url(self, template: str, title: str, fields: dict[str, str]) -> str:
+        """A new issue with an issue form, its title and fields (by id) filled in; every value is percent-encoded."""
+        query = [("template", template), ("title", title), *fields.items()]
+        return f"{self.url}/issues/new?" + "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query)
 
 
 # --------------------------------------------------------------------------- page names and links
@@ -158,9 +217,12 @@ def _page(*blocks: str) -> str:
 class _Facts:
     cat: Catalog
     g: nx.DiGraph
+    github: GitHub | None = None
+    changes: bool = False  # the site has a "Changes per release" page
 
     def __post_init__(self) -> None:
         g = self.g
+        self.sources = edit_paths(self.cat) if self.github else {}
         self.control_ids = stats.controls(g)
         self.rule_sets = stats.control_sets(g)
         self.control_rules = {c: stats.control_rules(g, c) for c in self.control_ids}
@@ -258,6 +320,27 @@ def _mapping_note(m: Mapping, src: str, cat: Catalog) -> str:
     return "; ".join(notes)
 
 
+def _suggest_change(f: _Facts, src: str, subject: str, fields: dict[str, str], filled: str) -> str:
+    """The "Suggest a change" section: the catalogue file to edit on GitHub, and the issue form, prefilled.
+
+    ``subject`` (a rule or question id) ends the issue title; ``fields`` are the form fields to fill in,
+    by id. Nothing without a :class:`GitHub` repository.
+    """
+    gh = f.github
+    if gh is None:
+        return ""
+    items = []
+    source = f.sources.get(src)
+    if source:
+        items.append(
+            f"- {t.link(f'Edit {source} on GitHub', gh.edit_url(source))}, then propose the change as a pull request: "
+            f"{_link('Contributing', src, CONTRIBUTING)} explains the file and the checks."
+        )
+    issue = gh.issue_url(ISSUE_FORM, ISSUE_TITLE + subject, {k: v for k, v in fields.items() if v})
+    items.append(f"- {t.link('Report a mapping problem', issue)}: the *Mapping correction* issue form, with {filled} filled in.")
+    return _page("## Suggest a change", "\n".join(items))
+
+
 def _deprecated_badge(r: Rule) -> str:
     return " *(deprecated)*" if r.deprecated else ""
 
@@ -297,14 +380,18 @@ def home(f: _Facts) -> str:
         (f"The source maps no rule to {unmapped_md}." if unmapped else ""),
         "## Where to start",
         "\n".join(
-            [
+            line
+            for line in [
                 f"- **{_link('Questions', src, CONTROLS_INDEX)}**: every question, its statements and the rules that support it.",
                 f"- **{_link('Rules', src, RULES_INDEX)}**: every rule, with its service, trigger, parameters and guidance.",
                 f"- **{_link('Overlap', src, OVERLAP)}**: which questions share rules, and how many questions each rule supports.",
                 f"- **{_link('Errata', src, ERRATA)}**: where the source is wrong or odd, and what the catalogue does about it.",
                 f"- **{_link('Methodology', src, METHODOLOGY)}**: where the data comes from and how the numbers are computed.",
+                (f"- **{_link('Changes', src, CHANGES)}**: what changed in the catalogue at each release." if f.changes else ""),
+                f"- **{_link('Contributing', src, CONTRIBUTING)}**: how to correct or add a mapping by pull request.",
                 f"- **{_link('About', src, 'about.md')}**: the project, its licence and how to correct it.",
             ]
+            if line
         ),
         "## Downloads",
         "\n".join(
@@ -440,6 +527,7 @@ def control_detail(f: _Facts, c: Control) -> str:
     if errata:
         parts.append("## Errata")
         parts.append("\n".join(f"- {erratum_link(src, e)}" for e in errata))
+    parts.append(_suggest_change(f, src, c.id, {ISSUE_QUESTION_FIELD: c.id}, "this question"))
     return _page(*parts)
 
 
@@ -577,6 +665,10 @@ def rule_detail(f: _Facts, r: Rule) -> str:
         )
     src_lines += [f"- {_source_ref(ref)}" for ref in r.sources]
     parts.append("\n".join(src_lines) if src_lines else "No source recorded.")
+
+    questions = f.rule_sets[r.id]
+    filled = "this rule" + (" and its question" if len(questions) == 1 else " and its questions" if questions else "")
+    parts.append(_suggest_change(f, src, r.id, {ISSUE_RULE_FIELD: r.id, ISSUE_QUESTION_FIELD: ", ".join(questions)}, filled))
     return _page(*parts)
 
 
@@ -796,9 +888,21 @@ def downloads_page(cat: Catalog, files: dict[str, bytes]) -> str:
 # --------------------------------------------------------------------------- entry points
 
 
-def render_site(catalog: Catalog, graph: nx.DiGraph | None = None) -> dict[str, str | bytes]:
-    """Every generated file of the site: docs-relative path -> Markdown text or file bytes."""
-    f = _Facts(catalog, graph if graph is not None else build_graph(catalog))
+def render_site(
+    catalog: Catalog,
+    graph: nx.DiGraph | None = None,
+    *,
+    github: GitHub | None = None,
+    changes: str | None = None,
+) -> dict[str, str | bytes]:
+    """Every generated file of the site: docs-relative path -> Markdown text or file bytes.
+
+    ``github``: the repository the catalogue is edited in; every rule and question page then links to
+    its YAML file there and to the issue form. ``changes``: the Markdown of the "Changes per release"
+    page (:func:`conformap.diff.changes_markdown`, which escapes catalogue text), written as
+    ``changes.md`` and linked from the home page.
+    """
+    f = _Facts(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
     out: dict[str, str | bytes] = {HOME: home(f), CONTROLS_INDEX: controls_index(f)}
     for c in catalog.controls:
         out[control_page(c.id)] = control_detail(f, c)
@@ -811,6 +915,8 @@ def render_site(catalog: Catalog, graph: nx.DiGraph | None = None) -> dict[str, 
     files = _download_files(catalog)
     out[DOWNLOADS] = downloads_page(catalog, files)
     out.update(files)
+    if changes is not None:
+        out[CHANGES] = changes
     return out
 
 
