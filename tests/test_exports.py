@@ -50,6 +50,7 @@ def test_csv_is_rfc4180_with_neutralised_formulas(golden):
 @pytest.mark.parametrize("value, expected", [
     ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\tx", "'\tx"), ("\rx", "'\rx"), ("a=b", "a=b"), ("", ""), ("’quote", "’quote"),
+    ("  =1+1", "'  =1+1"), ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"), ("\uff20x", "'\uff20x"), (" plain", " plain"),
 ])
 def test_csv_safe(value, expected):
     assert exports.csv_safe(value) == expected
@@ -89,3 +90,17 @@ def test_export_to_file_is_atomic(tmp_path, fixtures_dir, capsys):
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "mappings.json"]  # no temp file left behind
     assert "nothing was written" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("make_out, message", [
+    (lambda d: d, "is a folder"),
+    (lambda d: Path("/proc/conformap-test/x.csv"), "cannot write"),
+    (lambda d: d / "afile" / "x.csv", "part of its path is a file"),
+])
+def test_export_to_a_bad_path_is_an_error_not_a_traceback(tmp_path, fixtures_dir, capsys, make_out, message):
+    (tmp_path / "afile").write_text("x")
+    out = make_out(tmp_path)
+    assert main(["export", "--format", "csv", "--catalog", str(fixtures_dir / "golden"), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]

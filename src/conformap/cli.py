@@ -87,7 +87,16 @@ def cmd_export(args) -> int:
     else:
         from .catalogio import write_atomic
 
-        write_atomic(Path(args.out), data)
+        out = Path(args.out)
+        if out.is_dir():
+            print(f"{out}: is a folder; give the file to write, e.g. {out / ('mappings.' + args.format.replace('aws-text', 'txt'))}", file=sys.stderr)
+            return 1
+        try:
+            write_atomic(out, data)
+        except OSError as exc:
+            reason = "part of its path is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else (exc.strerror or str(exc))
+            print(f"{out}: cannot write: {reason}; nothing was written", file=sys.stderr)
+            return 1
     return 0
 
 

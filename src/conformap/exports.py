@@ -40,16 +40,18 @@ CSV_COLUMNS = (
 )
 
 # First characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula or command.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list, plus the full-width forms some spreadsheet locales also read as operators.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def csv_safe(value: str) -> str:
     """Neutralise a cell a spreadsheet would execute: prefix it with an apostrophe (OWASP's advice).
 
     The apostrophe makes spreadsheets show the cell as text; a reader of the raw CSV sees it as the
-    first character. Cells that do not start with ``= + - @``, a tab or a carriage return are unchanged.
+    first character. A cell is neutralised when it starts, possibly after spaces, with ``= + - @``
+    (or their full-width forms), a tab or a carriage return; every other cell is unchanged.
     """
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_TRIGGERS) else value
 
 
 def aws_text(cat: Catalog) -> str:

@@ -809,7 +809,7 @@ def methodology_page(f: _Facts) -> str:
         origin.append(f"- **The framework:** {t.link(fw.title, fw.url)}, for the questions' current wording and best practices.")
     if source.license:
         origin.append(f"- **Reuse:** {t.text(source.license)}")
-    triggers = " ".join(t.code(c) for c in ("=", "+", "-", "@")) + ", a tab or a carriage return"
+    triggers = " ".join(t.code(c) for c in ("=", "+", "-", "@")) + " (or their full-width forms), a tab or a carriage return, possibly after spaces,"
     return _page(
         "# Methodology",
         "## Where the data comes from",
@@ -838,7 +838,9 @@ def methodology_page(f: _Facts) -> str:
         "## Downloads",
         f"The {_link('downloads', src, DOWNLOADS)} are generated from the same catalogue at each build. "
         "`mappings.json` holds everything and is described by `mappings.schema.json` (JSON Schema 2020-12). "
-        "`mappings.csv` has one row per mapping (UTF-8, a header row, RFC 4180 quoting, CRLF line ends). "
+        "`mappings.csv` has one row per mapping (UTF-8 without a byte-order mark, a header row, RFC 4180 quoting, "
+        "CRLF line ends; in Excel, open it with *Data › From Text/CSV* and choose UTF-8 so that curly apostrophes "
+        "show correctly). "
         f"A CSV cell that starts with {triggers} would be run as a formula by a spreadsheet, so it is written with "
         "an apostrophe in front (OWASP's advice): spreadsheets then show the cell as text, and a reader of the raw "
         "file sees the apostrophe as its first character.",
