@@ -373,12 +373,61 @@ def test_github_annotations_for_warnings(tmp_path):
     assert code == 0
 
 
+# --- every problem once, and all of them in one run ---------------------------------------------
+
+
+def test_broken_control_is_reported_once_not_by_every_rule_that_uses_it(tmp_path):
+    # M-2 has an unknown field; the three mini rules that map to M-2 must not each add "unknown control".
+    expect_errors(tmp_path, [
+        "controls/M-2.yaml:5:1: $.owner: unknown field 'owner'; allowed fields: current_question, framework_question_id, "
+        "id, in_source, note, number, question, sources, statements, url",
+    ], fixture="broken-control-no-cascade")
+
+
+def test_schema_error_does_not_hide_a_reference_error_in_the_same_file(tmp_path):
+    expect_errors(tmp_path, [
+        "rules/beta-rule.yaml:4:1: $.severity: unknown field 'severity'; allowed fields: conformance_pack, deprecated, "
+        "description, documentation_url, guidance, id, identifier, kind, mappings, parameters, regions_note, "
+        "resource_types, resource_types_current_docs, service, sources, trigger",
+        "rules/beta-rule.yaml:7:14: $.mappings[0].control: unknown control 'M-9' (known: M-1, M-2, M-3)",
+    ], fixture="schema-and-reference-errors")
+
+
+def test_id_mismatch_does_not_hide_a_reference_error_in_the_same_file(tmp_path):
+    expect_errors(tmp_path, [
+        "rules/beta-rule.yaml:1:5: $.id: id 'beta-rules' does not match the file name 'beta-rule.yaml'; "
+        "rename the file to 'beta-rules.yaml' or fix the id",
+        "rules/beta-rule.yaml:7:16: $.mappings[0].statement: unknown statement 'M-2.BP09' (statements of M-2: M-2.BP01, M-2.BP02)",
+    ], fixture="id-mismatch-and-reference-error")
+
+
+def test_erratum_rows_must_be_the_rows_its_rules_cite(tmp_path):
+    # Row 1 is alpha-rule's; no mapping cites row 7; rows 3 and 4 belong to two mappings, so they are no duplicate.
+    expect_errors(tmp_path, [
+        "errata.yaml:5:19: $.errata[0].source_rows[0]: source row 1 is cited by rule 'alpha-rule', which this "
+        "erratum does not name (rules: beta-rule, gamma-check)",
+        "errata.yaml:5:25: $.errata[0].source_rows[2]: no mapping cites source row 7; update this erratum's rows "
+        "to the rows its rules' mappings cite",
+        "errata.yaml:14:18: $.errata[1].source_rows: duplicate rows must be cited by one mapping (listing all of "
+        "them); they are cited by beta-rule mappings[0], gamma-check mappings[0]",
+    ], fixture="stale-erratum-rows")
+
+
+def test_hidden_yaml_file_is_an_error_not_silently_skipped(tmp_path):
+    expect_errors(tmp_path, [
+        "rules/.delta-rule.yaml:1:1: $: a hidden file (its name starts with '.') is not read; catalogue ids start "
+        "with a letter or digit",
+    ], fixture="hidden-file")
+
+
 def test_every_bad_fixture_has_a_test():
     used = {
         "malformed-yaml", "duplicate-key", "anchor-alias", "billion-laughs", "wrong-type", "unknown-field",
         "missing-required-field", "non-https-url", "id-not-filename", "bad-file-name", "unknown-control",
         "unknown-statement", "statement-of-another-control", "duplicate-mapping", "source-row-claimed-twice",
         "duplicate-ids", "unknown-erratum-rule", "wrong-snapshot-sha256", "warning-only", "many-errors",
+        "broken-control-no-cascade", "schema-and-reference-errors", "id-mismatch-and-reference-error",
+        "stale-erratum-rows", "hidden-file",
     }
     assert {p.name for p in BAD.iterdir() if p.is_dir()} == used
     source = Path(__file__).read_text(encoding="utf-8")

@@ -158,11 +158,17 @@ class _Reader:
     def __init__(self, root: Path):
         self.root = root
         self.diags: list[Diagnostic] = []
+        # Ids of files that exist but are invalid: references to them are not reported again.
+        self.broken: dict[str, set[str]] = {"control": set(), "rule": set()}
+        # Rule files that parsed but failed their schema or id check: their mappings' references are
+        # still checked, so one run reports every problem of the file.
+        self.partial_rules: list[YamlDocument] = []
 
     def show(self, file: Path) -> str:
         return paths.display_path(file)
 
     def read(self, file: Path, kind: str) -> YamlDocument | None:
+        """The document if it is valid against its schema, else ``None`` (its problems are recorded)."""
         doc = read_yaml(file, self.show(file))
         self.diags.extend(doc.diagnostics)
         if not doc.ok:
@@ -172,6 +178,8 @@ class _Reader:
             return None
         schema_errs = schema_diagnostics(doc, kind)
         self.diags.extend(schema_errs)
+        if schema_errs and kind == "rule":
+            self.partial_rules.append(doc)
         return None if schema_errs else doc
 
     def read_dir(self, sub: str, kind: str) -> list[YamlDocument]:
@@ -182,6 +190,9 @@ class _Reader:
         docs = []
         for file in sorted(folder.iterdir()):
             shown = self.show(file)
+            if file.name.startswith(".") and file.name.endswith((".yaml", ".yml")):
+                self.diags.append(Diagnostic(shown, 1, 1, "$", "a hidden file (its name starts with '.') is not read; catalogue ids start with a letter or digit"))
+                continue
             if file.name.startswith(".") or file.name == "README.md":
                 continue
             if file.is_symlink() or not file.is_file():
@@ -194,12 +205,16 @@ class _Reader:
             if stem_errs:
                 self.diags.extend(stem_errs)
                 continue
+            stem = file.name[: -len(".yaml")]
             doc = self.read(file, kind)
             if doc is None:
+                self.broken.setdefault(kind, set()).add(stem)
                 continue
-            stem = file.name[: -len(".yaml")]
             if doc.data["id"] != stem:
                 self.diags.append(doc.error(("id",), f"id '{doc.data['id']}' does not match the file name '{file.name}'; rename the file to '{doc.data['id']}.yaml' or fix the id"))
+                self.broken.setdefault(kind, set()).update({stem, doc.data["id"]})
+                if kind == "rule":
+                    self.partial_rules.append(doc)
                 continue
             docs.append(doc)
         return docs
@@ -309,9 +324,17 @@ def _check_references(
     rule_docs: list[YamlDocument],
     errata_doc: YamlDocument | None,
     root: Path,
+    broken: dict[str, set[str]] | None = None,
+    partial_rules: Iterable[YamlDocument] = (),
 ) -> list[Diagnostic]:
-    """Cross-file checks, as set differences: used-but-undefined is an error, defined-but-unused a warning."""
+    """Cross-file checks, as set differences: used-but-undefined is an error, defined-but-unused a warning.
+
+    ``broken`` names the controls and rules whose files exist but are invalid (already reported):
+    references to them are not errors again, so one bad file gives its own errors, not one per user.
+    """
     out: list[Diagnostic] = []
+    broken_controls = (broken or {}).get("control", set())
+    broken_rules = (broken or {}).get("rule", set())
     controls = {d.data["id"]: d for d in control_docs}
     rules = {d.data["id"]: d for d in rule_docs}
     statement_owner: dict[str, str] = {}
@@ -341,6 +364,7 @@ def _check_references(
 
     used_controls: set[str] = set()
     row_owner: dict[int, str] = {}
+    row_mapping: dict[int, tuple[str, int]] = {}
     total_rows = framework_doc.data["source"].get("rows") if framework_doc is not None else None
     for doc in rule_docs:
         rid = doc.data["id"]
@@ -348,7 +372,9 @@ def _check_references(
         for i, m in enumerate(doc.data["mappings"]):
             base = ("mappings", i)
             cid, sid = m["control"], m["statement"]
-            if cid not in controls:
+            if cid in broken_controls:
+                pass  # its file has errors of its own
+            elif cid not in controls:
                 known = ", ".join(sorted(controls, key=_natural)) or "none"
                 out.append(doc.error(base + ("control",), f"unknown control '{cid}' (known: {known})"))
             else:
@@ -361,7 +387,7 @@ def _check_references(
                 elif not controls[cid].data["in_source"] and m.get("source_rows"):
                     out.append(doc.error(base + ("control",), f"control '{cid}' is marked in_source: false but this mapping cites source rows"))
             ps = m.get("printed_statement")
-            if ps is not None and ps not in statement_owner:
+            if ps is not None and ps not in statement_owner and ps.split(".")[0] not in broken_controls:
                 out.append(doc.error(base + ("printed_statement",), f"unknown statement '{ps}'"))
             key = (cid, sid)
             if key in seen:
@@ -373,6 +399,7 @@ def _check_references(
                 if row in row_owner:
                     out.append(doc.error(base + ("source_rows", j), f"source row {row} is already claimed by rule '{row_owner[row]}'"))
                 row_owner.setdefault(row, rid)
+                row_mapping.setdefault(row, (rid, i))
         if not doc.data["mappings"]:
             out.append(doc.error(("mappings",), "rule supports no control; add a mapping or remove the rule", severity=WARNING))
         dep = doc.data.get("deprecated")
@@ -380,8 +407,23 @@ def _check_references(
             succ = dep["successor"]
             if succ == rid:
                 out.append(doc.error(("deprecated", "successor"), "a rule cannot be its own successor"))
-            elif succ not in rules:
+            elif succ not in rules and succ not in broken_rules:
                 out.append(doc.error(("deprecated", "successor"), f"unknown rule '{succ}'; successors must have a file in rules/", severity=WARNING))
+
+    for doc in partial_rules:
+        mappings = doc.data.get("mappings")
+        for i, m in enumerate(mappings if isinstance(mappings, list) else ()):
+            cid = m.get("control") if isinstance(m, dict) else None
+            sid = m.get("statement") if isinstance(m, dict) else None
+            if not isinstance(cid, str) or cid in broken_controls:
+                continue
+            if cid not in controls:
+                known = ", ".join(sorted(controls, key=_natural)) or "none"
+                out.append(doc.error(("mappings", i, "control"), f"unknown control '{cid}' (known: {known})"))
+            elif isinstance(sid, str) and sid not in statement_owner:
+                choices = ", ".join(s["id"] for s in controls[cid].data["statements"]) or "none"
+                out.append(doc.error(("mappings", i, "statement"), f"unknown statement '{sid}' (statements of {cid}: {choices})"))
+            used_controls.add(cid)
 
     for cid, doc in controls.items():
         if doc.data["in_source"] and cid not in used_controls:
@@ -405,11 +447,37 @@ def _check_references(
                 out.append(errata_doc.error(base + ("id",), f"duplicate erratum id '{e['id']}' (also errata[{ids[e['id']]}])"))
             ids.setdefault(e["id"], i)
             for j, r in enumerate(e.get("rules") or ()):
-                if r not in rules:
+                if r not in rules and r not in broken_rules:
                     out.append(errata_doc.error(base + ("rules", j), f"unknown rule '{r}'"))
             for j, c in enumerate(e.get("controls") or ()):
-                if c not in controls:
+                if c not in controls and c not in broken_controls:
                     out.append(errata_doc.error(base + ("controls", j), f"unknown control '{c}'"))
+            if not broken_rules:  # with a rule file unreadable, its rows are unknown
+                out.extend(_check_erratum_rows(errata_doc, base, e, row_mapping))
+    return out
+
+
+def _check_erratum_rows(errata_doc: YamlDocument, base: tuple, e: dict, row_mapping: dict[int, tuple[str, int]]) -> list[Diagnostic]:
+    """An erratum's source rows must be rows the mappings cite, of the rules it names.
+
+    Rows renumber when AWS's page gains or loses rows (a re-import moves every mapping's
+    ``source_rows``); this check keeps the errata from silently pointing at other rows.
+    """
+    out: list[Diagnostic] = []
+    named = set(e.get("rules") or ())
+    owners = set()
+    for j, row in enumerate(e.get("source_rows") or ()):
+        where = base + ("source_rows", j)
+        if row not in row_mapping:
+            out.append(errata_doc.error(where, f"no mapping cites source row {row}; update this erratum's rows to the rows its rules' mappings cite"))
+            continue
+        rule, index = row_mapping[row]
+        owners.add((rule, index))
+        if named and rule not in named:
+            out.append(errata_doc.error(where, f"source row {row} is cited by rule '{rule}', which this erratum does not name (rules: {', '.join(sorted(named))})"))
+    if e.get("kind") == "duplicate-row" and len(owners) > 1:
+        cited = ", ".join(f"{r} mappings[{i}]" for r, i in sorted(owners))
+        out.append(errata_doc.error(base + ("source_rows",), f"duplicate rows must be cited by one mapping (listing all of them); they are cited by {cited}"))
     return out
 
 
@@ -432,7 +500,7 @@ def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagn
     er_file = root / paths.ERRATA_FILE
     errata_doc = reader.read(er_file, "errata") if er_file.is_file() else None
 
-    reader.diags.extend(_check_references(framework_doc, control_docs, rule_docs, errata_doc, root))
+    reader.diags.extend(_check_references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
     diags = sorted(set(reader.diags), key=lambda d: (d.file, d.line, d.column, d.path, d.message))
     if errors(diags) or framework_doc is None:
         return None, diags
