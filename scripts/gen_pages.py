@@ -57,5 +57,11 @@ def main() -> None:
         edit = posixpath.normpath(os.path.relpath(paths.PROJECT_ROOT / source, docs_dir)).replace(os.sep, "/") if source else None
         mkdocs_gen_files.set_edit_path(name, edit)
 
+    # The Contributing page is the repository's CONTRIBUTING.md itself, so the two cannot drift apart.
+    contributing = paths.PROJECT_ROOT / "CONTRIBUTING.md"
+    with mkdocs_gen_files.open(pages.CONTRIBUTING, "w") as fh:
+        fh.write(contributing.read_text(encoding="utf-8"))
+    mkdocs_gen_files.set_edit_path(pages.CONTRIBUTING, os.path.relpath(contributing, docs_dir).replace(os.sep, "/"))
+
 
 main()

@@ -184,6 +184,15 @@ def test_suggest_a_change_links_the_file_of_the_edit_button(mini_site):
         assert 'href="../../contributing/"' in section
 
 
+def test_contributing_page_is_the_repositorys_contributing_file(mini_site):
+    text = _text(page_file(mini_site, "contributing"))
+    headings = re.findall(r"^#+ (.+)$", (paths.PROJECT_ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8"), re.M)
+    assert text.lstrip().startswith("Contributing to conformap\n")
+    assert len(headings) > 10 and all(h.replace("`", "") in text for h in headings)
+    html = page_file(mini_site, "contributing").read_text(encoding="utf-8")
+    assert 'href="https://github.com/conformap/conformap/edit/main/CONTRIBUTING.md"' in html
+
+
 def _text(file: Path) -> str:
     """The text of a built page's article, one line per block."""
     html = file.read_text(encoding="utf-8")
