@@ -43,8 +43,8 @@ build: $(STAMP) ## build the site into site/
 serve: $(STAMP) ## build and serve the site on http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-bench: $(STAMP) ## measure build time and memory on 1x, 5x and 25x catalogues
-	$(BIN)/python scripts/bench.py
+bench: $(STAMP) ## measure build time and memory on 1x, 5x and 25x catalogues (best of 2 builds each)
+	$(BIN)/python scripts/bench.py --repeat 2
 
 clean: ## remove build outputs (keeps .venv)
 	rm -rf site .pytest_cache .hypothesis build
