@@ -225,6 +225,7 @@ class _Facts:
         self.sources = edit_paths(self.cat) if self.github else {}
         self.control_ids = stats.controls(g)
         self.rule_sets = stats.control_sets(g)
+        self._alongside_by_set: dict[tuple[tuple[str, ...], int], list[tuple[str, int]]] = {}
         self.control_rules = {c: stats.control_rules(g, c) for c in self.control_ids}
         self.exclusive = {c: [r for r in rs if self.rule_sets[r] == (c,)] for c, rs in self.control_rules.items()}
         self.matrix = stats.overlap_matrix(g)
@@ -250,11 +251,20 @@ class _Facts:
         return [r for r in self.by_set.get(self.rule_sets[rule_id], []) if r != rule_id]
 
     def alongside(self, rule_id: str, limit: int = 5) -> list[tuple[str, int]]:
-        """:func:`stats.mapped_alongside`, from the precomputed rules of each control."""
-        common: Counter[str] = Counter()
-        for c in self.rule_sets[rule_id]:
-            common.update(r for r in self.control_rules[c] if r != rule_id)
-        return heapq.nsmallest(limit, common.items(), key=lambda kv: (-kv[1], kv[0]))
+        """:func:`stats.mapped_alongside`, from the precomputed rules of each control.
+
+        Rules with the same control set share one count (the rule itself included, then dropped),
+        so the work grows with the number of distinct control sets, not with the number of rules.
+        """
+        controls = self.rule_sets[rule_id]
+        top = self._alongside_by_set.get((controls, limit))
+        if top is None:
+            common: Counter[str] = Counter()
+            for c in controls:
+                common.update(self.control_rules[c])
+            top = heapq.nsmallest(limit + 1, common.items(), key=lambda kv: (-kv[1], kv[0]))
+            self._alongside_by_set[(controls, limit)] = top
+        return [kv for kv in top if kv[0] != rule_id][:limit]
 
     def jaccard(self, a: str, b: str) -> tuple[int, float]:
         """Same numbers as :func:`stats.overlap`, from the precomputed matrix."""
