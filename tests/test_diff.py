@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -100,6 +101,7 @@ def test_mapping_added_json(tmp_path):
         "rule_metadata": [],
         "errata": {"added": [], "removed": [], "changed": []},
         "framework": {},
+        "renumbered": {"summary": None, "mappings": [], "errata": []},
         "statistics": {
             "totals": {
                 "mappings": {"old": 5, "new": 6},
@@ -303,6 +305,103 @@ def test_metadata_controls_errata_and_mapping_details(tmp_path):
         "### Statistics\n"
         "\n"
         "- Totals: controls: 3 → 4\n"
+    )
+
+
+def row_dropped(tmp_path: Path) -> Path:
+    """The base fixture re-imported from a page without its row 1 (access-keys-rotated's SEC-2 row).
+
+    Rows 2 to 5 become rows 1 to 4: three rules' mappings, the other access-keys-rotated mapping and
+    the erratum's row move, though none of them says anything new.
+    """
+    page = "Fixture page for the conformap diff tests\n\nThe same table without its first row.\n"
+    head = edited(
+        tmp_path,
+        {
+            "rules/access-keys-rotated.yaml": (
+                "  - control: SEC-2\n    statement: SEC-2.desc\n    source_rows: [1]\n"
+                "  - control: SEC-3\n    statement: SEC-3.BP01\n    source_rows: [2]\n",
+                "  - control: SEC-3\n    statement: SEC-3.BP01\n    source_rows: [1]\n",
+            ),
+            "rules/cloudtrail-enabled.yaml": ("source_rows: [3]", "source_rows: [2]"),
+            "rules/restricted-ssh.yaml": ("source_rows: [4]", "source_rows: [3]"),
+            "rules/security-account-information-provided.yaml": ("source_rows: [5]", "source_rows: [4]"),
+            "errata.yaml": ("source_rows: [4]", "source_rows: [3]"),
+            "framework.yaml": ("rows: 5", "rows: 4"),
+        },
+    )
+    (head / "sources" / "page.txt").write_text(page, encoding="utf-8")
+    framework = head / "framework.yaml"
+    text = framework.read_text(encoding="utf-8")
+    old_sha = re.search(r"sha256: ([0-9a-f]{64})", text).group(1)
+    framework.write_text(text.replace(old_sha, hashlib.sha256(page.encode("utf-8")).hexdigest()), encoding="utf-8")
+    return head
+
+
+def test_renumbered_rows_are_one_line_after_the_real_change(tmp_path):
+    head = row_dropped(tmp_path)
+    new_sha = hashlib.sha256((head / "sources" / "page.txt").read_bytes()).hexdigest()
+    result = run_diff(head)
+    assert render_markdown(result) == (
+        "## Catalogue changes\n"
+        "\n"
+        "Comparing `base` with `head`.\n"
+        "\n"
+        "### Mappings removed\n"
+        "\n"
+        "- `access-keys-rotated` → SEC-2 / `SEC-2.desc` (source rows 1)\n"
+        "\n"
+        "### Framework changed\n"
+        "\n"
+        "- `source.sha256`: `871746edd653924bfe1c12cf254d0ff05fe75a0799b1f6b41e46e591653301a4` → `" + new_sha + "`\n"
+        "- `source.rows`: `5` → `4`\n"
+        "\n"
+        "### Source rows renumbered\n"
+        "\n"
+        "- Source rows renumbered in 4 mappings and 1 erratum (the page lost 1 row: 5 → 4); no other change in them.\n"
+        "\n"
+        "### Statistics\n"
+        "\n"
+        "- Rules per question: SEC-2: 1 → 0\n"
+        "- Overlap (rules supporting both questions): SEC-2/SEC-3: 1 → 0\n"
+        "- Rules exclusive to one question: SEC-3: 1 → 2 (+`access-keys-rotated`)\n"
+        "- Rules by number of questions: 1 question: 3 → 4; 2 questions: 1 → 0\n"
+        "- Totals: controls mapped: 3 → 2; mappings: 5 → 4; shared rules: 1 → 0; exclusive rules: 3 → 4\n"
+    )
+    data = json.loads(render_json(result))
+    assert data["mappings"]["changed"] == [] and data["errata"]["changed"] == []
+    assert data["renumbered"] == {
+        "summary": "source rows renumbered in 4 mappings and 1 erratum (the page lost 1 row: 5 → 4)",
+        "mappings": [
+            {"rule": "access-keys-rotated", "control": "SEC-3", "statement": "SEC-3.BP01", "source_rows": {"old": [2], "new": [1]}},
+            {"rule": "cloudtrail-enabled", "control": "SEC-1", "statement": "SEC-1.desc", "source_rows": {"old": [3], "new": [2]}},
+            {"rule": "restricted-ssh", "control": "SEC-3", "statement": "SEC-3.BP02", "source_rows": {"old": [4], "new": [3]}},
+            {
+                "rule": "security-account-information-provided",
+                "control": "SEC-1",
+                "statement": "SEC-1.desc",
+                "source_rows": {"old": [5], "new": [4]},
+            },
+        ],
+        "errata": [{"id": "E1", "source_rows": {"old": [4], "new": [3]}}],
+    }
+
+
+def test_renumbering_alone_is_still_a_change(tmp_path):
+    """Rows that only move (the same page in another order) are summarised, not lost."""
+    head = edited(
+        tmp_path,
+        {
+            "rules/cloudtrail-enabled.yaml": ("source_rows: [3]", "source_rows: [5]"),
+            "rules/security-account-information-provided.yaml": ("source_rows: [5]", "source_rows: [3]"),
+        },
+    )
+    result = run_diff(head)
+    assert result["changed"] is True
+    assert result["mappings"] == {"added": [], "removed": [], "changed": []}
+    assert render_markdown(result).endswith(
+        "### Source rows renumbered\n\n"
+        "- Source rows renumbered in 2 mappings (rows moved on the page, which has 5 rows as before); no other change in them.\n"
     )
 
 

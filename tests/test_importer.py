@@ -1,5 +1,6 @@
 """`conformap import-aws-page`: idempotent on the real page, order-blind on its Markdown rendition,
-minimal on a changed page, and clear (page:line: message, exit 1) on a page it cannot read.
+minimal on a changed page, and clear (page:line: message, exit 1) on a page it cannot read; errors
+about the catalogue folder name the catalogue; an import into an existing catalogue is all or nothing.
 
 Expected values come from the page files and the YAML files read with PyYAML, never from conformap.
 """
@@ -135,13 +136,8 @@ def test_markdown_import_gives_the_same_catalogue(catalog_copy):
         for key in CURATED_RULE_FIELDS:
             assert rule.get(key) == old.get(key), (rid, key)
 
-    assert set(md_controls) == set(text_controls)
-    for cid, control in md_controls.items():
-        old = text_controls[cid]
-        assert {k: v for k, v in control.items() if k != "statements"} == {k: v for k, v in old.items() if k != "statements"}
-        # Statements (ids, texts and best-practice crosswalks) are the same; only their order follows the page.
-        key = lambda s: s["id"]  # noqa: E731
-        assert sorted(control["statements"], key=key) == sorted(old["statements"], key=key), cid
+    # Controls are the same, statements in the same order: the catalogue's order is kept, not the page's.
+    assert md_controls == text_controls
 
     framework = yaml.safe_load((catalog_copy / "framework.yaml").read_text(encoding="utf-8"))
     assert framework["source"]["snapshot"] == "sources/aws-page.md"
@@ -340,3 +336,321 @@ def test_page_that_is_not_utf8_via_cli(tmp_path, monkeypatch, capsys):
     # The offset is 0-based: 55 header characters, LF, "Caf", then the Latin-1 byte 0xe9.
     assert err == "latin1.txt: not UTF-8 text (invalid continuation byte at byte 59)\n"
     assert "Traceback" not in out + err
+
+
+# --- the catalogue folder: errors name it, not the page ------------------------------------------
+
+
+def test_catalogue_path_that_is_a_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("not-a-folder").write_text("x\n", encoding="utf-8")
+    assert main(["import-aws-page", str(TEXT_PAGE), "--catalog", "not-a-folder"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("not-a-folder: not a folder")
+    assert TEXT_PAGE.name not in err and "Traceback" not in err
+    assert Path("not-a-folder").read_text(encoding="utf-8") == "x\n"
+
+
+def test_catalogue_path_under_a_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("file").write_text("x\n", encoding="utf-8")
+    assert main(["import-aws-page", str(TEXT_PAGE), "--catalog", "file/catalog"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "file/catalog: cannot create the catalogue folder: file is a file, not a folder\n"
+
+
+def test_catalogue_folder_that_cannot_be_created(tmp_path, monkeypatch, capsys):
+    """Like --catalog /proc/cat: the parent is a folder, but creating the catalogue in it fails."""
+    import errno
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    real_mkdir = os.mkdir
+
+    def refuse(path, *args, **kwargs):
+        if Path(path).name == "cat":
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", refuse)
+    assert main(["import-aws-page", str(TEXT_PAGE), "--catalog", "cat"]) == 1
+    out, err = capsys.readouterr()
+    assert err == "cat: cannot create the catalogue folder: No such file or directory\n"
+    assert TEXT_PAGE.name not in err
+    assert not Path("cat").exists()
+
+
+def test_a_folder_that_is_not_a_catalogue_is_left_alone(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("project").mkdir()
+    Path("project/notes.txt").write_text("mine\n", encoding="utf-8")
+    assert main(["import-aws-page", str(TEXT_PAGE), "--catalog", "project"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("project: not a catalogue (no framework.yaml) and not empty (it holds notes.txt)")
+    assert sorted(p.name for p in Path("project").iterdir()) == ["notes.txt"]
+
+
+def test_page_errors_still_name_the_page(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(MINI, tmp_path / "catalog")
+    assert main(["import-aws-page", "missing.txt", "--catalog", "catalog"]) == 1
+    assert capsys.readouterr().err == "missing.txt: cannot read: No such file or directory\n"
+    assert main(["import-aws-page", "catalog", "--catalog", "catalog"]) == 1  # a folder given as the page
+    assert capsys.readouterr().err == "catalog: cannot read: Is a directory\n"
+
+
+def test_first_import_into_a_new_folder_writes_and_reports_what_remains(tmp_path, monkeypatch, capsys):
+    """A new catalogue is written even though new managed rules still lack their curated metadata."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["import-aws-page", str(TEXT_PAGE), "--catalog", "new/catalog"]) == 1
+    out, err = capsys.readouterr()
+    # The snapshot, framework.yaml, the 8 controls and the 127 rules the page maps.
+    assert "imported 183 rows (text form); 137 file(s) changed" in out
+    assert "rules/access-keys-rotated.yaml" in out
+    assert "new/catalog/rules/access-keys-rotated.yaml:2:1: $: missing required field 'identifier'" in err
+    assert err.endswith("conformap: the imported catalogue does not validate yet; complete the files named above\n")
+    assert len(list(Path("new/catalog/rules").glob("*.yaml"))) == 127
+    assert (Path("new/catalog/sources/aws-page.txt")).read_bytes() == TEXT_PAGE.read_bytes()
+
+
+# --- all or nothing ------------------------------------------------------------------------------
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {rel: hashlib.sha256(data).hexdigest() for rel, data in snapshot_tree(root).items()}
+
+
+def page_without(tmp_path: Path, rule: str) -> Path:
+    """The text page without the (single) row of ``rule``: every later row is renumbered."""
+    lines = TEXT_PAGE.read_text(encoding="utf-8").split("\n")
+    assert lines.count(rule) == 1
+    i = lines.index(rule) - 2
+    assert re.match(r"^SEC-\d+ ", lines[i])
+    del lines[i : i + 5]
+    page = tmp_path / "aws-page.txt"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    return page
+
+
+def page_with_new_rule(tmp_path: Path, rule: str = "brand-new-rule") -> Path:
+    """The text page with one more row, for a managed rule the catalogue does not have, after restricted-ssh's."""
+    lines = TEXT_PAGE.read_text(encoding="utf-8").split("\n")
+    i = lines.index("restricted-ssh") - 2
+    block = [lines[i], "", rule, "", "A rule that is new on the page."]
+    lines[i + 5 : i + 5] = block
+    page = tmp_path / "aws-page-new-rule.txt"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    return page
+
+
+def failing_write_atomic(monkeypatch, fail_on: int) -> list[Path]:
+    """Make catalogio.write_atomic raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
+    from conformap import catalogio
+
+    calls: list[Path] = []
+    real = catalogio.write_atomic
+
+    def write(path, data):
+        calls.append(Path(path))
+        if len(calls) == fail_on:
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(catalogio, "write_atomic", write)
+    return calls
+
+
+def test_a_failure_while_checking_the_import_changes_nothing(catalog_copy, tmp_path, monkeypatch, capsys):
+    page = page_without(tmp_path, "restricted-ssh")
+    before = tree_hashes(catalog_copy)
+    calls = failing_write_atomic(monkeypatch, 50)
+    assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy)]) == 1
+    out, err = capsys.readouterr()
+    assert tree_hashes(catalog_copy) == before
+    assert len(calls) == 50
+    assert not any(catalog_copy in p.parents for p in calls)  # the 50 writes went to the temporary copy
+    assert err.startswith(f"{paths.display_path(catalog_copy)}: cannot check the import: writing rules/")
+    assert err.endswith("No space left on device; nothing was written\n")
+    assert "Traceback" not in out + err and "cannot read" not in err
+
+
+def test_a_failure_while_writing_puts_the_catalogue_back(catalog_copy, tmp_path, monkeypatch, capsys):
+    page = page_without(tmp_path, "restricted-ssh")
+    before = tree_hashes(catalog_copy)
+    # The import changes 77 files (see test_dropped_row_report_...): 77 writes to the temporary copy,
+    # then the real ones. Fail on the 10th real one.
+    calls = failing_write_atomic(monkeypatch, 77 + 10)
+    assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy)]) == 1
+    out, err = capsys.readouterr()
+    assert tree_hashes(catalog_copy) == before
+    assert not any(catalog_copy in p.parents for p in calls[:77])
+    assert all(catalog_copy in p.parents for p in calls[77:])
+    assert len(calls) == 77 + 10 + 9  # 10 real writes (the last one failed), then 9 put back
+    assert re.fullmatch(
+        re.escape(paths.display_path(catalog_copy)) + r": cannot write rules/[a-z0-9-]+\.yaml: No space left on device; the catalogue is as it was\n",
+        err,
+    ), err
+    assert "Traceback" not in out + err
+
+
+def test_an_import_that_would_not_validate_writes_nothing(catalog_copy, tmp_path, capsys):
+    page = page_with_new_rule(tmp_path)
+    before = tree_hashes(catalog_copy)
+    assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy)]) == 1
+    out, err = capsys.readouterr()
+    assert tree_hashes(catalog_copy) == before
+    assert "note: 1 new rule(s): brand-new-rule; add their identifier, service, trigger and documentation_url" in out
+    shown = paths.display_path(catalog_copy / "rules" / "brand-new-rule.yaml")
+    lines = err.splitlines()
+    assert lines[0] == f"{shown}:2:1: $: missing required field 'identifier'"
+    assert len(lines) == 2 and "nothing was written" in lines[1] and "tmp" not in lines[1]
+    assert "conformap-import-" not in err  # no temporary path leaks into the messages
+
+
+def test_a_new_rule_is_imported_once_its_curated_fields_exist(catalog_copy, tmp_path, capsys):
+    page = page_with_new_rule(tmp_path)
+    (catalog_copy / "rules" / "brand-new-rule.yaml").write_text(
+        "id: brand-new-rule\nkind: managed\nidentifier: BRAND_NEW_RULE\nservice: Amazon VPC\ntrigger: Configuration changes\n"
+        "documentation_url: https://docs.aws.amazon.com/config/latest/developerguide/brand-new-rule.html\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(catalog_copy)]) == 1  # incomplete (no guidance, no mappings) before the import
+    capsys.readouterr()
+    assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "mappings added (1):\n  brand-new-rule → SEC-5 / SEC-5.desc (source rows 105)\n" in out
+    rule = yaml.safe_load((catalog_copy / "rules" / "brand-new-rule.yaml").read_text(encoding="utf-8"))
+    assert rule["identifier"] == "BRAND_NEW_RULE" and rule["guidance"] == "A rule that is new on the page."
+    assert main(["validate", str(catalog_copy)]) == 0
+
+
+# --- renumbered rows: the real change first ----------------------------------------------------
+
+
+def rows_hidden(data: dict, items: str) -> dict:
+    out = yaml.safe_load(yaml.safe_dump(data))
+    for m in out.get(items) or []:
+        if "source_rows" in m:
+            m["source_rows"] = len(m["source_rows"])
+    return out
+
+
+def test_dropped_row_report_puts_the_real_change_before_the_renumbering(catalog_copy, tmp_path, capsys):
+    page = page_without(tmp_path, "restricted-ssh")
+    before = snapshot_tree(catalog_copy)
+    assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy)]) == 0
+    out, err = capsys.readouterr()
+    after = snapshot_tree(catalog_copy)
+    changed = sorted(k for k in after if after[k] != before.get(k))
+    assert set(after) == set(before)
+
+    # Which files only had their source rows renumbered, from the files themselves.
+    renumbered = []
+    for rel in changed:
+        if rel.startswith("rules/") or rel == "errata.yaml":
+            items = "errata" if rel == "errata.yaml" else "mappings"
+            old, new = yaml.safe_load(before[rel]), yaml.safe_load(after[rel])
+            if rows_hidden(old, items) == rows_hidden(new, items):
+                renumbered.append(rel)
+    real = [rel for rel in changed if rel not in renumbered]
+    assert real == ["framework.yaml", "rules/restricted-ssh.yaml", "sources/aws-page.txt"]
+    assert len(renumbered) == 74 and "errata.yaml" in renumbered
+
+    head, _, tail = out.partition("imported 182 rows (text form); 77 file(s) changed\n")
+    assert "note: restricted-ssh: no longer on the page; its page mappings were removed" in head
+    assert tail.startswith(
+        "mappings removed (1):\n"
+        "  restricted-ssh → SEC-5 / SEC-5.desc (source rows 104)\n"
+        "files changed:\n"
+        "  sources/aws-page.txt\n"
+        "  framework.yaml\n"
+        "  rules/restricted-ssh.yaml\n"
+        "source rows renumbered in 74 file(s), with no other change (the page has 182 rows, 183 before):\n"
+    )
+    listed = tail.split("with no other change (the page has 182 rows, 183 before):\n", 1)[1].splitlines()
+    assert sorted(x.strip() for x in listed) == sorted(renumbered)
+    assert "mappings added" not in out and "mappings changed" not in out
+
+    # The errata follow their rows: E3's four mislabelled rows were 116-119, and row 104 is gone.
+    errata = {e["id"]: e for e in yaml.safe_load(after["errata.yaml"])["errata"]}
+    assert errata["E3"]["source_rows"] == [115, 116, 117, 118]
+    assert errata["E1"]["source_rows"] == [37, 42]  # before row 104: unchanged
+    assert main(["validate", str(catalog_copy)]) == 0
+    capsys.readouterr()
+
+    # conformap diff shows the real change, and the renumbering as one line.
+    base = tmp_path / "base"
+    shutil.copytree(CATALOG, base)
+    assert main(["diff", str(base), str(catalog_copy)]) == 0
+    md = capsys.readouterr().out
+    assert "### Mappings removed\n\n- `restricted-ssh` → SEC-5 / `SEC-5.desc` (source rows 104)\n" in md
+    assert "### Mappings changed" not in md and "### Errata changed" not in md
+    n_mappings = sum(
+        1
+        for rel in renumbered
+        if rel.startswith("rules/")
+        for a, b in zip(yaml.safe_load(before[rel])["mappings"], yaml.safe_load(after[rel])["mappings"])
+        if a.get("source_rows") != b.get("source_rows")
+    )
+    assert (
+        f"### Source rows renumbered\n\n- Source rows renumbered in {n_mappings} mappings and 2 errata"
+        " (the page lost 1 row: 183 → 182); no other change in them.\n"
+    ) in md
+
+
+# --- the other form of the page: only the source and the row numbers change ---------------------
+
+
+def test_markdown_form_swap_changes_only_the_source_and_row_numbers(catalog_copy, capsys):
+    before = snapshot_tree(catalog_copy)
+    assert main(["import-aws-page", str(MD_PAGE), "--catalog", str(catalog_copy)]) == 0
+    out, err = capsys.readouterr()
+    after = snapshot_tree(catalog_copy)
+    assert set(before) - set(after) == {"sources/aws-page.txt"}
+    assert set(after) - set(before) == {"sources/aws-page.md"}
+    changed = sorted(k for k in set(after) & set(before) if after[k] != before[k])
+
+    # framework.yaml: the source's snapshot, hash and form, nothing else.
+    fw_old, fw_new = yaml.safe_load(before["framework.yaml"]), yaml.safe_load(after["framework.yaml"])
+    assert {k for k in fw_new["source"] if fw_new["source"][k] != fw_old["source"].get(k)} == {"snapshot", "sha256", "form"}
+    assert {k: v for k, v in fw_new.items() if k != "source"} == {k: v for k, v in fw_old.items() if k != "source"}
+
+    # Controls (statement order included), the sources README: byte for byte.
+    assert not [rel for rel in changed if rel.startswith("controls/")]
+    assert "sources/README.md" not in changed
+    # Rules and errata: source_rows only, same mappings in the same order.
+    for rel in changed:
+        if rel == "framework.yaml":
+            continue
+        assert rel.startswith("rules/") or rel == "errata.yaml", rel
+        items = "errata" if rel == "errata.yaml" else "mappings"
+        assert rows_hidden(yaml.safe_load(before[rel]), items) == rows_hidden(yaml.safe_load(after[rel]), items), rel
+        old_lines = [ln for ln in before[rel].decode().splitlines() if "source_rows" not in ln]
+        new_lines = [ln for ln in after[rel].decode().splitlines() if "source_rows" not in ln]
+        assert old_lines == new_lines, rel
+    assert "errata.yaml" in changed  # its rows follow the page's new order
+    n = len(changed) - 1  # all but framework.yaml
+    assert f"imported 183 rows (markdown form); {n + 3} file(s) changed\n" in out
+    assert f"files changed:\n  sources/aws-page.md\n  framework.yaml\n  sources/aws-page.txt (removed)\nsource rows renumbered in {n} file(s)" in out
+    assert "README" not in out  # the README names the snapshot through framework.yaml: nothing to update
+    assert main(["validate", str(catalog_copy)]) == 0
+
+    # And back to the text form: the catalogue is what it was, byte for byte.
+    assert main(["import-aws-page", str(TEXT_PAGE), "--catalog", str(catalog_copy)]) == 0
+    assert snapshot_tree(catalog_copy) == before
+
+
+def test_a_readme_naming_the_old_snapshot_is_pointed_out(catalog_copy, capsys):
+    readme = catalog_copy / "sources" / "README.md"
+    readme.write_text("# Source\n\n`aws-page.txt` is AWS's page.\n", encoding="utf-8")
+    assert main(["import-aws-page", str(MD_PAGE), "--catalog", str(catalog_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "note: sources/README.md names aws-page.txt, which aws-page.md replaces; update it\n" in out
+    assert readme.read_text(encoding="utf-8") == "# Source\n\n`aws-page.txt` is AWS's page.\n"
+
+
+def test_the_real_readme_names_the_snapshot_through_framework_yaml():
+    text = (CATALOG / "sources" / "README.md").read_text(encoding="utf-8")
+    assert "`source.snapshot`" in text and "aws-page.md" in text and "aws-page.txt" in text

@@ -41,14 +41,14 @@ def cmd_validate(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .importer import ImportFailure, import_page
+    from .importer import CatalogPathError, ImportFailure, ImportRejected, PageReadError, import_page
     from .pageparse import PageError
 
     page = Path(args.page)
     try:
         report = import_page(page, args.catalog)
-    except OSError as exc:
-        print(f"{page}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+    except PageReadError as exc:
+        print(f"{page}: cannot read: {exc.reason}", file=sys.stderr)
         return 1
     except UnicodeDecodeError as exc:
         print(f"{page}: not UTF-8 text ({exc.reason} at byte {exc.start})", file=sys.stderr)
@@ -57,18 +57,59 @@ def cmd_import(args) -> int:
         for line, message in exc.problems:
             print(f"{page}:{line}: {message}", file=sys.stderr)
         return 1
+    except CatalogPathError as exc:
+        print(exc.format(), file=sys.stderr)
+        return 1
     except ImportFailure as exc:
         _print_diagnostics(exc.diagnostics, "text", sys.stderr)
         print("conformap: fix the catalogue files above before importing", file=sys.stderr)
         return 1
+    except ImportRejected as exc:
+        for note in exc.report.notes:
+            print(f"note: {note}")
+        _print_diagnostics(exc.diagnostics, "text", sys.stderr)
+        print(
+            f"conformap: the import would add the {len(exc.diagnostics)} error(s) above to the catalogue (they name the files "
+            "as the import would write them); nothing was written. A new rule needs its curated fields first: create "
+            "rules/ID.yaml with id, kind, identifier, service, trigger and documentation_url, then import again",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:  # not expected: the importer names the page or the catalogue itself
+        where = exc.filename or args.catalog or paths.DEFAULT_CATALOG
+        print(f"{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     for note in report.notes:
         print(f"note: {note}")
     print(f"imported {report.rows} rows ({report.form} form); {len(report.written)} file(s) changed")
-    for rel in report.written:
+    # What changed first; then the files whose only change is renumbered source rows.
+    if report.first_import:
+        if report.mappings_added:
+            print(f"mappings added: {len(report.mappings_added)} (a new catalogue)")
+    else:
+        for title, items in (
+            ("mappings added", report.mappings_added),
+            ("mappings removed", report.mappings_removed),
+            ("mappings changed", report.mappings_changed),
+        ):
+            if items:
+                print(f"{title} ({len(items)}):")
+                for item in items:
+                    print(f"  {item}")
+    others = report.other_changes
+    if others:
+        print("files changed:")
+    for rel in others:
         print(f"  {rel}")
-    cat, diags = validate(args.catalog)
-    if cat is None:
-        _print_diagnostics(diags, "text", sys.stderr)
+    if report.renumbered:
+        rows = f"the page has {report.rows} rows"
+        if report.rows_before is not None:
+            rows += ", as before" if report.rows_before == report.rows else f", {report.rows_before} before"
+        print(f"source rows renumbered in {len(report.renumbered)} file(s), with no other change ({rows}):")
+        for rel in report.renumbered:
+            print(f"  {rel}")
+    if errors(report.diagnostics):
+        _print_diagnostics(report.diagnostics, "text", sys.stderr)
         print("conformap: the imported catalogue does not validate yet; complete the files named above", file=sys.stderr)
         return 1
     return 0

@@ -8,6 +8,12 @@ the site) or JSON (:func:`render_json`). What is reported:
 * rules and controls added or removed; a rule whose id changed while its identifier (or, failing
   that, its guidance) stayed the same is reported as **renamed**, and compared with its old self;
 * mappings added, removed and changed (source rows, printed statement, rationale);
+* **renumbered source rows** apart: when the page gains or loses rows, every later row moves, so a
+  re-import shifts the ``source_rows`` of many mappings (and errata) that say the same thing as
+  before. A mapping or erratum whose only change is its ``source_rows``, with as many rows as
+  before, is not listed as changed: Markdown summarises them in one line ("source rows renumbered
+  in N mappings (the page lost 1 row: 183 → 182)"), JSON has the line under ``renumbered.summary``
+  and each one under ``renumbered.mappings`` and ``renumbered.errata``;
 * guidance changed, as a word-level diff (``~~removed~~ **added**``, text escaped for Markdown);
 * rule metadata, control, erratum and framework fields changed (``field: old → new``);
 * errata added or removed;
@@ -417,7 +423,7 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
     pairs = [(rid, rid) for rid in sorted(set(o_rules) & set(n_rules))] + [(x["old"], x["new"]) for x in renamed]
     pairs.sort(key=lambda p: p[1])
 
-    m_added, m_removed, m_changed, guidance, metadata = [], [], [], [], []
+    m_added, m_removed, m_changed, m_renumbered, guidance, metadata = [], [], [], [], [], []
     for rid in removed:
         m_removed.extend(_mapping_record(rid, m) for m in o_rules[rid].mappings)
     for rid in added:
@@ -436,7 +442,9 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
                 {f: a[f] for f in ("source_rows", "printed_statement", "rationale")},
                 {f: b[f] for f in ("source_rows", "printed_statement", "rationale")},
             )
-            if ch:
+            if _renumbered_only(ch):
+                m_renumbered.append({"rule": nid, "control": k[0], "statement": k[1], "source_rows": ch["source_rows"]})
+            elif ch:
                 m_changed.append({"rule": nid, "control": k[0], "statement": k[1], "changes": ch})
         if o.guidance != n.guidance:
             guidance.append({"rule": nid, "old": o.guidance, "new": n.guidance, "words": word_diff(o.guidance, n.guidance)})
@@ -455,10 +463,12 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
 
     o_err = {e.id: e for e in old.errata} if old else {}
     n_err = {e.id: e for e in new.errata} if new else {}
-    e_changed = []
+    e_changed, e_renumbered = [], []
     for eid in sorted(set(o_err) & set(n_err), key=_natural):
         ch = _field_changes(_erratum_fields(o_err[eid]), _erratum_fields(n_err[eid]))
-        if ch:
+        if _renumbered_only(ch):
+            e_renumbered.append({"id": eid, "source_rows": ch["source_rows"]})
+        elif ch:
             e_changed.append({"id": eid, "changes": ch})
 
     framework = _field_changes(_framework_fields(old) if old else {}, _framework_fields(new) if new else {})
@@ -483,10 +493,40 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
             "changed": e_changed,
         },
         "framework": framework,
+        "renumbered": {
+            "summary": _renumbered_summary(len(m_renumbered), len(e_renumbered), old, new),
+            "mappings": sorted(m_renumbered, key=mkey),
+            "errata": e_renumbered,
+        },
         "statistics": statistics,
     }
     result["changed"] = _has_changes(result)
     return result
+
+
+def _renumbered_only(changes: dict[str, dict[str, Any]]) -> bool:
+    """True for a change of ``source_rows`` alone, to as many rows: the rows moved on the page."""
+    if set(changes) != {"source_rows"}:
+        return False
+    a, b = changes["source_rows"]["old"], changes["source_rows"]["new"]
+    return bool(a) and bool(b) and len(a) == len(b)
+
+
+def _renumbered_summary(n_mappings: int, n_errata: int, old: Catalog | None, new: Catalog | None) -> str | None:
+    if not n_mappings and not n_errata:
+        return None
+    what = " and ".join(
+        x for x in (_plural(n_mappings, "mapping") if n_mappings else "", f"{n_errata} {'erratum' if n_errata == 1 else 'errata'}" if n_errata else "") if x
+    )
+    a = old.framework.source.rows if old is not None else None
+    b = new.framework.source.rows if new is not None else None
+    if isinstance(a, int) and isinstance(b, int) and a != b:
+        why = f"the page {'lost' if b < a else 'gained'} {_plural(abs(a - b), 'row')}: {a} {ARROW} {b}"
+    elif isinstance(a, int) and a == b:
+        why = f"rows moved on the page, which has {_plural(b, 'row')} as before"
+    else:
+        why = "rows moved on the page"
+    return f"source rows renumbered in {what} ({why})"
 
 
 def _has_changes(result: dict[str, Any]) -> bool:
@@ -498,6 +538,8 @@ def _has_changes(result: dict[str, Any]) -> bool:
         or result["rule_metadata"]
         or any(result["errata"].values())
         or result["framework"]
+        or result["renumbered"]["mappings"]
+        or result["renumbered"]["errata"]
         or any(result["statistics"].values())
     )
 
@@ -651,6 +693,9 @@ def render_markdown(
     section("Errata removed", [f"- {md_escape(x['id'])}: {md_escape(x['title'])}" for x in e["removed"]])
     section("Errata changed", nested(e["changed"], lambda x: md_escape(x["id"])))
     section("Framework changed", [f"- {_change_line(f, ch, style)}" for f, ch in result["framework"].items()])
+    if result["renumbered"]["summary"]:  # after the real changes, one line however many moved
+        summary = result["renumbered"]["summary"]
+        section("Source rows renumbered", [f"- {md_escape(summary[0].upper() + summary[1:])}; no other change in them."])
 
     s = result["statistics"]
     stat_lines = []
