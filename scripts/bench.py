@@ -70,13 +70,22 @@ def site_stats(site_dir: Path) -> tuple[int, int]:
 
 def plain_project(catalog_dir: Path, dest: Path) -> Path:
     """Static copy of the generated pages plus the hand-written docs, built with the same theme."""
+    import yaml
+
     from conformap import load
     from conformap import pages as site_pages
+    from conformap.diff import changes_markdown
 
     shutil.rmtree(dest, ignore_errors=True)
     docs = dest / "docs"
     shutil.copytree(ROOT / "docs", docs)
-    for rel, content in site_pages.render_site(load(catalog_dir)).items():
+    # The same pages scripts/gen_pages.py generates: with the "Suggest a change" sections, the Changes
+    # page and CONTRIBUTING.md as the Contributing page.
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    github = site_pages.GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
+    site = site_pages.render_site(load(catalog_dir), github=github, changes=changes_markdown(catalog_dir=catalog_dir))
+    site[site_pages.CONTRIBUTING] = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for rel, content in site.items():
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):

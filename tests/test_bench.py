@@ -26,3 +26,8 @@ def test_bench_measures_ours_and_plain_side_by_side():
     one, two = results
     assert two["rules"] == 2 * one["rules"] and two["pages"] > one["pages"]
     assert all(r["ours_s"] > 0 and r["plain_s"] > 0 and r["ours_peak_mb"] > 0 for r in results)
+    # A fair comparison: the plain build has exactly the pages of ours.
+    for factor in (1, 2):
+        ours = paths.PROJECT_ROOT / ".bench" / f"site-ours-{factor}x"
+        plain = paths.PROJECT_ROOT / ".bench" / f"site-plain-{factor}x"
+        assert sorted(p.relative_to(ours) for p in ours.rglob("*.html")) == sorted(p.relative_to(plain) for p in plain.rglob("*.html"))
