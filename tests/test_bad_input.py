@@ -433,3 +433,13 @@ def test_every_bad_fixture_has_a_test():
     source = Path(__file__).read_text(encoding="utf-8")
     for name in used:
         assert f'"{name}"' in source.split("def test_every_bad_fixture_has_a_test")[0], name
+
+
+def test_validate_takes_the_catalogue_as_argument_or_option(tmp_path, capsys):
+    from conformap.cli import main
+
+    root = build(tmp_path)
+    assert main(["validate", "--catalog", str(root)]) == 0
+    assert main(["validate", str(root)]) == 0
+    assert main(["validate", str(root), "--catalog", str(MINI)]) == 2
+    assert "give the catalogue once" in capsys.readouterr().err

@@ -28,7 +28,10 @@ def _load_or_report(catalog: Path | None, fmt: str = "text"):
 
 
 def cmd_validate(args) -> int:
-    cat, diags = validate(args.catalog)
+    if args.catalog is not None and args.catalog_option is not None and args.catalog != args.catalog_option:
+        print("conformap validate: give the catalogue once (CATALOG or --catalog)", file=sys.stderr)
+        return 2
+    cat, diags = validate(args.catalog if args.catalog is not None else args.catalog_option)
     _print_diagnostics(diags, args.format)
     n_err = len(errors(diags))
     n_warn = sum(1 for d in diags if d.severity is Severity.WARNING)
@@ -153,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check every catalogue file and print each problem as file:line:col: path: message")
     catalog_arg(p, positional=True)
+    # --catalog as well, like the other commands.
+    p.add_argument("--catalog", dest="catalog_option", type=Path, default=None, help="the same as CATALOG")
     p.add_argument("--format", choices=["text", "github"], default="text", help="github: ::error annotations for GitHub Actions")
     p.set_defaults(func=cmd_validate)
 
