@@ -82,3 +82,21 @@ def test_hostile_site_has_no_broken_links(hostile_site):
     broken, third_party = crawl(hostile_site)
     assert broken == []
     assert third_party == []
+
+
+def test_every_page_is_reachable_from_the_home_page(real_site):
+    # The nav lists sections only (mkdocs.yml ignores omitted files), so each page must be linked.
+    start = real_site / "index.html"
+    seen, todo = {start}, [start]
+    while todo:
+        file = todo.pop()
+        rel = file.relative_to(real_site).as_posix()
+        for tag, attr, link in _parse(file).links:
+            if tag != "a" or urlsplit(link).scheme:
+                continue
+            target, _ = _target(real_site, "http://site.invalid/" + rel, link)
+            if target.suffix == ".html" and target.exists() and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    pages = {f for f in real_site.rglob("index.html") if f.parent.name != "404"}
+    assert sorted(p.relative_to(real_site).as_posix() for p in pages - seen) == []
