@@ -228,7 +228,7 @@ def test_wrong_type(tmp_path):
 
 def test_unknown_field(tmp_path):
     expect_errors(tmp_path, [
-        "rules/delta-rule.yaml:9:5: $.mappings[0].rationle: unknown field 'rationle'; allowed fields: control,"
+        "rules/delta-rule.yaml:9:5: $.mappings[0].rationle: unknown field 'rationle' (did you mean 'rationale'?); allowed fields: control,"
         " printed_statement, rationale, source_rows, statement",
     ], fixture="unknown-field")
 
@@ -420,6 +420,22 @@ def test_hidden_yaml_file_is_an_error_not_silently_skipped(tmp_path):
     ], fixture="hidden-file")
 
 
+def test_guidance_must_be_the_snapshots_text_verbatim(tmp_path):
+    # A straight apostrophe where AWS's page prints a curly one.
+    expect_errors(tmp_path, [
+        "rules/alpha-rule.yaml:12:11: $.guidance: differs from the snapshot's row 1, which it must copy verbatim: "
+        "at character 30, the page has ', with the rule\u2019s apostrophe.', the file \", with the rule's apostrophe.\"",
+    ], fixture="guidance-not-verbatim")
+
+
+def test_a_row_of_the_page_cannot_lose_its_mapping_silently(tmp_path):
+    # alpha-rule's mapping of row 2 (M-2) was deleted.
+    expect_errors(tmp_path, [
+        "rules/alpha-rule.yaml:14:3: $.mappings: the snapshot's row 2 maps this rule to M-2, but no mapping cites it; "
+        "restore the mapping with source_rows: [2], or record an erratum",
+    ], fixture="page-row-not-cited")
+
+
 def test_every_bad_fixture_has_a_test():
     used = {
         "malformed-yaml", "duplicate-key", "anchor-alias", "billion-laughs", "wrong-type", "unknown-field",
@@ -427,7 +443,7 @@ def test_every_bad_fixture_has_a_test():
         "unknown-statement", "statement-of-another-control", "duplicate-mapping", "source-row-claimed-twice",
         "duplicate-ids", "unknown-erratum-rule", "wrong-snapshot-sha256", "warning-only", "many-errors",
         "broken-control-no-cascade", "schema-and-reference-errors", "id-mismatch-and-reference-error",
-        "stale-erratum-rows", "hidden-file",
+        "stale-erratum-rows", "hidden-file", "guidance-not-verbatim", "page-row-not-cited",
     }
     assert {p.name for p in BAD.iterdir() if p.is_dir()} == used
     source = Path(__file__).read_text(encoding="utf-8")

@@ -593,11 +593,35 @@ def _apply(patch: str, where: Path, reverse: bool = False) -> None:
     assert res.returncode == 0, f"a worked example of CONTRIBUTING.md no longer applies to the catalogue: {res.stderr}"
 
 
+_FIX = re.compile(r"```text\n(.*?)\n```\n.*?<!-- example: fix -->\n```diff\n(.*?\n)```", re.S)
+
+
+def _check_fix_examples(text: str, work: Path) -> None:
+    """A `fix` example: the broken state (the patch reversed) gives exactly the error shown; the patch fixes it."""
+    from conformap import paths
+    from conformap.loader import validate
+
+    fixes = _FIX.findall(text)
+    assert len(fixes) == 1
+    for shown, patch in fixes:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(paths.DEFAULT_CATALOG, work / "catalog")
+        _apply(patch, work, reverse=True)
+        cat, diags = validate(work / "catalog")
+        assert cat is None
+        printed = [d.format().replace((work / "catalog").as_posix(), "catalog") for d in diags]
+        assert printed == [shown]
+        _apply(patch, work)
+        assert validate(work / "catalog")[0] is not None
+
+
 def test_contributing_worked_examples_are_real(tmp_path):
     from conformap import paths
 
-    examples = _EXAMPLE.findall(CONTRIBUTING.read_text(encoding="utf-8"))
-    assert [mode for mode, _, _ in examples] == ["apply", "cumulative", "cumulative", "apply", "reverse", "apply"]
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    examples = _EXAMPLE.findall(text)
+    assert [mode for mode, _, _ in examples] == ["apply", "cumulative", "cumulative", "apply", "apply"]
+    _check_fix_examples(text, tmp_path / "fix")
     work = tmp_path / "work"
     real = conformap.load(paths.DEFAULT_CATALOG)
     current = None

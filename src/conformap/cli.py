@@ -145,7 +145,10 @@ def cmd_export(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="conformap", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="conformap",
+        description="Validate, format, import, export and compare a conformap catalogue (YAML files mapping framework questions to AWS Config rules).",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def catalog_arg(p, positional=False):

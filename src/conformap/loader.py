@@ -8,6 +8,7 @@ is left out of the later ones, so one mistake is not reported three times.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -101,7 +102,9 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[tuple, str, bool]:
         allowed = sorted(err.schema.get("properties", {}))
         extras = [k for k in err.instance if k not in err.schema.get("properties", {})]
         key = extras[0] if extras else None
-        msg = f"unknown field '{key}'; allowed fields: {', '.join(allowed)}"
+        close = difflib.get_close_matches(str(key), allowed, n=1) if key is not None else []
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        msg = f"unknown field '{key}'{hint}; allowed fields: {', '.join(allowed)}"
         return (path + (key,) if key is not None else path), msg, key is not None
     if validator_name == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
@@ -120,7 +123,8 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[tuple, str, bool]:
         return path, f"{err.instance!r} is not one of {choices}", False
     if validator_name == "type":
         expected = err.validator_value
-        return path, f"expected {expected}, got {_type_name(err.instance)} {_short(err.instance)}", False
+        shown = "" if err.instance is None else " " + _short(err.instance)
+        return path, f"expected {expected}, got {_type_name(err.instance)}{shown}", False
     return path, err.message, False
 
 
@@ -438,6 +442,8 @@ def _check_references(
             digest = hashlib.sha256(snap.read_bytes()).hexdigest()
             if digest != src["sha256"]:
                 out.append(framework_doc.error(("source", "sha256"), f"does not match the snapshot file (its SHA-256 is {digest})"))
+            elif not broken_rules:
+                out.extend(_check_against_snapshot(framework_doc, snap, rules, row_mapping))
 
     if errata_doc is not None:
         ids: dict[str, int] = {}
@@ -454,6 +460,51 @@ def _check_references(
                     out.append(errata_doc.error(base + ("controls", j), f"unknown control '{c}'"))
             if not broken_rules:  # with a rule file unreadable, its rows are unknown
                 out.extend(_check_erratum_rows(errata_doc, base, e, row_mapping))
+    return out
+
+
+def _first_difference(expected: str, actual: str) -> str:
+    k = next((i for i, (a, b) in enumerate(zip(expected, actual)) if a != b), min(len(expected), len(actual)))
+    return f"at character {k + 1}, the page has {expected[max(0, k - 15):k + 25]!r}, the file {actual[max(0, k - 15):k + 25]!r}"
+
+
+def _check_against_snapshot(framework_doc: YamlDocument, snap: Path, rules: dict[str, YamlDocument], row_mapping: dict[int, tuple[str, int]]) -> list[Diagnostic]:
+    """The mappings and guidance that cite the snapshot say what it says, and every row is cited.
+
+    Guidance must be AWS's paragraph verbatim, and a mapping the page states cannot disappear
+    silently: removing one is an erratum (or a re-import of a changed page), never a quiet edit.
+    """
+    from .pageparse import PageError, parse_page
+
+    try:
+        _, page_rows = parse_page(snap.read_text(encoding="utf-8"))
+    except (PageError, UnicodeDecodeError, OSError):
+        return []  # not a page (test fixtures hold placeholders); the SHA-256 still pins the file
+    out: list[Diagnostic] = []
+    by_number = {r.number: r for r in page_rows}
+    guidance_checked: set[str] = set()
+    for number, (rid, i) in sorted(row_mapping.items()):
+        row = by_number.get(number)
+        doc = rules[rid]
+        if row is None:
+            continue  # beyond the page: reported with source.rows
+        j = doc.data["mappings"][i]["source_rows"].index(number)
+        where = ("mappings", i, "source_rows", j)
+        if row.rule != rid:
+            out.append(doc.error(where, f"source row {number} of the snapshot is rule '{row.rule}', not '{rid}'"))
+        elif row.control_id != doc.data["mappings"][i]["control"]:
+            out.append(doc.error(where, f"source row {number} of the snapshot is under {row.control_id}, not {doc.data['mappings'][i]['control']}"))
+        elif rid not in guidance_checked:
+            guidance_checked.add(rid)
+            if doc.data["guidance"] != row.guidance:
+                out.append(doc.error(("guidance",), f"differs from the snapshot's row {number}, which it must copy verbatim: {_first_difference(row.guidance, doc.data['guidance'])}"))
+    for row in page_rows:
+        if row.number in row_mapping:
+            continue
+        if row.rule in rules:
+            out.append(rules[row.rule].error(("mappings",), f"the snapshot's row {row.number} maps this rule to {row.control_id}, but no mapping cites it; restore the mapping with source_rows: [{row.number}], or record an erratum"))
+        else:
+            out.append(framework_doc.error(("source", "snapshot"), f"the snapshot's row {row.number} ({row.rule} under {row.control_id}) is cited by no rule file; add rules/{row.rule}.yaml"))
     return out
 
 
