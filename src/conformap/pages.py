@@ -551,7 +551,7 @@ def rules_index(f: _Facts) -> str:
     return _page(
         "# Rules",
         f"{len(f.cat.rules)} rules, by name. Each supports the questions listed; "
-        f"{_link('Overlap', src, OVERLAP)} has the same facts by service.",
+        f"{_link('Overlap', src, OVERLAP)} counts them by service and by number of questions.",
         _table(["Rule", "Service", "Trigger", "Questions"], rows),
     )
 
@@ -735,7 +735,12 @@ def overlap_page(f: _Facts) -> str:
     dist_rows = []
     for k in counts:
         members = dist[k]
-        which = ", ".join(rule_link(src, r) for r in members) if len(members) <= 20 else f"{len(members)} rules (see {_link('Rules', src, RULES_INDEX)})"
+        if len(members) <= 20:
+            which = ", ".join(rule_link(src, r) for r in members)
+        elif k == 1:
+            which = f"each question's page lists its exclusive rules ({_link('Questions', src, CONTROLS_INDEX)})"
+        else:
+            which = f"listed with their questions on the {_link('rules index', src, RULES_INDEX)}"
         dist_rows.append([str(k), str(len(members)), which])
 
     service_rows = [
@@ -763,7 +768,8 @@ def overlap_page(f: _Facts) -> str:
         "The table below has the same numbers.</figcaption></figure>",
         _table(["Questions supported", "Rules", "Which"], dist_rows, "rrl"),
         "## Coverage by service",
-        "For each AWS service, its rules and the questions they support.",
+        "For each AWS service, how many of its rules are mapped and which questions they support (the "
+        f"{_link('rules index', src, RULES_INDEX)} names each rule's service).",
         _table(["Service", "Rules", "Questions"], service_rows, "lrl"),
     )
 
