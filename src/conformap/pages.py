@@ -384,7 +384,7 @@ def home(f: _Facts) -> str:
         intro,
         t.text(fw.description) if fw.description else "",
         '!!! warning "A sample mapping, not a compliance guarantee"\n\n    '
-        + (t.text(fw.source.notice) if fw.source.notice else "The source is a sample mapping."),
+        + ("AWS's notice on the page: “" + t.text(fw.source.notice) + "”" if fw.source.notice else "The source is a sample mapping."),
         "## In numbers",
         f'<div class="cm-tiles">{tile_html}</div>',
         (f"The source maps no rule to {unmapped_md}." if unmapped else ""),
