@@ -26,20 +26,33 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
-def build_site(catalog_dir: Path, site_dir: Path) -> subprocess.CompletedProcess:
+# mkdocs-material and properdocs print MkDocs-2 banners to stderr, outside MkDocs' logging.
+QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def build_site(catalog_dir: Path, site_dir: Path, **extra_env: str) -> subprocess.CompletedProcess:
     """Build the site for one catalogue with the project's mkdocs.yml (strict), into ``site_dir``."""
-    env = dict(os.environ, CONFORMAP_CATALOG=str(catalog_dir), NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    env = dict(os.environ, CONFORMAP_CATALOG=str(catalog_dir), **QUIET, **extra_env)
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(paths.PROJECT_ROOT / "mkdocs.yml"), "-d", str(site_dir)],
-        env=env, cwd=paths.PROJECT_ROOT, capture_output=True, text=True,
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(paths.PROJECT_ROOT / "mkdocs.yml"), "--site-dir", str(site_dir)],
+        env=env,
+        cwd=site_dir.parent,  # not the project: the build must not depend on the working directory
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    """The real catalogue's site, built once per session."""
+def real_site_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The real catalogue's site, built once per session, with the build's output."""
     out = tmp_path_factory.mktemp("real-site") / "site"
-    proc = build_site(paths.DEFAULT_CATALOG, out)
+    return out, build_site(paths.DEFAULT_CATALOG, out)
+
+
+@pytest.fixture(scope="session")
+def real_site(real_site_build) -> Path:
+    out, proc = real_site_build
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out
 

@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,29 +24,17 @@ import pytest
 import conformap
 from conformap import paths
 
+from conftest import build_site
+
 pytestmark = pytest.mark.slow
 
 SITE_MINI = Path(__file__).resolve().parent / "fixtures" / "site-mini"
-# Both banners are printed to stderr by mkdocs-material and properdocs, outside MkDocs' logging.
-QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-
-
-def mkdocs_build(catalog: Path, site_dir: Path, **extra_env: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, CONFORMAP_CATALOG=str(catalog), **QUIET, **extra_env)
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(paths.PROJECT_ROOT / "mkdocs.yml"), "--site-dir", str(site_dir)],
-        env=env,
-        cwd=site_dir.parent,  # not the project: the build must not depend on the working directory
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
 def mini_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site-mini") / "site"
-    proc = mkdocs_build(SITE_MINI, out)
+    proc = build_site(SITE_MINI, out)
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert "WARNING" not in proc.stderr, proc.stderr
     return out
@@ -231,7 +218,7 @@ def test_changes_page_from_the_catalogue_history(tmp_path):
         git_env.pop(var, None)
     ceiling = {"GIT_CEILING_DIRECTORIES": str(tmp_path)}
 
-    proc = mkdocs_build(catalog, tmp_path / "site0", **ceiling)
+    proc = build_site(catalog, tmp_path / "site0", **ceiling)
     assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr[-4000:]
     assert "No git history is available in this build" in _text(page_file(tmp_path / "site0", "changes"))
 
@@ -249,7 +236,7 @@ def test_changes_page_from_the_catalogue_history(tmp_path):
     _git(project, "tag", "v2", env=git_env)
 
     out = tmp_path / "site"
-    proc = mkdocs_build(catalog, out, **ceiling)
+    proc = build_site(catalog, out, **ceiling)
     assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr[-4000:]
     html = page_file(out, "changes").read_text(encoding="utf-8")
     text = _text(page_file(out, "changes"))
@@ -270,16 +257,15 @@ def test_invalid_catalogue_aborts_the_build(tmp_path):
     rule = broken / "rules" / "delta-check.yaml"
     rule.write_text(rule.read_text(encoding="utf-8").replace("control: S-1", "control: S-9"), encoding="utf-8")
     out = tmp_path / "site"
-    proc = mkdocs_build(broken, out)
+    proc = build_site(broken, out)
     assert proc.returncode != 0
     assert "the catalogue at" in proc.stderr and "is invalid" in proc.stderr
     assert "delta-check.yaml" in proc.stderr and "unknown control 'S-9'" in proc.stderr
     assert not (out / "index.html").exists()
 
 
-def test_real_catalogue_builds_strict_without_warnings(tmp_path):
-    out = tmp_path / "site"
-    proc = mkdocs_build(paths.DEFAULT_CATALOG, out)
+def test_real_catalogue_builds_strict_without_warnings(real_site_build):
+    out, proc = real_site_build
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert "WARNING" not in proc.stderr, proc.stderr
     assert len(list((out / "rules").glob("*/index.html"))) == 127
