@@ -73,8 +73,8 @@ def plain_project(catalog_dir: Path, dest: Path) -> Path:
     import yaml
 
     from conformap import load
-    from conformap import pages as site_pages
-    from conformap.diff import changes_markdown
+    from conformap.contrib.diff import changes_markdown
+    from conformap.site import pages as site_pages
 
     shutil.rmtree(dest, ignore_errors=True)
     docs = dest / "docs"

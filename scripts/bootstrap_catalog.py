@@ -21,9 +21,10 @@ import json
 import sys
 from pathlib import Path
 
-from conformap import catalogio, paths
-from conformap.importer import import_page, render
-from conformap.yamlio import read_yaml
+from conformap import paths
+from conformap.catalog import files as catalogio
+from conformap.catalog.importer import import_page, render
+from conformap.catalog.yamlio import read_yaml
 
 # Rule-name prefix -> AWS service, longest prefix first. A curated fact: edit rules/*.yaml to change one.
 SERVICES = [

@@ -1,4 +1,4 @@
-"""mkdocs-gen-files entry point: write the pages that :func:`conformap.pages.render_site` generates.
+"""mkdocs-gen-files entry point: write the pages that :func:`conformap.site.pages.render_site` generates.
 
 A thin adapter. The catalogue is ``$CONFORMAP_CATALOG`` when set (a relative path is taken from the
 project root, never from the working directory), else ``conformap.paths.DEFAULT_CATALOG``. An invalid
@@ -19,11 +19,12 @@ from pathlib import Path
 import mkdocs_gen_files
 from mkdocs.exceptions import PluginError
 
-from conformap import pages, paths
+from conformap import paths
+from conformap.analysis.graph import build_graph
+from conformap.catalog.loader import validate
+from conformap.contrib.diff import changes_markdown
 from conformap.diagnostics import errors
-from conformap.diff import changes_markdown
-from conformap.graph import build_graph
-from conformap.loader import validate
+from conformap.site import pages
 
 
 def catalog_dir() -> Path:

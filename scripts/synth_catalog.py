@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from conformap import paths
-from conformap.importer import render
-from conformap.yamlio import read_yaml
+from conformap.catalog.importer import render
+from conformap.catalog.yamlio import read_yaml
 
 
 def synthesize(factor: int, out: Path, source: Path = paths.DEFAULT_CATALOG) -> Path:

@@ -17,7 +17,7 @@ import tracemalloc
 from pathlib import Path
 
 import conformap
-from conformap import yamlio
+from conformap.catalog import yamlio
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from conformap.catalogio import write_atomic
+from conformap.catalog.files import write_atomic
 
 
 def _mode(path) -> int:

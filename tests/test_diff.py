@@ -15,7 +15,7 @@ import pytest
 
 import conformap
 from conformap import cli
-from conformap.diff import changes_markdown, compare, md_escape, render_json, render_markdown, word_diff
+from conformap.contrib.diff import changes_markdown, compare, md_escape, render_json, render_markdown, word_diff
 
 BASE = Path(__file__).resolve().parent / "fixtures" / "diff" / "base"
 
@@ -599,7 +599,7 @@ _FIX = re.compile(r"```text\n(.*?)\n```\n.*?<!-- example: fix -->\n```diff\n(.*?
 def _check_fix_examples(text: str, work: Path) -> None:
     """A `fix` example: the broken state (the patch reversed) gives exactly the error shown; the patch fixes it."""
     from conformap import paths
-    from conformap.loader import validate
+    from conformap.catalog.loader import validate
 
     fixes = _FIX.findall(text)
     assert len(fixes) == 1

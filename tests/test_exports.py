@@ -11,8 +11,9 @@ import jsonschema
 import pytest
 
 import conformap
-from conformap import exports, paths
+from conformap import paths
 from conformap.cli import main
+from conformap.outputs import exports
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 

@@ -10,9 +10,10 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conformap import cli, fmt, paths
-from conformap.importer import render
-from conformap.yamlio import read_yaml_text
+from conformap import cli, paths
+from conformap.catalog import fmt
+from conformap.catalog.importer import render
+from conformap.catalog.yamlio import read_yaml_text
 
 REAL_FILES = fmt.catalogue_files(paths.DEFAULT_CATALOG)
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "diff" / "base"

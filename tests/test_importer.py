@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from conformap import paths
+from conformap.catalog.awspage import PageError
+from conformap.catalog.importer import import_page
 from conformap.cli import main
-from conformap.importer import import_page
-from conformap.pageparse import PageError
 
 CATALOG = paths.DEFAULT_CATALOG
 TEXT_PAGE = CATALOG / "sources" / "aws-page.txt"
@@ -447,7 +447,7 @@ def page_with_new_rule(tmp_path: Path, rule: str = "brand-new-rule") -> Path:
 
 def failing_write_atomic(monkeypatch, fail_on: int) -> list[Path]:
     """Make catalogio.write_atomic raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
-    from conformap import catalogio
+    from conformap.catalog import files as catalogio
 
     calls: list[Path] = []
     real = catalogio.write_atomic

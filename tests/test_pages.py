@@ -33,8 +33,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import conformap
-from conformap import mdtext, pages, paths, stats
-from conformap.graph import build_graph
+from conformap import escape as mdtext
+from conformap import paths
+from conformap.analysis import stats
+from conformap.analysis.graph import build_graph
+from conformap.site import pages
 
 SITE_MINI = Path(__file__).resolve().parent / "fixtures" / "site-mini"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -787,7 +790,7 @@ def test_changes_page_escapes_a_release_that_does_not_validate(tmp_path, monkeyp
     """A release whose catalogue is invalid is listed with the diagnostics as escaped text (no code fence)."""
     import subprocess
 
-    from conformap.diff import changes_markdown
+    from conformap.contrib.diff import changes_markdown
 
     for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
         monkeypatch.delenv(var, raising=False)

@@ -20,11 +20,10 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from conftest import build_site
 
 import conformap
 from conformap import paths
-
-from conftest import build_site
 
 pytestmark = pytest.mark.slow
 

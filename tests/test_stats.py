@@ -15,8 +15,8 @@ from __future__ import annotations
 import pytest
 
 import conformap
-from conformap import stats
-from conformap.graph import build_graph
+from conformap.analysis import stats
+from conformap.analysis.graph import build_graph
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import paths
-from .diagnostics import Severity, errors
-from .loader import validate
+from conformap import paths
+from conformap.catalog.loader import validate
+from conformap.diagnostics import Severity, errors
 
 
 def _print_diagnostics(diags, fmt: str, stream=None) -> None:
@@ -44,8 +44,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .importer import CatalogPathError, ImportFailure, ImportRejected, PageReadError, import_page
-    from .pageparse import PageError
+    from conformap.catalog.awspage import PageError
+    from conformap.catalog.importer import CatalogPathError, ImportFailure, ImportRejected, PageReadError, import_page
 
     page = Path(args.page)
     try:
@@ -119,7 +119,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from . import exports
+    from conformap.outputs import exports
 
     cat = _load_or_report(args.catalog)
     if cat is None:
@@ -129,7 +129,7 @@ def cmd_export(args) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        from .catalogio import write_atomic
+        from conformap.catalog.files import write_atomic
 
         out = Path(args.out)
         if out.is_dir():
@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_arg(p)
     p.set_defaults(func=cmd_import)
 
-    from .exports import FORMATS
+    from conformap.outputs.exports import FORMATS
 
     p = sub.add_parser("export", help="write the catalogue in an exchange format")
     p.add_argument("--format", choices=sorted(FORMATS), required=True)
@@ -177,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_arg(p)
     p.set_defaults(func=cmd_export)
 
-    from . import diff as diff_cmd, fmt as fmt_cmd
+    from conformap.catalog import fmt as fmt_cmd
+    from conformap.contrib import diff as diff_cmd
 
     fmt_cmd.add_parser(sub)  # conformap fmt [--check] [PATHS]
     diff_cmd.add_parser(sub)  # conformap diff BASE [HEAD]

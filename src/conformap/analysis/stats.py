@@ -1,4 +1,4 @@
-"""Overlap statistics, as plain functions of the catalogue graph (:func:`conformap.graph.build_graph`).
+"""Overlap statistics, as plain functions of the catalogue graph (:func:`conformap.analysis.graph.build_graph`).
 
 Definitions (also stated on the site's methodology page):
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .graph import key, nodes_of
+from conformap.analysis.graph import key, nodes_of
 
 
 def _rel(g: nx.DiGraph, u: str, v: str) -> str:

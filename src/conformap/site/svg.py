@@ -10,8 +10,7 @@ next to the chart for screen readers and for copying. All text is HTML-escaped (
 from __future__ import annotations
 
 from typing import Sequence
-
-from .mdtext import html as esc
+from conformap.escape import html as esc
 
 FONT = "font-family:var(--md-text-font-family,sans-serif)"
 ON_DARK = "fill:var(--md-default-bg-color,#fff)"

@@ -5,7 +5,7 @@
 Nothing here knows about MkDocs: ``scripts/gen_pages.py`` writes the result through mkdocs-gen-files,
 and any other builder can do the same.
 
-Every catalogue string reaches a page through :mod:`conformap.mdtext` (escaped text, checked https:
+Every catalogue string reaches a page through :mod:`conformap.escape` (escaped text, checked https:
 links); links between pages are relative ``.md`` links built from schema-restricted ids, so a
 builder that checks links (``mkdocs build --strict``) checks every cross-reference.
 
@@ -13,7 +13,7 @@ Two inputs are optional, so that the pages stay a function of the catalogue: a :
 repository (every rule and question page then ends with a "Suggest a change" section that links to
 the YAML file to edit and to the issue form, prefilled), and the Markdown of the "Changes per
 release" page, which needs git history (``scripts/gen_pages.py`` makes it with
-:func:`conformap.diff.changes_markdown`).
+:func:`conformap.contrib.diff.changes_markdown`).
 """
 
 from __future__ import annotations
@@ -30,11 +30,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import networkx as nx
-
-from . import exports, paths, stats, svg
-from . import mdtext as t
-from .graph import build_graph
-from .model import Catalog, Control, Erratum, Mapping, Rule, SourceRef, Statement
+from conformap.outputs import exports
+from conformap import paths
+from conformap.analysis import stats
+from conformap.site import svg
+from conformap import escape as t
+from conformap.analysis.graph import build_graph
+from conformap.catalog.model import Catalog, Control, Erratum, Mapping, Rule, SourceRef, Statement
 
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CONTROL_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:[-.][A-Z0-9]+)*$")
@@ -177,7 +179,7 @@ def erratum_link(src: str, e: Erratum, with_title: bool = True) -> str:
 
 
 def _service(name: str) -> str:
-    """A service name from :mod:`conformap.stats`, which names rules without a service ``(unspecified)``."""
+    """A service name from :mod:`conformap.analysis.stats`, which names rules without a service ``(unspecified)``."""
     return "*not stated by the source*" if name == UNSPECIFIED else t.text(name)
 
 
@@ -917,7 +919,7 @@ def render_site(
 
     ``github``: the repository the catalogue is edited in; every rule and question page then links to
     its YAML file there and to the issue form. ``changes``: the Markdown of the "Changes per release"
-    page (:func:`conformap.diff.changes_markdown`, which escapes catalogue text), written as
+    page (:func:`conformap.contrib.diff.changes_markdown`, which escapes catalogue text), written as
     ``changes.md`` and linked from the home page.
     """
     f = _Facts(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)

@@ -14,7 +14,7 @@ import io
 import json
 from typing import Any, Callable
 
-from .model import Catalog, Control, Erratum, Mapping, Rule
+from conformap.catalog.model import Catalog, Control, Erratum, Mapping, Rule
 
 SCHEMA_VERSION = "1.0"
 TEXT_HEADER = "Control ID Control Description AWS Config Rule Guidance"

@@ -1,7 +1,7 @@
 """Load a catalogue directory: read every file, validate it, and build the model.
 
 Validation never stops at the first problem. It runs in layers and reports everything
-each layer can see: file hygiene and YAML syntax (:mod:`conformap.yamlio`), JSON Schema,
+each layer can see: file hygiene and YAML syntax (:mod:`conformap.catalog.yamlio`), JSON Schema,
 id/filename agreement, then references across files. A file that fails an earlier layer
 is left out of the later ones, so one mistake is not reported three times.
 """
@@ -22,9 +22,8 @@ from urllib.parse import urljoin
 import jsonschema
 from referencing import Registry, Resource
 
-from . import paths
-from .diagnostics import CatalogError, Diagnostic, Severity, errors
-from .model import (
+from conformap import paths
+from conformap.catalog.model import (
     BestPractice,
     Catalog,
     Control,
@@ -38,7 +37,8 @@ from .model import (
     SourceRef,
     Statement,
 )
-from .yamlio import YamlDocument, read_yaml
+from conformap.catalog.yamlio import YamlDocument, read_yaml
+from conformap.diagnostics import CatalogError, Diagnostic, Severity, errors
 
 WARNING = Severity.WARNING
 _RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -474,7 +474,7 @@ def _check_against_snapshot(framework_doc: YamlDocument, snap: Path, rules: dict
     Guidance must be AWS's paragraph verbatim, and a mapping the page states cannot disappear
     silently: removing one is an erratum (or a re-import of a changed page), never a quiet edit.
     """
-    from .pageparse import PageError, parse_page
+    from conformap.catalog.awspage import PageError, parse_page
 
     try:
         _, page_rows = parse_page(snap.read_text(encoding="utf-8"))

@@ -17,8 +17,8 @@ changes nothing, and importing a changed page leaves a ``git diff`` of exactly w
 
 **All or nothing.** The import first computes every file's new content in memory (the plan),
 then applies the plan to a copy of the catalogue in a temporary folder outside it and validates
-that copy with :func:`conformap.loader.validate`. Only then is the real catalogue touched: each
-changed file is written atomically (:func:`conformap.catalogio.write_atomic`), files are removed
+that copy with :func:`conformap.catalog.loader.validate`. Only then is the real catalogue touched: each
+changed file is written atomically (:func:`conformap.catalog.files.write_atomic`), files are removed
 last, and if writing fails part-way the files already written are put back. What the validation
 decides:
 
@@ -62,10 +62,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import catalogio, paths
-from .diagnostics import Diagnostic, errors
-from .pageparse import Row, parse_page
-from .yamlio import read_yaml
+from conformap import paths
+from conformap.catalog import files as catalogio
+from conformap.catalog.awspage import Row, parse_page
+from conformap.catalog.yamlio import read_yaml
+from conformap.diagnostics import Diagnostic, errors
 
 
 class ImportFailure(Exception):
@@ -488,7 +489,7 @@ def _key(d: Diagnostic) -> tuple:
 
 def _stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: list[str]) -> list[Diagnostic]:
     """Apply the plan to a temporary copy of the catalogue and validate it; nothing real is touched."""
-    from .loader import validate
+    from conformap.catalog.loader import validate
 
     with tempfile.TemporaryDirectory(prefix="conformap-import-") as tmp:
         stage = Path(tmp) / "catalog"
@@ -572,7 +573,7 @@ def _apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cu
 
 def import_page(page: Path, catalog_dir: Path | None = None) -> ImportReport:
     """Import ``page`` into ``catalog_dir`` (default: the project's catalogue). See the module docstring."""
-    from .loader import validate
+    from conformap.catalog.loader import validate
 
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)

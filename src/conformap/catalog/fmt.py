@@ -1,11 +1,11 @@
 """``conformap fmt``: rewrite catalogue files into the canonical layout, keeping their comments.
 
-The canonical layout is :func:`conformap.catalogio.dump`'s, the one the importer writes, so
+The canonical layout is :func:`conformap.catalog.files.dump`'s, the one the importer writes, so
 ``import-aws-page`` and ``fmt`` always agree. Formatting a file is:
 
-1. read it with the strict reader (:mod:`conformap.yamlio`); a file that does not parse is
+1. read it with the strict reader (:mod:`conformap.catalog.yamlio`); a file that does not parse is
    reported as ``file:line:col: $: message`` and left alone;
-2. render its data with :func:`~conformap.catalogio.dump` (schema key order, modeline, wrapping
+2. render its data with :func:`~conformap.catalog.files.dump` (schema key order, modeline, wrapping
    at 100 columns, indented sequences, integer lists in flow style);
 3. put back the comments the contributor wrote. Comments are found in the gaps between the
    YAML tokens of the original text and attached to a node by its JSON path: a comment on a
@@ -42,9 +42,10 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
-from . import catalogio, paths
-from .diagnostics import Diagnostic
-from .yamlio import _Loader, read_yaml_text
+from conformap import paths
+from conformap.catalog import files as catalogio
+from conformap.catalog.yamlio import _Loader, read_yaml_text
+from conformap.diagnostics import Diagnostic
 
 FIX_HINT = "run `conformap fmt` (or `make fmt`) to fix"
 _MODELINE = re.compile(r"^#\s*yaml-language-server\s*:\s*\$schema=\S+\s*$")

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, JsonPath, format_json_path
+from conformap.diagnostics import Diagnostic, JsonPath, format_json_path
 
 try:  # libyaml is an order of magnitude faster; fall back to pure Python.
     _Loader: type = yaml.CSafeLoader

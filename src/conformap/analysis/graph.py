@@ -19,14 +19,14 @@ Edges (directed) and their ``rel`` attribute:
   ``printed_statement``, ``rationale``;
 * rule → service ``in_service``; rule → rule ``succeeded_by`` (deprecated rule to its successor).
 
-Statistics (:mod:`conformap.stats`) read only this graph.
+Statistics (:mod:`conformap.analysis.stats`) read only this graph.
 """
 
 from __future__ import annotations
 
 import networkx as nx
 
-from .model import Catalog
+from conformap.catalog.model import Catalog
 
 
 def key(kind: str, ident: str) -> str:

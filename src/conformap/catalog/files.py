@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from . import paths
+from conformap import paths
 
 WIDTH = 100
 

@@ -17,7 +17,7 @@ the site) or JSON (:func:`render_json`). What is reported:
 * guidance changed, as a word-level diff (``~~removed~~ **added**``, text escaped for Markdown);
 * rule metadata, control, erratum and framework fields changed (``field: old → new``);
 * errata added or removed;
-* the statistics that move (:mod:`conformap.stats` on :func:`conformap.graph.build_graph`): rules
+* the statistics that move (:mod:`conformap.analysis.stats` on :func:`conformap.analysis.graph.build_graph`): rules
   per question, overlaps between questions, exclusive rules, rules by number of questions, totals.
 
 A side may be a catalogue folder, a git revision of the project (read with ``git ls-tree`` and
@@ -41,10 +41,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
-from . import paths
-from .diagnostics import errors
-from .loader import validate
-from .model import Catalog, Control, Erratum, Rule
+from conformap import paths
+from conformap.catalog.loader import validate
+from conformap.catalog.model import Catalog, Control, Erratum, Rule
+from conformap.diagnostics import errors
 
 ARROW = "→"
 NO_CHANGES = "No catalogue changes."
@@ -345,8 +345,8 @@ def _empty_stats() -> dict[str, Any]:
 
 
 def _stats(cat: Catalog | None) -> dict[str, Any]:
-    from . import stats
-    from .graph import build_graph
+    from conformap.analysis import stats
+    from conformap.analysis.graph import build_graph
 
     if cat is None:
         return _empty_stats()
