@@ -73,7 +73,7 @@ def plain_project(catalog_dir: Path, dest: Path) -> Path:
     import yaml
 
     from conformap import load
-    from conformap.contrib.diff import changes_markdown
+    from conformap.contrib.changes import changes_markdown
     from conformap.site import pages as site_pages
 
     shutil.rmtree(dest, ignore_errors=True)

@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.catalog.loader import validate
-from conformap.contrib.diff import changes_markdown
+from conformap.contrib.changes import changes_markdown
 from conformap.diagnostics import errors
 from conformap.site import pages
 

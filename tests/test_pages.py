@@ -790,7 +790,7 @@ def test_changes_page_escapes_a_release_that_does_not_validate(tmp_path, monkeyp
     """A release whose catalogue is invalid is listed with the diagnostics as escaped text (no code fence)."""
     import subprocess
 
-    from conformap.contrib.diff import changes_markdown
+    from conformap.contrib.changes import changes_markdown
 
     for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
         monkeypatch.delenv(var, raising=False)

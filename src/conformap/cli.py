@@ -144,6 +144,31 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_fmt(args) -> int:
+    from conformap.catalog.fmt import run
+
+    return run(args.paths, check=args.check, show_diff=args.diff)
+
+
+def cmd_diff(args) -> int:
+    from conformap.contrib.compare import compare
+    from conformap.contrib.gitsource import DiffError, Reader
+    from conformap.contrib.report import render_json, render_markdown
+
+    try:
+        with Reader(args.catalog) as reader:
+            base = reader.side(args.base)
+            head = reader.side(args.head)
+            result = compare(base.catalog, head.catalog, base.label, head.label)
+    except DiffError as exc:
+        print(f"conformap diff: {exc}", file=sys.stderr)
+        return 2
+    text = render_json(result) if args.format == "json" else render_markdown(result)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conformap",
@@ -177,11 +202,31 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_arg(p)
     p.set_defaults(func=cmd_export)
 
-    from conformap.catalog import fmt as fmt_cmd
-    from conformap.contrib import diff as diff_cmd
+    p = sub.add_parser(
+        "fmt",
+        help="rewrite catalogue files into the canonical layout (keeps comments); --check only reports",
+        description="Rewrite catalogue files into the one canonical layout without changing their data, keeping comments.",
+    )
+    p.add_argument("paths", nargs="*", type=Path, help=f"files or catalogue folders (default: {paths.DEFAULT_CATALOG})")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 listing each file that is not in the canonical layout")
+    p.add_argument("--diff", action="store_true", help="also print what would change (or changed) as a unified diff")
+    p.set_defaults(func=cmd_fmt)
 
-    fmt_cmd.add_parser(sub)  # conformap fmt [--check] [PATHS]
-    diff_cmd.add_parser(sub)  # conformap diff BASE [HEAD]
+    p = sub.add_parser(
+        "diff",
+        help="what changed in the catalogue between two git revisions or folders (Markdown or JSON)",
+        description=(
+            "Compare the catalogue at BASE with HEAD. Each is a catalogue folder or a git revision of the project; "
+            "HEAD defaults to the working tree."
+        ),
+    )
+    p.add_argument("base", help="git revision (main, origin/main, v1.0, a commit) or catalogue folder")
+    p.add_argument("head", nargs="?", default=None, help="git revision or catalogue folder (default: the working tree)")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument(
+        "--catalog", type=Path, default=None, help=f"the catalogue folder, for the working tree and revisions (default: {paths.DEFAULT_CATALOG})"
+    )
+    p.set_defaults(func=cmd_diff)
     return parser
 
 

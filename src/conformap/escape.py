@@ -10,6 +10,9 @@ values, service names, errata) goes through one of these helpers before it is pu
   (no emphasis, links, images, ``{: attribute lists}``, table cells or code spans). ``~`` has no
   backslash escape in Python-Markdown, so it becomes ``&#126;``.
 * :func:`code` — the same, shown in a ``<code>`` element.
+* :func:`code_span` — a Markdown code span (backticks, with a fence longer than any run of backticks
+  in the value), for text read raw as well as rendered (``conformap diff`` reports, pull-request
+  summaries); a code span's content is literal in every Markdown, so only whitespace is folded.
 * :func:`https_url` / :func:`link` — a link only when the URL starts with ``https://`` and has no
   whitespace or control characters; the URL is percent-encoded where Markdown or HTML could read
   it otherwise. Anything else is shown as text.
@@ -70,6 +73,14 @@ def text_with_code(value: object) -> str:
 def code(value: object) -> str:
     """``value`` shown literally in a ``<code>`` element (safe where a code span is not: no fence to break)."""
     return f"<code>{text(value)}</code>"
+
+
+def code_span(value: object) -> str:
+    """``value`` as a Markdown code span that no backtick inside it can close."""
+    shown = clean(value)
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") or not shown else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
 
 
 def html(value: object) -> str:

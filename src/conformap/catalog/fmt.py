@@ -29,7 +29,6 @@ the command line.
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import difflib
 import json
@@ -430,19 +429,3 @@ def run(targets: Sequence[Path], *, check: bool = False, show_diff: bool = False
         return 1 if changed or failed else 0
     print(f"{len(changed)} file(s) reformatted, {ok} unchanged" + (f", {len(failed)} with errors" if failed else ""), file=err)
     return 1 if failed else 0
-
-
-def cmd_fmt(args: argparse.Namespace) -> int:
-    return run(args.paths, check=args.check, show_diff=args.diff)
-
-
-def add_parser(sub) -> None:
-    p = sub.add_parser(
-        "fmt",
-        help="rewrite catalogue files into the canonical layout (keeps comments); --check only reports",
-        description="Rewrite catalogue files into the one canonical layout without changing their data, keeping comments.",
-    )
-    p.add_argument("paths", nargs="*", type=Path, help=f"files or catalogue folders (default: {paths.DEFAULT_CATALOG})")
-    p.add_argument("--check", action="store_true", help="change nothing; exit 1 listing each file that is not in the canonical layout")
-    p.add_argument("--diff", action="store_true", help="also print what would change (or changed) as a unified diff")
-    p.set_defaults(func=cmd_fmt)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping as MappingT
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that orders ids as people read them: ``SEC-2`` before ``SEC-10``, ``E9`` before ``E10``."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
 
 
 @dataclass(frozen=True)

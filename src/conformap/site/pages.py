@@ -13,7 +13,7 @@ Two inputs are optional, so that the pages stay a function of the catalogue: a :
 repository (every rule and question page then ends with a "Suggest a change" section that links to
 the YAML file to edit and to the issue form, prefilled), and the Markdown of the "Changes per
 release" page, which needs git history (``scripts/gen_pages.py`` makes it with
-:func:`conformap.contrib.diff.changes_markdown`).
+:func:`conformap.contrib.changes.changes_markdown`).
 """
 
 from __future__ import annotations
@@ -919,7 +919,7 @@ def render_site(
 
     ``github``: the repository the catalogue is edited in; every rule and question page then links to
     its YAML file there and to the issue form. ``changes``: the Markdown of the "Changes per release"
-    page (:func:`conformap.contrib.diff.changes_markdown`, which escapes catalogue text), written as
+    page (:func:`conformap.contrib.changes.changes_markdown`, which escapes catalogue text), written as
     ``changes.md`` and linked from the home page.
     """
     f = _Facts(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)

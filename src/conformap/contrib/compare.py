@@ -1,0 +1,359 @@
+"""One comparison engine: what differs between two catalogues, as a JSON-ready dictionary.
+
+:func:`compare` serves ``conformap diff``, the Changes page and the importer's report. The
+comparison is made on the model, so layout changes (``conformap fmt``) never show. What it reports:
+
+* rules and controls added or removed; a rule whose id changed while its identifier (or, failing
+  that, its guidance) stayed the same is reported as **renamed**, and compared with its old self;
+* mappings added, removed and changed (source rows, printed statement, rationale);
+* **renumbered source rows** apart: when the page gains or loses rows, every later row moves, so a
+  re-import shifts the ``source_rows`` of many mappings (and errata) that say the same thing as
+  before. A mapping or erratum whose only change is its ``source_rows``, with as many rows as
+  before, is not listed as changed: it is counted under ``renumbered`` (with a one-line summary);
+* guidance changed, as a word-level diff;
+* rule metadata, control, erratum and framework fields changed (``field: old → new``);
+* errata added or removed;
+* the statistics that move (:mod:`conformap.analysis`): rules per question, overlaps between
+  questions, exclusive rules, rules by number of questions, totals.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from conformap.catalog.model import Catalog, Control, Erratum, Rule, natural_key
+
+ARROW = "→"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+def _none_if_empty(value: Any) -> Any:
+    return value if value not in ((), [], {}, "") else None
+
+
+def _source_list(sources) -> list[dict] | None:
+    out = [{k: v for k, v in vars(s).items() if v is not None} for s in sources]
+    return out or None
+
+
+def _rule_fields(r: Rule) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "kind": r.kind,
+        "identifier": r.identifier,
+        "service": r.service,
+        "trigger": r.trigger,
+        "description": r.description,
+        "documentation_url": r.documentation_url,
+        "resource_types": list(r.resource_types) if r.resource_types is not None else None,
+        "resource_types_current_docs": list(r.resource_types_current_docs) if r.resource_types_current_docs is not None else None,
+        "regions_note": r.regions_note,
+    }
+    for p in r.parameters:
+        for f in ("type", "optional", "default", "description"):
+            d[f"parameters[{p.name}].{f}"] = getattr(p, f)
+    for k, v in r.pack_input_parameters.items():
+        d[f"conformance_pack.input_parameters.{k}"] = v
+    d["conformance_pack.scope_resource_types"] = list(r.pack_scope_resource_types) if r.pack_scope_resource_types is not None else None
+    d["deprecated.successor"] = r.deprecated.successor if r.deprecated else None
+    d["deprecated.reason"] = r.deprecated.reason if r.deprecated else None
+    d["sources"] = _source_list(r.sources)
+    return d
+
+
+def _control_fields(c: Control) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "number": c.number,
+        "question": c.question,
+        "framework_question_id": c.framework_question_id,
+        "current_question": c.current_question,
+        "url": c.url,
+        "in_source": c.in_source,
+        "note": c.note,
+    }
+    for s in c.statements:
+        d[f"statements[{s.id}].kind"] = s.kind
+        d[f"statements[{s.id}].text"] = s.text
+        bp = s.best_practice
+        for f in ("id", "title", "url", "evidence"):
+            d[f"statements[{s.id}].best_practice.{f}"] = getattr(bp, f) if bp else None
+    d["sources"] = _source_list(c.sources)
+    return d
+
+
+def _erratum_fields(e: Erratum) -> dict[str, Any]:
+    return {
+        "kind": e.kind,
+        "title": e.title,
+        "source_rows": _none_if_empty(list(e.source_rows)),
+        "rules": _none_if_empty(list(e.rules)),
+        "controls": _none_if_empty(list(e.controls)),
+        "source_shows": e.source_shows,
+        "catalogue_does": e.catalogue_does,
+        "reason": e.reason,
+    }
+
+
+def _framework_fields(cat: Catalog) -> dict[str, Any]:
+    f = cat.framework
+    d: dict[str, Any] = {"id": f.id, "title": f.title, "publisher": f.publisher, "url": f.url, "description": f.description}
+    for k, v in vars(f.source).items():
+        d[f"source.{k}"] = v
+    return d
+
+
+def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    keys = list(new) + [k for k in old if k not in new]
+    return {k: {"old": old.get(k), "new": new.get(k)} for k in keys if old.get(k) != new.get(k)}
+
+
+def word_diff(old: str, new: str) -> list[list[str]]:
+    """Word-level diff: a list of ``[op, text]`` with op ``=`` (kept), ``-`` (removed) or ``+`` (added)."""
+    a, b = old.split(), new.split()
+    ops: list[list[str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(["=", " ".join(a[i1:i2])])
+            continue
+        if i2 > i1:
+            ops.append(["-", " ".join(a[i1:i2])])
+        if j2 > j1:
+            ops.append(["+", " ".join(b[j1:j2])])
+    return ops
+
+
+def _mapping_record(rule_id: str, m) -> dict[str, Any]:
+    return {
+        "rule": rule_id,
+        "control": m.control_id,
+        "statement": m.statement_id,
+        "source_rows": list(m.source_rows),
+        "printed_statement": m.printed_statement,
+        "rationale": m.rationale,
+    }
+
+
+def _renames(old: dict[str, Rule], new: dict[str, Rule], added: list[str], removed: list[str]) -> list[dict[str, str]]:
+    out = []
+    free = list(removed)
+    for rid in added:
+        r = new[rid]
+        match, by = None, None
+        if r.identifier:
+            cands = [o for o in free if old[o].identifier == r.identifier]
+            if len(cands) == 1:
+                match, by = cands[0], "identifier"
+        if match is None:
+            cands = [o for o in free if old[o].guidance == r.guidance]
+            if len(cands) == 1:
+                match, by = cands[0], "guidance"
+        if match is not None:
+            free.remove(match)
+            out.append({"old": match, "new": rid, "by": by})
+    return out
+
+
+def _empty_stats() -> dict[str, Any]:
+    return {"totals": {}, "rules_per_control": {}, "overlap": {}, "exclusive": {}, "by_count": {}, "numbers": {}}
+
+
+def _stats(cat: Catalog | None) -> dict[str, Any]:
+    from conformap.analysis import stats
+    from conformap.analysis.graph import build_graph
+
+    if cat is None:
+        return _empty_stats()
+    g = build_graph(cat)
+    ctrls = stats.controls(g)
+    s = stats.summary(g)
+    return {
+        "totals": {
+            "controls": s.controls,
+            "controls_mapped": s.controls_mapped,
+            "rules": s.rules,
+            "mappings": s.mappings,
+            "services": s.services,
+            "shared_rules": s.shared_rules,
+            "exclusive_rules": s.exclusive_rules,
+        },
+        "rules_per_control": {c: len(stats.control_rules(g, c)) for c in ctrls},
+        "overlap": {(a, b): n for a, row in stats.overlap_matrix(g).items() for b, n in row.items()},
+        "exclusive": {c: stats.exclusive_rules(g, c) for c in ctrls},
+        "by_count": {n: len(rs) for n, rs in stats.rules_by_control_count(g).items()},
+        "numbers": {c.id: c.number for c in cat.controls},
+    }
+
+
+def _stat_changes(old: Catalog | None, new: Catalog | None, renamed: dict[str, str] | None = None) -> dict[str, Any]:
+    """Statistics that differ; ``renamed`` (old id -> new id) keeps a renamed rule from counting as gained and lost."""
+    a, b = _stats(old), _stats(new)
+    renamed = renamed or {}
+    numbers = {**a["numbers"], **b["numbers"]}
+    order = sorted(numbers, key=lambda c: (numbers[c], natural_key(c)))
+    totals = {k: {"old": a["totals"].get(k, 0), "new": b["totals"].get(k, 0)} for k in (b["totals"] or a["totals"])}
+    per_control = {}
+    for c in order:
+        x, y = a["rules_per_control"].get(c, 0), b["rules_per_control"].get(c, 0)
+        if x != y:
+            per_control[c] = {"old": x, "new": y}
+    overlap = {}
+    for i, c1 in enumerate(order):
+        for c2 in order[i + 1 :]:
+            x, y = a["overlap"].get((c1, c2), 0), b["overlap"].get((c1, c2), 0)
+            if x != y:
+                overlap[f"{c1}/{c2}"] = {"old": x, "new": y}
+    exclusive = {}
+    for c in order:
+        x, y = [renamed.get(r, r) for r in a["exclusive"].get(c, [])], b["exclusive"].get(c, [])
+        if sorted(x) != sorted(y):
+            exclusive[c] = {"old": len(x), "new": len(y), "gained": sorted(set(y) - set(x)), "lost": sorted(set(x) - set(y))}
+    by_count = {}
+    for n in sorted(set(a["by_count"]) | set(b["by_count"])):
+        x, y = a["by_count"].get(n, 0), b["by_count"].get(n, 0)
+        if x != y:
+            by_count[str(n)] = {"old": x, "new": y}
+    return {
+        "totals": {k: v for k, v in totals.items() if v["old"] != v["new"]},
+        "rules_per_control": per_control,
+        "overlap": overlap,
+        "exclusive_rules": exclusive,
+        "rules_by_question_count": by_count,
+    }
+
+
+def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: str = "head") -> dict[str, Any]:
+    """Everything that differs between two catalogues, as a JSON-ready dictionary."""
+    o_rules = {r.id: r for r in old.rules} if old else {}
+    n_rules = {r.id: r for r in new.rules} if new else {}
+    o_ctrl = {c.id: c for c in old.controls} if old else {}
+    n_ctrl = {c.id: c for c in new.controls} if new else {}
+
+    added = sorted(set(n_rules) - set(o_rules))
+    removed = sorted(set(o_rules) - set(n_rules))
+    renamed = _renames(o_rules, n_rules, added, removed)
+    added = [r for r in added if r not in {x["new"] for x in renamed}]
+    removed = [r for r in removed if r not in {x["old"] for x in renamed}]
+    pairs = [(rid, rid) for rid in sorted(set(o_rules) & set(n_rules))] + [(x["old"], x["new"]) for x in renamed]
+    pairs.sort(key=lambda p: p[1])
+
+    m_added, m_removed, m_changed, m_renumbered, guidance, metadata = [], [], [], [], [], []
+    for rid in removed:
+        m_removed.extend(_mapping_record(rid, m) for m in o_rules[rid].mappings)
+    for rid in added:
+        m_added.extend(_mapping_record(rid, m) for m in n_rules[rid].mappings)
+    for oid, nid in pairs:
+        o, n = o_rules[oid], n_rules[nid]
+        om = {(m.control_id, m.statement_id): m for m in o.mappings}
+        nm = {(m.control_id, m.statement_id): m for m in n.mappings}
+        for k in [k for k in om if k not in nm]:
+            m_removed.append(_mapping_record(oid, om[k]))
+        for k in [k for k in nm if k not in om]:
+            m_added.append(_mapping_record(nid, nm[k]))
+        for k in [k for k in nm if k in om]:
+            a, b = _mapping_record(nid, om[k]), _mapping_record(nid, nm[k])
+            ch = _field_changes(
+                {f: a[f] for f in ("source_rows", "printed_statement", "rationale")},
+                {f: b[f] for f in ("source_rows", "printed_statement", "rationale")},
+            )
+            if _renumbered_only(ch):
+                m_renumbered.append({"rule": nid, "control": k[0], "statement": k[1], "source_rows": ch["source_rows"]})
+            elif ch:
+                m_changed.append({"rule": nid, "control": k[0], "statement": k[1], "changes": ch})
+        if o.guidance != n.guidance:
+            guidance.append({"rule": nid, "old": o.guidance, "new": n.guidance, "words": word_diff(o.guidance, n.guidance)})
+        ch = _field_changes(_rule_fields(o), _rule_fields(n))
+        if ch:
+            metadata.append({"rule": nid, "changes": ch})
+
+    def mkey(m):
+        return (m["rule"], natural_key(m["control"]), m["statement"])
+
+    c_changed = []
+    for cid in sorted(set(o_ctrl) & set(n_ctrl), key=lambda c: (n_ctrl[c].number, natural_key(c))):
+        ch = _field_changes(_control_fields(o_ctrl[cid]), _control_fields(n_ctrl[cid]))
+        if ch:
+            c_changed.append({"id": cid, "changes": ch})
+
+    o_err = {e.id: e for e in old.errata} if old else {}
+    n_err = {e.id: e for e in new.errata} if new else {}
+    e_changed, e_renumbered = [], []
+    for eid in sorted(set(o_err) & set(n_err), key=natural_key):
+        ch = _field_changes(_erratum_fields(o_err[eid]), _erratum_fields(n_err[eid]))
+        if _renumbered_only(ch):
+            e_renumbered.append({"id": eid, "source_rows": ch["source_rows"]})
+        elif ch:
+            e_changed.append({"id": eid, "changes": ch})
+
+    framework = _field_changes(_framework_fields(old) if old else {}, _framework_fields(new) if new else {})
+    statistics = _stat_changes(old, new, {x["old"]: x["new"] for x in renamed})
+
+    result = {
+        "base": base,
+        "head": head,
+        "initial": old is None and new is not None,
+        "controls": {
+            "added": [{"id": c, "question": n_ctrl[c].question} for c in sorted(set(n_ctrl) - set(o_ctrl), key=lambda c: (n_ctrl[c].number, natural_key(c)))],
+            "removed": [{"id": c, "question": o_ctrl[c].question} for c in sorted(set(o_ctrl) - set(n_ctrl), key=lambda c: (o_ctrl[c].number, natural_key(c)))],
+            "changed": c_changed,
+        },
+        "rules": {"added": added, "removed": removed, "renamed": renamed},
+        "mappings": {"added": sorted(m_added, key=mkey), "removed": sorted(m_removed, key=mkey), "changed": sorted(m_changed, key=mkey)},
+        "guidance": guidance,
+        "rule_metadata": metadata,
+        "errata": {
+            "added": [{"id": e, "title": n_err[e].title} for e in sorted(set(n_err) - set(o_err), key=natural_key)],
+            "removed": [{"id": e, "title": o_err[e].title} for e in sorted(set(o_err) - set(n_err), key=natural_key)],
+            "changed": e_changed,
+        },
+        "framework": framework,
+        "renumbered": {
+            "summary": _renumbered_summary(len(m_renumbered), len(e_renumbered), old, new),
+            "mappings": sorted(m_renumbered, key=mkey),
+            "errata": e_renumbered,
+        },
+        "statistics": statistics,
+    }
+    result["changed"] = _has_changes(result)
+    return result
+
+
+def _renumbered_only(changes: dict[str, dict[str, Any]]) -> bool:
+    """True for a change of ``source_rows`` alone, to as many rows: the rows moved on the page."""
+    if set(changes) != {"source_rows"}:
+        return False
+    a, b = changes["source_rows"]["old"], changes["source_rows"]["new"]
+    return bool(a) and bool(b) and len(a) == len(b)
+
+
+def _renumbered_summary(n_mappings: int, n_errata: int, old: Catalog | None, new: Catalog | None) -> str | None:
+    if not n_mappings and not n_errata:
+        return None
+    what = " and ".join(
+        x for x in (plural(n_mappings, "mapping") if n_mappings else "", f"{n_errata} {'erratum' if n_errata == 1 else 'errata'}" if n_errata else "") if x
+    )
+    a = old.framework.source.rows if old is not None else None
+    b = new.framework.source.rows if new is not None else None
+    if isinstance(a, int) and isinstance(b, int) and a != b:
+        why = f"the page {'lost' if b < a else 'gained'} {plural(abs(a - b), 'row')}: {a} {ARROW} {b}"
+    elif isinstance(a, int) and a == b:
+        why = f"rows moved on the page, which has {plural(b, 'row')} as before"
+    else:
+        why = "rows moved on the page"
+    return f"source rows renumbered in {what} ({why})"
+
+
+def _has_changes(result: dict[str, Any]) -> bool:
+    return bool(
+        any(result["controls"].values())
+        or any(result["rules"].values())
+        or any(result["mappings"].values())
+        or result["guidance"]
+        or result["rule_metadata"]
+        or any(result["errata"].values())
+        or result["framework"]
+        or result["renumbered"]["mappings"]
+        or result["renumbered"]["errata"]
+        or any(result["statistics"].values())
+    )
