@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conformap import paths
-from conformap.catalog.loader import validator
+from conformap.catalog.schema import validator
 
 SCHEMA_DIR = paths.SCHEMA_DIR
 SCHEMA_FILES = sorted(SCHEMA_DIR.glob("*.json"))

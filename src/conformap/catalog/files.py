@@ -9,17 +9,15 @@ kept as they are, and LF line endings.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import tempfile
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from conformap import paths
+from conformap.catalog import schema
 
 WIDTH = 100
 
@@ -37,47 +35,6 @@ def _represent_list(dumper: yaml.SafeDumper, data: list):
 _Dumper.add_representer(list, _represent_list)
 
 
-@lru_cache(maxsize=None)
-def _schema(kind: str) -> dict:
-    return json.loads((paths.SCHEMA_DIR / paths.SCHEMAS[kind]).read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=None)
-def _defs() -> dict:
-    return json.loads((paths.SCHEMA_DIR / "defs.schema.json").read_text(encoding="utf-8"))["$defs"]
-
-
-def _resolve(schema: dict, root: dict) -> tuple[dict, dict]:
-    """Follow ``$ref`` (local or into defs.schema.json); return (schema, the document it lives in)."""
-    while "$ref" in schema:
-        target, _, pointer = schema["$ref"].partition("#")
-        if target == "defs.schema.json":
-            root = {"$defs": _defs()}
-        node: Any = root
-        for part in pointer.strip("/").split("/"):
-            if part:
-                node = node[part]
-        schema = node
-    return schema, root
-
-
-def _ordered(value: Any, schema: dict, root: dict) -> Any:
-    schema, root = _resolve(schema or {}, root)
-    if isinstance(value, dict):
-        props = schema.get("properties", {})
-        keys = [k for k in props if k in value] + sorted(k for k in value if k not in props)
-        extra = schema.get("additionalProperties")
-        out = {}
-        for k in keys:
-            sub = props.get(k) if k in props else (extra if isinstance(extra, dict) else {})
-            out[k] = _ordered(value[k], sub, root)
-        return out
-    if isinstance(value, list):
-        items = schema.get("items", {})
-        return [_ordered(v, items, root) for v in value]
-    return value
-
-
 def modeline(kind: str, relpath: str) -> str:
     """The ``# yaml-language-server: $schema=`` line for a file at ``relpath`` inside the catalogue.
 
@@ -89,9 +46,8 @@ def modeline(kind: str, relpath: str) -> str:
 
 def dump(data: dict, kind: str, header: str = "") -> str:
     """Canonical text of a catalogue document of the given kind."""
-    root = _schema(kind)
     body = yaml.dump(
-        _ordered(data, root, root),
+        schema.ordered(data, kind),
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,

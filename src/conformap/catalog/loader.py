@@ -8,21 +8,15 @@ is left out of the later ones, so one mistake is not reported three times.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import json
 import re
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable
-from urllib.parse import urljoin
-
-import jsonschema
-from referencing import Registry, Resource
+from typing import Iterable
 
 from conformap import paths
+from conformap.catalog import schema
 from conformap.catalog.model import (
     BestPractice,
     Catalog,
@@ -43,108 +37,6 @@ from conformap.diagnostics import CatalogError, Diagnostic, Severity, errors
 WARNING = Severity.WARNING
 _RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _SAFE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,127}$")
-
-
-@lru_cache(maxsize=1)
-def _registry() -> Registry:
-    resources = []
-    for file in sorted(paths.SCHEMA_DIR.glob("*.schema.json")):
-        schema = json.loads(file.read_text(encoding="utf-8"))
-        resources.append((schema["$id"], Resource.from_contents(schema)))
-    return Registry().with_resources(resources)
-
-
-_ANNOTATIONS = {"description", "title", "examples", "default", "$comment", "markdownDescription"}
-
-
-def _inline_refs(node: Any, registry: Registry, base: str, depth: int = 0) -> Any:
-    """Replace each ``$ref`` by the schema it points to, so validation does no reference lookups.
-
-    Resolving ``$ref`` through the registry is most of jsonschema's work on our files; the schemas
-    are small and acyclic, so inlining them once per process makes validation about twice as fast.
-    The target's keywords win over annotation siblings (its description is the more specific
-    one in error messages); a sibling that validates is kept beside it with ``allOf``.
-    """
-    if depth > 50:
-        raise ValueError("schema $ref chain too deep (a cycle?)")
-    if isinstance(node, list):
-        return [_inline_refs(x, registry, base, depth) for x in node]
-    if not isinstance(node, dict):
-        return node
-    ref = node.get("$ref")
-    out = {k: _inline_refs(v, registry, base, depth) for k, v in node.items() if k != "$ref" or not isinstance(v, str)}
-    if not isinstance(ref, str):
-        return out
-    uri, _, fragment = ref.partition("#")
-    target_uri = base if not uri else urljoin(base, uri)
-    resolved = registry.resolver(base_uri=target_uri).lookup("#" + fragment)
-    target = _inline_refs(resolved.contents, registry, target_uri, depth + 1)
-    if not isinstance(target, dict):
-        return {**out, "allOf": [target]}
-    if all(k in _ANNOTATIONS for k in out) and "$id" not in target:
-        return {**out, **target}
-    return {**out, "allOf": [*out.get("allOf", []), target]}
-
-
-@lru_cache(maxsize=None)
-def validator(kind: str) -> jsonschema.Draft202012Validator:
-    """The JSON Schema validator for one catalogue file kind (framework, control, rule, errata)."""
-    schema = json.loads((paths.SCHEMA_DIR / paths.SCHEMAS[kind]).read_text(encoding="utf-8"))
-    schema = _inline_refs(schema, _registry(), schema["$id"])
-    return jsonschema.Draft202012Validator(schema, registry=_registry(), format_checker=None)
-
-
-def _schema_message(err: jsonschema.ValidationError) -> tuple[tuple, str, bool]:
-    """Turn a jsonschema error into (path, human message, point-at-key?)."""
-    path = tuple(err.absolute_path)
-    validator_name = err.validator
-    if validator_name == "additionalProperties":
-        allowed = sorted(err.schema.get("properties", {}))
-        extras = [k for k in err.instance if k not in err.schema.get("properties", {})]
-        key = extras[0] if extras else None
-        close = difflib.get_close_matches(str(key), allowed, n=1) if key is not None else []
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        msg = f"unknown field '{key}'{hint}; allowed fields: {', '.join(allowed)}"
-        return (path + (key,) if key is not None else path), msg, key is not None
-    if validator_name == "required":
-        missing = re.findall(r"'([^']+)' is a required property", err.message)
-        return path, f"missing required field '{missing[0] if missing else err.message}'", False
-    if validator_name == "anyOf" and err.schema.get("anyOf") and all("required" in s for s in err.schema["anyOf"]):
-        options = " or ".join("'" + "', '".join(s["required"]) + "'" for s in err.schema["anyOf"])
-        return path, f"needs {options}", False
-    if validator_name == "if":
-        return path, err.message, False
-    description = err.schema.get("description") if isinstance(err.schema, dict) else None
-    if validator_name == "pattern":
-        msg = f"{err.instance!r} is not valid here"
-        return path, msg + (f": {description}" if description else f" (must match {err.validator_value})"), False
-    if validator_name == "enum":
-        choices = ", ".join(repr(v) for v in err.validator_value)
-        return path, f"{err.instance!r} is not one of {choices}", False
-    if validator_name == "type":
-        expected = err.validator_value
-        shown = "" if err.instance is None else " " + _short(err.instance)
-        return path, f"expected {expected}, got {_type_name(err.instance)}{shown}", False
-    return path, err.message, False
-
-
-def _type_name(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer", float: "a number", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def schema_diagnostics(doc: YamlDocument, kind: str) -> list[Diagnostic]:
-    out = []
-    for err in validator(kind).iter_errors(doc.data):
-        path, msg, at_key = _schema_message(err)
-        out.append(doc.error(path, msg, key=at_key))
-    return out
 
 
 def _check_stem(file: Path, shown: str) -> list[Diagnostic]:
@@ -178,9 +70,9 @@ class _Reader:
         if not doc.ok:
             return None
         if not isinstance(doc.data, dict):
-            self.diags.append(doc.error((), f"the file must hold a YAML mapping, not {_type_name(doc.data)}"))
+            self.diags.append(doc.error((), f"the file must hold a YAML mapping, not {schema.type_name(doc.data)}"))
             return None
-        schema_errs = schema_diagnostics(doc, kind)
+        schema_errs = schema.diagnostics(doc, kind)
         self.diags.extend(schema_errs)
         if schema_errs and kind == "rule":
             self.partial_rules.append(doc)
@@ -575,4 +467,4 @@ def load(path: str | Path | None = None) -> Catalog:
     return catalog
 
 
-__all__ = ["load", "validate", "validator", "CatalogError", "Diagnostic"]
+__all__ = ["load", "validate", "CatalogError", "Diagnostic"]
