@@ -64,34 +64,15 @@ class FormatError(Exception):
 
 def file_kind(path: Path) -> tuple[str, str] | None:
     """(kind, path relative to the catalogue root) for a catalogue file, or ``None``."""
-    name = path.name
-    if not name.endswith(".yaml"):
-        return None
-    if name == paths.FRAMEWORK_FILE:
-        return "framework", name
-    if name == paths.ERRATA_FILE:
-        return "errata", name
-    parent = path.parent.name
-    if parent == paths.CONTROLS_DIR:
-        return "control", f"{paths.CONTROLS_DIR}/{name}"
-    if parent == paths.RULES_DIR:
-        return "rule", f"{paths.RULES_DIR}/{name}"
-    return None
+    entry = catalogio.entry_for(path)
+    return (entry.kind, entry.relpath) if entry is not None else None
 
 
 def catalogue_files(root: Path) -> list[Path]:
-    """Every YAML file of a catalogue folder (or of its controls/ or rules/ folder), in a stable order."""
-    if root.name in (paths.CONTROLS_DIR, paths.RULES_DIR) and not (root / paths.FRAMEWORK_FILE).exists():
-        return [f for f in sorted(root.glob("*.yaml")) if f.is_file() and not f.name.startswith(".")]
-    out = []
-    for name in (paths.FRAMEWORK_FILE, paths.ERRATA_FILE):
-        if (root / name).is_file():
-            out.append(root / name)
-    for sub in (paths.CONTROLS_DIR, paths.RULES_DIR):
-        folder = root / sub
-        if folder.is_dir():
-            out.extend(f for f in sorted(folder.glob("*.yaml")) if f.is_file() and not f.name.startswith("."))
-    return out
+    """Every catalogue file of a catalogue folder (or of its controls/ or rules/ folder), as :func:`~conformap.catalog.files.walk` lists them."""
+    if root.name in catalogio.KIND_OF_FOLDER and not (root / paths.FRAMEWORK_FILE).exists():
+        return [e.path for e in catalogio.folder_entries(root.parent, root.name)]
+    return [e.path for e in catalogio.walk(root)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -343,12 +324,16 @@ class FileResult:
 def format_file(path: Path, *, write: bool) -> FileResult:
     shown = paths.display_path(path)
     res = FileResult(path, shown)
-    kind = file_kind(path)
-    if kind is None:
+    entry = catalogio.entry_for(path)
+    if entry is None:
         res.diagnostics.append(
             Diagnostic(shown, 0, 0, "$", "not a catalogue file (framework.yaml, errata.yaml, controls/<id>.yaml or rules/<id>.yaml)")
         )
         return res
+    if entry.problem:
+        res.diagnostics.append(Diagnostic(shown, *entry.at, "$", entry.problem))
+        return res
+    kind = (entry.kind, entry.relpath)
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -65,6 +65,7 @@ from pathlib import Path, PurePosixPath
 from conformap import paths
 from conformap.catalog import files as catalogio
 from conformap.catalog.awspage import Row, parse_page
+from conformap.catalog.model import natural_key
 from conformap.catalog.yamlio import read_yaml
 from conformap.diagnostics import Diagnostic, errors
 
@@ -136,16 +137,16 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _natural(text: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
-
-
 def _read_existing(root: Path, sub: str) -> dict[str, dict]:
     out: dict[str, dict] = {}
     problems: list[Diagnostic] = []
     folder = root / sub
     if folder.is_dir():
-        for file in sorted(folder.glob("*.yaml")):
+        for entry in catalogio.folder_entries(root, sub):
+            if entry.problem:
+                problems.append(Diagnostic(paths.display_path(entry.path), *entry.at, "$", entry.problem))
+                continue
+            file = entry.path
             doc = read_yaml(file, paths.display_path(file))
             if not doc.ok or not isinstance(doc.data, dict):
                 problems.extend(doc.diagnostics or [Diagnostic(doc.file, 1, 1, "$", "not a YAML mapping")])
@@ -174,7 +175,7 @@ def _plan_controls(rows: list[Row], existing: dict[str, dict], report: ImportRep
 
     controls: dict[str, dict] = {}
     statement_by_text: dict[tuple[str, str], str] = {}
-    for cid in sorted(by_control, key=_natural):
+    for cid in sorted(by_control, key=natural_key):
         old = existing.get(cid, {})
         texts: list[str] = []
         for r in by_control[cid]:

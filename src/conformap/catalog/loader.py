@@ -9,14 +9,14 @@ is left out of the later ones, so one mistake is not reported three times.
 from __future__ import annotations
 
 import hashlib
-import re
+import os
 from collections import Counter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable
 
 from conformap import paths
-from conformap.catalog import schema
+from conformap.catalog import files, schema
 from conformap.catalog.model import (
     BestPractice,
     Catalog,
@@ -30,22 +30,12 @@ from conformap.catalog.model import (
     SourceDocument,
     SourceRef,
     Statement,
+    natural_key,
 )
 from conformap.catalog.yamlio import YamlDocument, read_yaml
 from conformap.diagnostics import CatalogError, Diagnostic, Severity, errors
 
 WARNING = Severity.WARNING
-_RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-_SAFE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,127}$")
-
-
-def _check_stem(file: Path, shown: str) -> list[Diagnostic]:
-    stem = file.name[: -len(".yaml")]
-    if not _SAFE_STEM.match(stem) or ".." in stem:
-        return [Diagnostic(shown, 1, 1, "$", f"file name '{file.name}' is not a valid catalogue id (letters, digits, '-' and '.')")]
-    if stem.lower() in _RESERVED_NAMES:
-        return [Diagnostic(shown, 1, 1, "$", f"file name '{file.name}' is a reserved device name on Windows; choose another id")]
-    return []
 
 
 class _Reader:
@@ -78,42 +68,44 @@ class _Reader:
             self.partial_rules.append(doc)
         return None if schema_errs else doc
 
-    def read_dir(self, sub: str, kind: str) -> list[YamlDocument]:
-        folder = self.root / sub
-        if not folder.is_dir():
-            self.diags.append(Diagnostic(self.show(folder), 0, 0, "$", f"missing folder '{sub}/'"))
-            return []
+    def read_entries(self, entries: list[files.Entry]) -> list[YamlDocument]:
+        """The valid documents of ``controls/`` or ``rules/`` entries; every problem is recorded."""
         docs = []
-        for file in sorted(folder.iterdir()):
-            shown = self.show(file)
-            if file.name.startswith(".") and file.name.endswith((".yaml", ".yml")):
-                self.diags.append(Diagnostic(shown, 1, 1, "$", "a hidden file (its name starts with '.') is not read; catalogue ids start with a letter or digit"))
+        for entry in entries:
+            shown = self.show(entry.path)
+            if entry.problem:
+                self.diags.append(Diagnostic(shown, *entry.at, "$", entry.problem))
                 continue
-            if file.name.startswith(".") or file.name == "README.md":
-                continue
-            if file.is_symlink() or not file.is_file():
-                self.diags.append(Diagnostic(shown, 0, 0, "$", "only regular .yaml files belong here (no folders or links)"))
-                continue
-            if not file.name.endswith(".yaml"):
-                self.diags.append(Diagnostic(shown, 0, 0, "$", f"unexpected file; catalogue files end in .yaml (rename to '{file.stem}.yaml')"))
-                continue
-            stem_errs = _check_stem(file, shown)
-            if stem_errs:
-                self.diags.extend(stem_errs)
-                continue
-            stem = file.name[: -len(".yaml")]
-            doc = self.read(file, kind)
+            kind, stem = entry.kind, entry.stem
+            doc = self.read(entry.path, kind)
             if doc is None:
                 self.broken.setdefault(kind, set()).add(stem)
                 continue
             if doc.data["id"] != stem:
-                self.diags.append(doc.error(("id",), f"id '{doc.data['id']}' does not match the file name '{file.name}'; rename the file to '{doc.data['id']}.yaml' or fix the id"))
+                self.diags.append(doc.error(("id",), f"id '{doc.data['id']}' does not match the file name '{entry.path.name}'; rename the file to '{doc.data['id']}.yaml' or fix the id"))
                 self.broken.setdefault(kind, set()).update({stem, doc.data["id"]})
                 if kind == "rule":
                     self.partial_rules.append(doc)
                 continue
             docs.append(doc)
         return docs
+
+    def read_dir(self, sub: str) -> list[YamlDocument]:
+        folder = self.root / sub
+        if not folder.is_dir() or folder.is_symlink():
+            problem = "symlinks are not allowed" if folder.is_symlink() else f"missing folder '{sub}/'"
+            self.diags.append(Diagnostic(self.show(folder), 0, 0, "$", problem))
+            return []
+        return self.read_entries(files.folder_entries(self.root, sub))
+
+    def read_top(self, name: str) -> YamlDocument | None:
+        entry = files.top_entry(self.root, name)
+        if entry is None:
+            return None
+        if entry.problem:
+            self.diags.append(Diagnostic(self.show(entry.path), *entry.at, "$", entry.problem))
+            return None
+        return self.read(entry.path, entry.kind)
 
 
 def _sources(items: Iterable[dict] | None) -> tuple[SourceRef, ...]:
@@ -271,7 +263,7 @@ def _check_references(
             if cid in broken_controls:
                 pass  # its file has errors of its own
             elif cid not in controls:
-                known = ", ".join(sorted(controls, key=_natural)) or "none"
+                known = ", ".join(sorted(controls, key=natural_key)) or "none"
                 out.append(doc.error(base + ("control",), f"unknown control '{cid}' (known: {known})"))
             else:
                 used_controls.add(cid)
@@ -314,7 +306,7 @@ def _check_references(
             if not isinstance(cid, str) or cid in broken_controls:
                 continue
             if cid not in controls:
-                known = ", ".join(sorted(controls, key=_natural)) or "none"
+                known = ", ".join(sorted(controls, key=natural_key)) or "none"
                 out.append(doc.error(("mappings", i, "control"), f"unknown control '{cid}' (known: {known})"))
             elif isinstance(sid, str) and sid not in statement_owner:
                 choices = ", ".join(s["id"] for s in controls[cid].data["statements"]) or "none"
@@ -424,10 +416,6 @@ def _check_erratum_rows(errata_doc: YamlDocument, base: tuple, e: dict, row_mapp
     return out
 
 
-def _natural(text: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
-
-
 def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
     """Validate a catalogue directory. Returns the model (``None`` if there are errors) and all diagnostics."""
     root = Path(path) if path is not None else paths.DEFAULT_CATALOG
@@ -435,13 +423,12 @@ def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagn
     if not root.is_dir():
         return None, [Diagnostic(paths.display_path(root), 0, 0, "$", "catalogue folder not found")]
     fw_file = root / paths.FRAMEWORK_FILE
-    framework_doc = reader.read(fw_file, "framework") if fw_file.is_file() else None
-    if not fw_file.is_file():
+    framework_doc = reader.read_top(paths.FRAMEWORK_FILE)
+    if not os.path.lexists(fw_file):
         reader.diags.append(Diagnostic(reader.show(fw_file), 0, 0, "$", f"missing {paths.FRAMEWORK_FILE}"))
-    control_docs = reader.read_dir(paths.CONTROLS_DIR, "control")
-    rule_docs = reader.read_dir(paths.RULES_DIR, "rule")
-    er_file = root / paths.ERRATA_FILE
-    errata_doc = reader.read(er_file, "errata") if er_file.is_file() else None
+    control_docs = reader.read_dir(paths.CONTROLS_DIR)
+    rule_docs = reader.read_dir(paths.RULES_DIR)
+    errata_doc = reader.read_top(paths.ERRATA_FILE)
 
     reader.diags.extend(_check_references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
     diags = sorted(set(reader.diags), key=lambda d: (d.file, d.line, d.column, d.path, d.message))
@@ -454,7 +441,7 @@ def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagn
         framework=_build_framework(framework_doc),
         controls=controls,
         rules=rules,
-        errata=tuple(sorted(_build_errata(errata_doc), key=lambda e: _natural(e.id))),
+        errata=tuple(sorted(_build_errata(errata_doc), key=lambda e: natural_key(e.id))),
     )
     return catalog, diags
 
