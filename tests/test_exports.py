@@ -25,7 +25,7 @@ def golden(fixtures_dir):
 
 @pytest.fixture(scope="module")
 def export_schema():
-    schema = json.loads((paths.SCHEMA_DIR / "export.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(exports.json_schema())
     jsonschema.Draft202012Validator.check_schema(schema)
     return schema
 

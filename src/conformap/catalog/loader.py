@@ -12,24 +12,16 @@ import hashlib
 import os
 from collections import Counter
 from pathlib import Path
-from types import MappingProxyType
 from typing import Iterable
 
 from conformap import paths
-from conformap.catalog import files, schema
+from conformap.catalog import files, records, schema
 from conformap.catalog.model import (
-    BestPractice,
     Catalog,
     Control,
-    Deprecation,
     Erratum,
     Framework,
-    Mapping,
-    Parameter,
     Rule,
-    SourceDocument,
-    SourceRef,
-    Statement,
     natural_key,
 )
 from conformap.catalog.yamlio import YamlDocument, read_yaml
@@ -108,102 +100,13 @@ class _Reader:
         return self.read(entry.path, entry.kind)
 
 
-def _sources(items: Iterable[dict] | None) -> tuple[SourceRef, ...]:
-    return tuple(SourceRef(**s) for s in items or ())
-
-
-def _build_control(doc: YamlDocument) -> Control:
-    d = doc.data
-    statements = tuple(
-        Statement(
-            id=s["id"],
-            control_id=d["id"],
-            kind=s["kind"],
-            text=s["text"],
-            best_practice=BestPractice(**s["best_practice"]) if s.get("best_practice") else None,
-        )
-        for s in d["statements"]
-    )
-    return Control(
-        id=d["id"],
-        number=d["number"],
-        question=d["question"],
-        in_source=d["in_source"],
-        statements=statements,
-        framework_question_id=d.get("framework_question_id"),
-        current_question=d.get("current_question"),
-        url=d.get("url"),
-        note=d.get("note"),
-        sources=_sources(d.get("sources")),
-        file=doc.file,
-    )
-
-
-def _build_rule(doc: YamlDocument) -> Rule:
-    d = doc.data
-    pack = d.get("conformance_pack") or {}
-    dep = d.get("deprecated")
-    return Rule(
-        id=d["id"],
-        kind=d["kind"],
-        guidance=d["guidance"],
-        mappings=tuple(
-            Mapping(
-                rule_id=d["id"],
-                control_id=m["control"],
-                statement_id=m["statement"],
-                source_rows=tuple(m.get("source_rows") or ()),
-                printed_statement=m.get("printed_statement"),
-                rationale=m.get("rationale"),
-            )
-            for m in d["mappings"]
-        ),
-        identifier=d.get("identifier"),
-        service=d.get("service"),
-        trigger=d.get("trigger"),
-        description=d.get("description"),
-        documentation_url=d.get("documentation_url"),
-        resource_types=tuple(d["resource_types"]) if "resource_types" in d else None,
-        resource_types_current_docs=tuple(d["resource_types_current_docs"]) if "resource_types_current_docs" in d else None,
-        regions_note=d.get("regions_note"),
-        parameters=tuple(Parameter(**p) for p in d.get("parameters") or ()),
-        pack_input_parameters=MappingProxyType(dict(sorted((pack.get("input_parameters") or {}).items()))),
-        pack_scope_resource_types=tuple(pack["scope_resource_types"]) if "scope_resource_types" in pack else None,
-        deprecated=Deprecation(**dep) if dep else None,
-        sources=_sources(d.get("sources")),
-        file=doc.file,
-    )
-
-
-def _build_framework(doc: YamlDocument) -> Framework:
-    d = dict(doc.data)
-    return Framework(
-        id=d["id"],
-        title=d["title"],
-        publisher=d["publisher"],
-        url=d.get("url"),
-        description=d.get("description"),
-        source=SourceDocument(**d["source"]),
-    )
+def _build(cls: type, doc: YamlDocument):
+    """A control or rule from its file, remembering the file."""
+    return records.from_record(cls, doc.data, file=doc.file)
 
 
 def _build_errata(doc: YamlDocument | None) -> tuple[Erratum, ...]:
-    if doc is None:
-        return ()
-    return tuple(
-        Erratum(
-            id=e["id"],
-            kind=e["kind"],
-            title=e["title"],
-            source_shows=e["source_shows"],
-            catalogue_does=e["catalogue_does"],
-            reason=e["reason"],
-            source_rows=tuple(e.get("source_rows") or ()),
-            rules=tuple(e.get("rules") or ()),
-            controls=tuple(e.get("controls") or ()),
-        )
-        for e in doc.data["errata"]
-    )
+    return tuple(records.from_record(Erratum, e) for e in doc.data["errata"]) if doc is not None else ()
 
 
 def _check_references(
@@ -434,11 +337,11 @@ def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagn
     diags = sorted(set(reader.diags), key=lambda d: (d.file, d.line, d.column, d.path, d.message))
     if errors(diags) or framework_doc is None:
         return None, diags
-    controls = tuple(sorted((_build_control(d) for d in control_docs), key=lambda c: (c.number, c.id)))
-    rules = tuple(sorted((_build_rule(d) for d in rule_docs), key=lambda r: r.id))
+    controls = tuple(sorted((_build(Control, d) for d in control_docs), key=lambda c: (c.number, c.id)))
+    rules = tuple(sorted((_build(Rule, d) for d in rule_docs), key=lambda r: r.id))
     catalog = Catalog(
         root=root.resolve(),
-        framework=_build_framework(framework_doc),
+        framework=records.from_record(Framework, framework_doc.data),
         controls=controls,
         rules=rules,
         errata=tuple(sorted(_build_errata(errata_doc), key=lambda e: natural_key(e.id))),

@@ -1,4 +1,16 @@
-"""The typed, immutable catalogue model that every other part of conformap reads."""
+"""The typed, immutable catalogue model that every other part of conformap reads.
+
+Each record class is also the definition of its serialisation (:mod:`conformap.catalog.records`):
+a field is written under its own name unless its metadata says otherwise —
+
+* ``KEY`` — the key path in the catalogue file (``conformance_pack.input_parameters``);
+* ``PARENT`` — not written: the value is the enclosing record's id (a statement's control);
+* ``KEEP`` — written even when empty (the schema requires it);
+* ``LOCAL`` — not written at all (where the record was read from).
+
+Adding a field to a record means adding it here and to its JSON Schema; loading, the JSON
+export and ``conformap diff`` follow.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping as MappingT
+
+KEY = "key"
+PARENT = "parent"
+KEEP = "keep"
+LOCAL = "local"
 
 
 def natural_key(text: str) -> tuple:
@@ -57,7 +74,7 @@ class BestPractice:
 @dataclass(frozen=True)
 class Statement:
     id: str
-    control_id: str
+    control_id: str = field(metadata={PARENT: "id"})
     kind: str
     text: str
     best_practice: BestPractice | None = None
@@ -69,13 +86,13 @@ class Control:
     number: int
     question: str
     in_source: bool
-    statements: tuple[Statement, ...] = ()
+    statements: tuple[Statement, ...] = field(default=(), metadata={KEEP: True})
     framework_question_id: str | None = None
     current_question: str | None = None
     url: str | None = None
     note: str | None = None
     sources: tuple[SourceRef, ...] = ()
-    file: str = ""
+    file: str = field(default="", metadata={LOCAL: True})
 
 
 @dataclass(frozen=True)
@@ -95,9 +112,9 @@ class Deprecation:
 
 @dataclass(frozen=True)
 class Mapping:
-    rule_id: str
-    control_id: str
-    statement_id: str
+    rule_id: str = field(metadata={PARENT: "id"})
+    control_id: str = field(metadata={KEY: "control"})
+    statement_id: str = field(metadata={KEY: "statement"})
     source_rows: tuple[int, ...] = ()
     printed_statement: str | None = None
     rationale: str | None = None
@@ -113,7 +130,7 @@ class Rule:
     id: str
     kind: str
     guidance: str
-    mappings: tuple[Mapping, ...] = ()
+    mappings: tuple[Mapping, ...] = field(default=(), metadata={KEEP: True})
     identifier: str | None = None
     service: str | None = None
     trigger: str | None = None
@@ -123,11 +140,13 @@ class Rule:
     resource_types_current_docs: tuple[str, ...] | None = None
     regions_note: str | None = None
     parameters: tuple[Parameter, ...] = ()
-    pack_input_parameters: MappingT[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    pack_scope_resource_types: tuple[str, ...] | None = None
+    pack_input_parameters: MappingT[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), metadata={KEY: "conformance_pack.input_parameters"}
+    )
+    pack_scope_resource_types: tuple[str, ...] | None = field(default=None, metadata={KEY: "conformance_pack.scope_resource_types"})
     deprecated: Deprecation | None = None
     sources: tuple[SourceRef, ...] = ()
-    file: str = ""
+    file: str = field(default="", metadata={LOCAL: True})
 
     @property
     def control_ids(self) -> tuple[str, ...]:

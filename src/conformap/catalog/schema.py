@@ -149,9 +149,10 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
     """Turn a jsonschema error into (path, human message, point-at-key?)."""
     path = tuple(err.absolute_path)
     name = err.validator
-    if name == "additionalProperties":
-        allowed = sorted(err.schema.get("properties", {}))
-        extras = [k for k in err.instance if k not in err.schema.get("properties", {})]
+    if name in ("additionalProperties", "unevaluatedProperties"):
+        known = _properties(err.schema)
+        allowed = sorted(known)
+        extras = [k for k in err.instance if k not in known]
         key = extras[0] if extras else None
         close = difflib.get_close_matches(str(key), allowed, n=1) if key is not None else []
         hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -179,10 +180,20 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
     return path, err.message, False
 
 
+def _echo(err: "jsonschema.ValidationError") -> bool:
+    """An ``unevaluatedProperties`` error that names no unknown key: it only repeats a failure beside it."""
+    return err.validator == "unevaluatedProperties" and all(k in _properties(err.schema) for k in err.instance)
+
+
+def errors(kind: str, data: Any) -> list["jsonschema.ValidationError"]:
+    """The schema errors of a document of a file kind (echoes of other errors left out)."""
+    return [err for err in validator(kind).iter_errors(data) if not _echo(err)]
+
+
 def diagnostics(doc: "YamlDocument", kind: str) -> list[Diagnostic]:
     """Every schema error of a parsed document, located at its line and column."""
     out = []
-    for err in validator(kind).iter_errors(doc.data):
+    for err in errors(kind, doc.data):
         path, msg, at_key = _message(err)
         out.append(doc.error(path, msg, key=at_key))
     return out
@@ -230,6 +241,14 @@ def _ordered(value: Any, schema: dict) -> Any:
     return value
 
 
-def ordered(data: Any, kind: str) -> Any:
+def subschema(kind: str, pointer: str = "") -> dict:
+    """The part of a kind's (inlined) schema at a JSON pointer such as ``/properties/mappings/items``."""
+    node: Any = inlined(kind)
+    for part in filter(None, pointer.split("/")):
+        node = node[part]
+    return node
+
+
+def ordered(data: Any, kind: str, pointer: str = "") -> Any:
     """``data`` with every mapping's keys in the order its schema lists them (unknown keys last, sorted)."""
-    return _ordered(data, inlined(kind))
+    return _ordered(data, subschema(kind, pointer))

@@ -22,7 +22,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from conformap.catalog.model import Catalog, Control, Erratum, Rule, natural_key
+from conformap.catalog import records
+from conformap.catalog.model import Catalog, Mapping, Rule, natural_key
 
 ARROW = "→"
 
@@ -30,78 +31,9 @@ ARROW = "→"
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
-def _none_if_empty(value: Any) -> Any:
-    return value if value not in ((), [], {}, "") else None
-
-
-def _source_list(sources) -> list[dict] | None:
-    out = [{k: v for k, v in vars(s).items() if v is not None} for s in sources]
-    return out or None
-
-
-def _rule_fields(r: Rule) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "kind": r.kind,
-        "identifier": r.identifier,
-        "service": r.service,
-        "trigger": r.trigger,
-        "description": r.description,
-        "documentation_url": r.documentation_url,
-        "resource_types": list(r.resource_types) if r.resource_types is not None else None,
-        "resource_types_current_docs": list(r.resource_types_current_docs) if r.resource_types_current_docs is not None else None,
-        "regions_note": r.regions_note,
-    }
-    for p in r.parameters:
-        for f in ("type", "optional", "default", "description"):
-            d[f"parameters[{p.name}].{f}"] = getattr(p, f)
-    for k, v in r.pack_input_parameters.items():
-        d[f"conformance_pack.input_parameters.{k}"] = v
-    d["conformance_pack.scope_resource_types"] = list(r.pack_scope_resource_types) if r.pack_scope_resource_types is not None else None
-    d["deprecated.successor"] = r.deprecated.successor if r.deprecated else None
-    d["deprecated.reason"] = r.deprecated.reason if r.deprecated else None
-    d["sources"] = _source_list(r.sources)
-    return d
-
-
-def _control_fields(c: Control) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "number": c.number,
-        "question": c.question,
-        "framework_question_id": c.framework_question_id,
-        "current_question": c.current_question,
-        "url": c.url,
-        "in_source": c.in_source,
-        "note": c.note,
-    }
-    for s in c.statements:
-        d[f"statements[{s.id}].kind"] = s.kind
-        d[f"statements[{s.id}].text"] = s.text
-        bp = s.best_practice
-        for f in ("id", "title", "url", "evidence"):
-            d[f"statements[{s.id}].best_practice.{f}"] = getattr(bp, f) if bp else None
-    d["sources"] = _source_list(c.sources)
-    return d
-
-
-def _erratum_fields(e: Erratum) -> dict[str, Any]:
-    return {
-        "kind": e.kind,
-        "title": e.title,
-        "source_rows": _none_if_empty(list(e.source_rows)),
-        "rules": _none_if_empty(list(e.rules)),
-        "controls": _none_if_empty(list(e.controls)),
-        "source_shows": e.source_shows,
-        "catalogue_does": e.catalogue_does,
-        "reason": e.reason,
-    }
-
-
-def _framework_fields(cat: Catalog) -> dict[str, Any]:
-    f = cat.framework
-    d: dict[str, Any] = {"id": f.id, "title": f.title, "publisher": f.publisher, "url": f.url, "description": f.description}
-    for k, v in vars(f.source).items():
-        d[f"source.{k}"] = v
-    return d
+def _fields(obj: Any, *reported_apart: str) -> dict[str, Any]:
+    """A record's fields as ``path -> value`` (:func:`conformap.catalog.records.flatten`), less those reported apart."""
+    return records.flatten({k: v for k, v in records.to_record(obj).items() if k not in reported_apart})
 
 
 def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -124,15 +56,11 @@ def word_diff(old: str, new: str) -> list[list[str]]:
     return ops
 
 
-def _mapping_record(rule_id: str, m) -> dict[str, Any]:
-    return {
-        "rule": rule_id,
-        "control": m.control_id,
-        "statement": m.statement_id,
-        "source_rows": list(m.source_rows),
-        "printed_statement": m.printed_statement,
-        "rationale": m.rationale,
-    }
+def _mapping_record(m: Mapping) -> dict[str, Any]:
+    """A mapping as the report lists it: its rule, then its record (absent facts as null)."""
+    rec = records.to_record(m)
+    return {"rule": m.rule_id, **{k: rec.get(k) for k in ("control", "statement")}, "source_rows": rec.get("source_rows", []),
+            "printed_statement": rec.get("printed_statement"), "rationale": rec.get("rationale")}
 
 
 def _renames(old: dict[str, Rule], new: dict[str, Rule], added: list[str], removed: list[str]) -> list[dict[str, str]]:
@@ -240,19 +168,19 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
 
     m_added, m_removed, m_changed, m_renumbered, guidance, metadata = [], [], [], [], [], []
     for rid in removed:
-        m_removed.extend(_mapping_record(rid, m) for m in o_rules[rid].mappings)
+        m_removed.extend(_mapping_record(m) for m in o_rules[rid].mappings)
     for rid in added:
-        m_added.extend(_mapping_record(rid, m) for m in n_rules[rid].mappings)
+        m_added.extend(_mapping_record(m) for m in n_rules[rid].mappings)
     for oid, nid in pairs:
         o, n = o_rules[oid], n_rules[nid]
         om = {(m.control_id, m.statement_id): m for m in o.mappings}
         nm = {(m.control_id, m.statement_id): m for m in n.mappings}
         for k in [k for k in om if k not in nm]:
-            m_removed.append(_mapping_record(oid, om[k]))
+            m_removed.append(_mapping_record(om[k]))
         for k in [k for k in nm if k not in om]:
-            m_added.append(_mapping_record(nid, nm[k]))
+            m_added.append(_mapping_record(nm[k]))
         for k in [k for k in nm if k in om]:
-            a, b = _mapping_record(nid, om[k]), _mapping_record(nid, nm[k])
+            a, b = _mapping_record(om[k]), _mapping_record(nm[k])
             ch = _field_changes(
                 {f: a[f] for f in ("source_rows", "printed_statement", "rationale")},
                 {f: b[f] for f in ("source_rows", "printed_statement", "rationale")},
@@ -263,7 +191,7 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
                 m_changed.append({"rule": nid, "control": k[0], "statement": k[1], "changes": ch})
         if o.guidance != n.guidance:
             guidance.append({"rule": nid, "old": o.guidance, "new": n.guidance, "words": word_diff(o.guidance, n.guidance)})
-        ch = _field_changes(_rule_fields(o), _rule_fields(n))
+        ch = _field_changes(_fields(o, "id", "guidance", "mappings"), _fields(n, "id", "guidance", "mappings"))
         if ch:
             metadata.append({"rule": nid, "changes": ch})
 
@@ -272,7 +200,7 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
 
     c_changed = []
     for cid in sorted(set(o_ctrl) & set(n_ctrl), key=lambda c: (n_ctrl[c].number, natural_key(c))):
-        ch = _field_changes(_control_fields(o_ctrl[cid]), _control_fields(n_ctrl[cid]))
+        ch = _field_changes(_fields(o_ctrl[cid], "id"), _fields(n_ctrl[cid], "id"))
         if ch:
             c_changed.append({"id": cid, "changes": ch})
 
@@ -280,13 +208,13 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
     n_err = {e.id: e for e in new.errata} if new else {}
     e_changed, e_renumbered = [], []
     for eid in sorted(set(o_err) & set(n_err), key=natural_key):
-        ch = _field_changes(_erratum_fields(o_err[eid]), _erratum_fields(n_err[eid]))
+        ch = _field_changes(_fields(o_err[eid], "id"), _fields(n_err[eid], "id"))
         if _renumbered_only(ch):
             e_renumbered.append({"id": eid, "source_rows": ch["source_rows"]})
         elif ch:
             e_changed.append({"id": eid, "changes": ch})
 
-    framework = _field_changes(_framework_fields(old) if old else {}, _framework_fields(new) if new else {})
+    framework = _field_changes(_fields(old.framework) if old else {}, _fields(new.framework) if new else {})
     statistics = _stat_changes(old, new, {x["old"]: x["new"] for x in renamed})
 
     result = {

@@ -1,8 +1,11 @@
 """Exports: plain functions from the catalogue model to bytes. Deterministic: same catalogue, same bytes.
 
 * ``aws-text`` — the mapping table in the source page's own text layout (one row per distinct mapping);
-* ``json`` — everything (framework, controls, statements, rules, mappings, errata) with a
-  ``schema_version``; validated by ``schema/export.schema.json``, published as ``mappings.schema.json``;
+* ``json`` — everything: the framework, controls, rules and errata exactly as their catalogue files
+  hold them (:mod:`conformap.catalog.records`, absent facts left out), every mapping again in one
+  flat list in source order, and headline counts, with a ``schema_version``; validated by
+  ``schema/export.schema.json`` (which refers to the catalogue schemas), published with its
+  references inlined as ``mappings.schema.json``;
 * ``csv`` — one row per mapping, UTF-8, header row, RFC 4180 quoting (CRLF line ends), with cells a
   spreadsheet would run as a formula neutralised (see :func:`csv_safe`).
 """
@@ -14,9 +17,12 @@ import io
 import json
 from typing import Any, Callable
 
-from conformap.catalog.model import Catalog, Control, Erratum, Mapping, Rule
+from conformap.catalog import records, schema
+from conformap.catalog.model import Catalog, Mapping
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
+MAPPING_POINTER = "/properties/mappings/items"  # in rule.schema.json
+ERRATUM_POINTER = "/properties/errata/items"  # in errata.schema.json
 TEXT_HEADER = "Control ID Control Description AWS Config Rule Guidance"
 
 CSV_COLUMNS = (
@@ -64,115 +70,42 @@ def aws_text(cat: Catalog) -> str:
     return TEXT_HEADER + "\n" + "\n".join(blocks) + "\n"
 
 
-def _control_json(c: Control) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "number": c.number,
-        "question": c.question,
-        "current_question": c.current_question,
-        "framework_question_id": c.framework_question_id,
-        "in_source": c.in_source,
-        "note": c.note,
-        "statements": [
-            {
-                "id": s.id,
-                "kind": s.kind,
-                "text": s.text,
-                "best_practice": None
-                if s.best_practice is None
-                else {"id": s.best_practice.id, "title": s.best_practice.title, "url": s.best_practice.url},
-            }
-            for s in c.statements
-        ],
-    }
+def _record(obj, kind: str, pointer: str = "") -> dict[str, Any]:
+    """A catalogue object as its catalogue file holds it (:mod:`conformap.catalog.records`), keys in schema order."""
+    return schema.ordered(records.to_record(obj), kind, pointer)
 
 
-def _rule_json(r: Rule) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "kind": r.kind,
-        "identifier": r.identifier,
-        "service": r.service,
-        "trigger": r.trigger,
-        "description": r.description,
-        "documentation_url": r.documentation_url,
-        "resource_types": list(r.resource_types) if r.resource_types is not None else None,
-        "parameters": [
-            {
-                "name": p.name,
-                "type": p.type,
-                "optional": p.optional,
-                "default": p.default,
-                "conformance_pack_value": r.pack_input_parameters.get(p.name),
-                "description": p.description,
-            }
-            for p in r.parameters
-        ],
-        "conformance_pack_input_parameters": dict(r.pack_input_parameters),
-        "deprecated_successor": r.deprecated.successor if r.deprecated else None,
-        "guidance": r.guidance,
-        "controls": list(r.control_ids),
-        "sources": [{k: v for k, v in vars(s).items() if v is not None} for s in r.sources],
-    }
-
-
-def _mapping_json(m: Mapping) -> dict[str, Any]:
-    return {
-        "control": m.control_id,
-        "statement": m.statement_id,
-        "rule": m.rule_id,
-        "source_rows": list(m.source_rows),
-        "printed_statement": m.printed_statement,
-        "rationale": m.rationale,
-    }
-
-
-def _erratum_json(e: Erratum) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "kind": e.kind,
-        "title": e.title,
-        "source_rows": list(e.source_rows),
-        "rules": list(e.rules),
-        "controls": list(e.controls),
-        "source_shows": e.source_shows,
-        "catalogue_does": e.catalogue_does,
-        "reason": e.reason,
-    }
+def mapping_record(m: Mapping) -> dict[str, Any]:
+    """One entry of the flat mapping list: the rule, then the mapping as its rule file holds it."""
+    return {"rule": m.rule_id, **_record(m, "rule", MAPPING_POINTER)}
 
 
 def to_json_data(cat: Catalog) -> dict[str, Any]:
-    fw = cat.framework
-    src = fw.source
-    mappings = cat.mappings
+    from conformap.analysis.graph import build_graph
+    from conformap.analysis.stats import summary
+
+    s = summary(build_graph(cat))
     return {
         "schema_version": SCHEMA_VERSION,
-        "framework": {
-            "id": fw.id,
-            "title": fw.title,
-            "publisher": fw.publisher,
-            "url": fw.url,
-            "source": {
-                "title": src.title,
-                "url": src.url,
-                "template_url": src.template_url,
-                "sha256": src.sha256,
-                "rows": src.rows,
-                "notice": src.notice,
-            },
-        },
+        "framework": _record(cat.framework, "framework"),
         "counts": {
-            "controls": len(cat.controls),
-            "controls_mapped": sum(1 for c in cat.controls if c.in_source),
-            "rules": len(cat.rules),
-            "mappings": len(mappings),
+            "controls": s.controls,
+            "controls_in_source": sum(1 for c in cat.controls if c.in_source),
+            "controls_with_rules": s.controls_mapped,
+            "rules": s.rules,
+            "mappings": s.mappings,
             "errata": len(cat.errata),
         },
-        "controls": [_control_json(c) for c in cat.controls],
-        "rules": [_rule_json(r) for r in cat.rules],
-        "mappings": [_mapping_json(m) for m in mappings],
-        "errata": [_erratum_json(e) for e in cat.errata],
+        "controls": [_record(c, "control") for c in cat.controls],
+        "rules": [_record(r, "rule") for r in cat.rules],
+        "mappings": [mapping_record(m) for m in cat.mappings],
+        "errata": [_record(e, "errata", ERRATUM_POINTER) for e in cat.errata],
     }
+
+
+def json_schema() -> str:
+    """``schema/export.schema.json`` with every reference inlined: one file that validates mappings.json alone."""
+    return json.dumps(schema.inlined("export.schema.json"), ensure_ascii=False, indent=2) + "\n"
 
 
 def to_json(cat: Catalog) -> str:

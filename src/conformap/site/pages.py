@@ -56,7 +56,6 @@ CONTRIBUTING = "contributing.md"  # the repository's CONTRIBUTING.md, added by s
 DOWNLOAD_JSON = "downloads/mappings.json"
 DOWNLOAD_CSV = "downloads/mappings.csv"
 DOWNLOAD_SCHEMA = "downloads/mappings.schema.json"
-EXPORT_SCHEMA = paths.SCHEMA_DIR / "export.schema.json"
 UNSPECIFIED = "(unspecified)"
 
 # At most this many questions are drawn in the overlap heatmap (the table below it has them all).
@@ -873,8 +872,7 @@ def _download_files(cat: Catalog) -> dict[str, bytes]:
         DOWNLOAD_JSON: exports.render(cat, "json"),
         DOWNLOAD_CSV: exports.render(cat, "csv"),
     }
-    if EXPORT_SCHEMA.is_file():
-        files[DOWNLOAD_SCHEMA] = EXPORT_SCHEMA.read_bytes()
+    files[DOWNLOAD_SCHEMA] = exports.json_schema().encode("utf-8")
     return files
 
 
