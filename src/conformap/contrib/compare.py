@@ -56,6 +56,9 @@ def word_diff(old: str, new: str) -> list[list[str]]:
     return ops
 
 
+_MAPPING_KEY = ("rule", "control", "statement")
+
+
 def _mapping_record(m: Mapping) -> dict[str, Any]:
     """A mapping as the report lists it: its rule, then its record (absent facts as null)."""
     rec = records.to_record(m)
@@ -151,6 +154,42 @@ def _stat_changes(old: Catalog | None, new: Catalog | None, renamed: dict[str, s
     }
 
 
+def _mkey(m: dict[str, Any]) -> tuple:
+    return (m["rule"], natural_key(m["control"]), m["statement"])
+
+
+def compare_mappings(
+    removed: dict[str, tuple[Mapping, ...]],
+    added: dict[str, tuple[Mapping, ...]],
+    pairs: list[tuple[tuple[Mapping, ...], tuple[Mapping, ...], str]],
+) -> dict[str, list[dict[str, Any]]]:
+    """Mappings added, removed, changed and only renumbered.
+
+    ``removed`` and ``added``: the mappings of rules that left or joined the catalogue; ``pairs``: the
+    (old, new) mappings of each rule on both sides, with the rule's id as the new side names it. A
+    mapping is known by its control and statement; a change of its ``source_rows`` alone, to as many
+    rows, is a renumbering, not a change.
+    """
+    out: dict[str, list[dict[str, Any]]] = {"added": [], "removed": [], "changed": [], "renumbered": []}
+    for ms in removed.values():
+        out["removed"].extend(_mapping_record(m) for m in ms)
+    for ms in added.values():
+        out["added"].extend(_mapping_record(m) for m in ms)
+    for old_ms, new_ms, rid in pairs:
+        om = {(m.control_id, m.statement_id): m for m in old_ms}
+        nm = {(m.control_id, m.statement_id): m for m in new_ms}
+        out["removed"].extend(_mapping_record(om[k]) for k in om if k not in nm)
+        out["added"].extend(_mapping_record(nm[k]) for k in nm if k not in om)
+        for k in [k for k in nm if k in om]:
+            a, b = _mapping_record(om[k]), _mapping_record(nm[k])
+            ch = _field_changes({f: v for f, v in a.items() if f not in _MAPPING_KEY}, {f: v for f, v in b.items() if f not in _MAPPING_KEY})
+            if _renumbered_only(ch):
+                out["renumbered"].append({"rule": rid, "control": k[0], "statement": k[1], "source_rows": ch["source_rows"]})
+            elif ch:
+                out["changed"].append({"rule": rid, "control": k[0], "statement": k[1], "changes": ch})
+    return {k: sorted(v, key=_mkey) for k, v in out.items()}
+
+
 def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: str = "head") -> dict[str, Any]:
     """Everything that differs between two catalogues, as a JSON-ready dictionary."""
     o_rules = {r.id: r for r in old.rules} if old else {}
@@ -166,37 +205,19 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
     pairs = [(rid, rid) for rid in sorted(set(o_rules) & set(n_rules))] + [(x["old"], x["new"]) for x in renamed]
     pairs.sort(key=lambda p: p[1])
 
-    m_added, m_removed, m_changed, m_renumbered, guidance, metadata = [], [], [], [], [], []
-    for rid in removed:
-        m_removed.extend(_mapping_record(m) for m in o_rules[rid].mappings)
-    for rid in added:
-        m_added.extend(_mapping_record(m) for m in n_rules[rid].mappings)
+    mappings = compare_mappings(
+        {rid: o_rules[rid].mappings for rid in removed},
+        {rid: n_rules[rid].mappings for rid in added},
+        [(o_rules[oid].mappings, n_rules[nid].mappings, nid) for oid, nid in pairs],
+    )
+    guidance, metadata = [], []
     for oid, nid in pairs:
         o, n = o_rules[oid], n_rules[nid]
-        om = {(m.control_id, m.statement_id): m for m in o.mappings}
-        nm = {(m.control_id, m.statement_id): m for m in n.mappings}
-        for k in [k for k in om if k not in nm]:
-            m_removed.append(_mapping_record(om[k]))
-        for k in [k for k in nm if k not in om]:
-            m_added.append(_mapping_record(nm[k]))
-        for k in [k for k in nm if k in om]:
-            a, b = _mapping_record(om[k]), _mapping_record(nm[k])
-            ch = _field_changes(
-                {f: a[f] for f in ("source_rows", "printed_statement", "rationale")},
-                {f: b[f] for f in ("source_rows", "printed_statement", "rationale")},
-            )
-            if _renumbered_only(ch):
-                m_renumbered.append({"rule": nid, "control": k[0], "statement": k[1], "source_rows": ch["source_rows"]})
-            elif ch:
-                m_changed.append({"rule": nid, "control": k[0], "statement": k[1], "changes": ch})
         if o.guidance != n.guidance:
             guidance.append({"rule": nid, "old": o.guidance, "new": n.guidance, "words": word_diff(o.guidance, n.guidance)})
         ch = _field_changes(_fields(o, "id", "guidance", "mappings"), _fields(n, "id", "guidance", "mappings"))
         if ch:
             metadata.append({"rule": nid, "changes": ch})
-
-    def mkey(m):
-        return (m["rule"], natural_key(m["control"]), m["statement"])
 
     c_changed = []
     for cid in sorted(set(o_ctrl) & set(n_ctrl), key=lambda c: (n_ctrl[c].number, natural_key(c))):
@@ -227,7 +248,7 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
             "changed": c_changed,
         },
         "rules": {"added": added, "removed": removed, "renamed": renamed},
-        "mappings": {"added": sorted(m_added, key=mkey), "removed": sorted(m_removed, key=mkey), "changed": sorted(m_changed, key=mkey)},
+        "mappings": {k: mappings[k] for k in ("added", "removed", "changed")},
         "guidance": guidance,
         "rule_metadata": metadata,
         "errata": {
@@ -237,8 +258,8 @@ def compare(old: Catalog | None, new: Catalog | None, base: str = "base", head: 
         },
         "framework": framework,
         "renumbered": {
-            "summary": _renumbered_summary(len(m_renumbered), len(e_renumbered), old, new),
-            "mappings": sorted(m_renumbered, key=mkey),
+            "summary": _renumbered_summary(len(mappings["renumbered"]), len(e_renumbered), old, new),
+            "mappings": mappings["renumbered"],
             "errata": e_renumbered,
         },
         "statistics": statistics,

@@ -1,5 +1,8 @@
 """A :func:`conformap.contrib.compare.compare` result as Markdown (pull-request summaries, the
-Changes page) or JSON. Every catalogue text goes through :mod:`conformap.escape`.
+Changes page), JSON, or plain text lines (the importer's report in a terminal).
+
+Every catalogue text goes through :mod:`conformap.escape`: escaped for Markdown, or (``style="text"``)
+cleaned of control characters, so that nothing a catalogue holds can drive a terminal.
 """
 
 from __future__ import annotations
@@ -14,11 +17,16 @@ NO_CHANGES = "No catalogue changes."
 CONTEXT_WORDS = 8  # words of unchanged text kept on each side of a change in Markdown word diffs
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, style: str = "markdown") -> str:
     """A field value shown literally (``(none)`` for a missing one; lists and numbers as JSON)."""
     if value is None:
         return "(none)"
-    return escape.code_span(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return escape.clean(shown) if style == "text" else escape.code_span(shown)
+
+
+def _text(value: Any, style: str = "markdown") -> str:
+    return escape.clean(value) if style == "text" else escape.text(value)
 
 
 _MARKS = {
@@ -61,22 +69,42 @@ def _is_prose(old: Any, new: Any) -> bool:
     return isinstance(old, str) and isinstance(new, str) and max(len(old.split()), len(new.split())) >= 4
 
 
-def _change_line(field: str, change: dict[str, Any], style: str = "markdown") -> str:
+def change_line(field: str, change: dict[str, Any], style: str = "markdown") -> str:
+    """``field: old → new`` (prose as a word diff, except in plain text)."""
     old, new = change["old"], change["new"]
-    if _is_prose(old, new):
+    if style != "text" and _is_prose(old, new):
         return f"{_value(field)}: {render_words(word_diff(old, new), style=style)}"
-    return f"{_value(field)}: {_value(old)} {ARROW} {_value(new)}"
+    return f"{_value(field, style)}: {_value(old, style)} {ARROW} {_value(new, style)}"
 
 
-def _mapping_line(m: dict[str, Any]) -> str:
-    text = f"{_value(m['rule'])} {ARROW} {escape.text(m['control'])} / {_value(m['statement'])}"
+def mapping_head(m: dict[str, Any], style: str = "markdown") -> str:
+    """``rule → control / statement``."""
+    return f"{_value(m['rule'], style)} {ARROW} {_text(m['control'], style)} / {_value(m['statement'], style)}"
+
+
+def mapping_line(m: dict[str, Any], style: str = "markdown") -> str:
+    """One mapping of a :func:`compare` result on one line, with its rows, printed statement and rationale."""
+    text = mapping_head(m, style)
     if m["source_rows"]:
         text += f" (source rows {', '.join(str(r) for r in m['source_rows'])})"
     if m.get("printed_statement"):
-        text += f", printed as {_value(m['printed_statement'])}"
+        text += f", printed as {_value(m['printed_statement'], style)}"
     if m["rationale"]:
-        text += f"; rationale: {escape.text(m['rationale'])}"
+        text += f"; rationale: {_text(m['rationale'], style)}"
     return text
+
+
+def mapping_change_lines(result: dict[str, Any], style: str = "text") -> dict[str, list[str]]:
+    """The mappings added, removed and changed of a :func:`compare` result, a line each."""
+    changed = [
+        f"{mapping_head(m, style)}: " + "; ".join(change_line(f, ch, style) for f, ch in m["changes"].items())
+        for m in result["mappings"]["changed"]
+    ]
+    return {
+        "added": [mapping_line(m, style) for m in result["mappings"]["added"]],
+        "removed": [mapping_line(m, style) for m in result["mappings"]["removed"]],
+        "changed": changed,
+    }
 
 
 def render_markdown(
@@ -115,16 +143,16 @@ def render_markdown(
     section("Rules removed", [f"- {_value(x)}" for x in r["removed"]])
     section("Rules renamed", [f"- {_value(x['old'])} {ARROW} {_value(x['new'])} (same {x['by']})" for x in r["renamed"]])
     m = result["mappings"]
-    section("Mappings added", [f"- {_mapping_line(x)}" for x in m["added"]])
-    section("Mappings removed", [f"- {_mapping_line(x)}" for x in m["removed"]])
+    section("Mappings added", [f"- {mapping_line(x)}" for x in m["added"]])
+    section("Mappings removed", [f"- {mapping_line(x)}" for x in m["removed"]])
     def nested(items: list[dict[str, Any]], head) -> list[str]:
         lines: list[str] = []
         for x in items:
             lines.append(f"- {head(x)}")
-            lines += [f"  - {_change_line(f, ch, style)}" for f, ch in x["changes"].items()]
+            lines += [f"  - {change_line(f, ch, style)}" for f, ch in x["changes"].items()]
         return lines
 
-    section("Mappings changed", nested(m["changed"], lambda x: f"{_value(x['rule'])} {ARROW} {escape.text(x['control'])} / {_value(x['statement'])}"))
+    section("Mappings changed", nested(m["changed"], mapping_head))
     section("Guidance changed", [f"- {_value(g['rule'])}: {render_words(g['words'], style=style)}" for g in result["guidance"]])
     section("Rule metadata changed", nested(result["rule_metadata"], lambda x: _value(x["rule"])))
     c = result["controls"]
@@ -135,7 +163,7 @@ def render_markdown(
     section("Errata added", [f"- {escape.text(x['id'])}: {escape.text(x['title'])}" for x in e["added"]])
     section("Errata removed", [f"- {escape.text(x['id'])}: {escape.text(x['title'])}" for x in e["removed"]])
     section("Errata changed", nested(e["changed"], lambda x: escape.text(x["id"])))
-    section("Framework changed", [f"- {_change_line(f, ch, style)}" for f, ch in result["framework"].items()])
+    section("Framework changed", [f"- {change_line(f, ch, style)}" for f, ch in result["framework"].items()])
     if result["renumbered"]["summary"]:  # after the real changes, one line however many moved
         summary = result["renumbered"]["summary"]
         section("Source rows renumbered", [f"- {escape.text(summary[0].upper() + summary[1:])}; no other change in them."])
