@@ -119,12 +119,12 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from conformap.outputs import exports
+    from conformap import outputs
 
     cat = _load_or_report(args.catalog)
     if cat is None:
         return 1
-    data = exports.render(cat, args.format)
+    data = outputs.render(cat, args.format)
     if args.out in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_arg(p)
     p.set_defaults(func=cmd_import)
 
-    from conformap.outputs.exports import FORMATS
+    from conformap.outputs import FORMATS
 
     p = sub.add_parser("export", help="write the catalogue in an exchange format")
     p.add_argument("--format", choices=sorted(FORMATS), required=True)

@@ -17,6 +17,7 @@ values, service names, errata) goes through one of these helpers before it is pu
   whitespace or control characters; the URL is percent-encoded where Markdown or HTML could read
   it otherwise. Anything else is shown as text.
 * :func:`html` — for raw HTML blocks (the inline SVG charts): plain HTML escaping.
+* :func:`spreadsheet_cell` — a CSV cell that no spreadsheet runs as a formula (OWASP's advice).
 
 Links between pages are built from ids that the catalogue schema restricts (see
 :func:`conformap.site.pages.rule_page`), never from free text.
@@ -113,3 +114,18 @@ def link(label: object, url: object) -> str:
     if target is None:
         return shown
     return f"[{shown}]({target})"
+
+
+# First characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula or command.
+# OWASP's list, plus the full-width forms some spreadsheet locales also read as operators.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would execute: prefix it with an apostrophe (OWASP's advice).
+
+    The apostrophe makes spreadsheets show the cell as text; a reader of the raw CSV sees it as the
+    first character. A cell is neutralised when it starts, possibly after spaces, with ``= + - @``
+    (or their full-width forms), a tab or a carriage return; every other cell is unchanged.
+    """
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_TRIGGERS) else value

@@ -30,7 +30,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import networkx as nx
-from conformap.outputs import exports
+from conformap import outputs
+from conformap.outputs import mappings_csv, mappings_json
 from conformap import paths
 from conformap.analysis import stats
 from conformap.site import svg
@@ -869,10 +870,10 @@ def methodology_page(f: _Facts) -> str:
 
 def _download_files(cat: Catalog) -> dict[str, bytes]:
     files = {
-        DOWNLOAD_JSON: exports.render(cat, "json"),
-        DOWNLOAD_CSV: exports.render(cat, "csv"),
+        DOWNLOAD_JSON: outputs.render(cat, "json"),
+        DOWNLOAD_CSV: outputs.render(cat, "csv"),
     }
-    files[DOWNLOAD_SCHEMA] = exports.json_schema().encode("utf-8")
+    files[DOWNLOAD_SCHEMA] = mappings_json.json_schema().encode("utf-8")
     return files
 
 
@@ -885,7 +886,7 @@ def downloads_page(cat: Catalog, files: dict[str, bytes]) -> str:
     }
     counts = {
         DOWNLOAD_JSON: len(json.loads(files[DOWNLOAD_JSON])["mappings"]),
-        DOWNLOAD_CSV: len(exports.csv_rows(cat)),
+        DOWNLOAD_CSV: len(mappings_csv.csv_rows(cat)),
     }
     rows = []
     for name, data in files.items():
