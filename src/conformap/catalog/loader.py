@@ -38,6 +38,7 @@ class _Reader:
         # Rule files that parsed but failed their schema or id check: their mappings' references are
         # still checked, so one run reports every problem of the file.
         self.partial_rules: list[YamlDocument] = []
+        self.cache = schema.ValidCache()
 
     def show(self, file: Path) -> str:
         return paths.display_path(file)
@@ -51,7 +52,7 @@ class _Reader:
         if not isinstance(doc.data, dict):
             self.diags.append(doc.error((), f"the file must hold a YAML mapping, not {schema.type_name(doc.data)}"))
             return None
-        schema_errs = schema.diagnostics(doc, kind)
+        schema_errs = schema.diagnostics(doc, kind, self.cache)
         self.diags.extend(schema_errs)
         if schema_errs and kind == "rule":
             self.partial_rules.append(doc)
@@ -121,6 +122,7 @@ def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagn
     errata_doc = reader.read_top(paths.ERRATA_FILE)
 
     reader.diags.extend(checks.references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
+    reader.cache.save()
     diags = sorted(set(reader.diags), key=lambda d: (d.file, d.line, d.column, d.path, d.message))
     if errors(diags) or framework_doc is None:
         return None, diags

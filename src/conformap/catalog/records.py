@@ -14,7 +14,7 @@ import dataclasses
 import typing
 from functools import lru_cache
 from types import MappingProxyType, NoneType, UnionType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from conformap.catalog.model import KEEP, KEY, LOCAL, PARENT
 
@@ -75,19 +75,34 @@ def _optional(tp: Any) -> Any:
     return tp
 
 
-def _load(tp: Any, value: Any, parent: dict[str, Any]) -> Any:
-    if value is None:
-        return None
+def _identity(value: Any, parent: Any) -> Any:
+    return value
+
+
+def _converter(tp: Any) -> Callable[[Any, Any], Any]:
+    """A function (value, enclosing record) -> the model's value for a field of type ``tp``; built once per type."""
     tp = _optional(tp)
     origin = typing.get_origin(tp)
     if dataclasses.is_dataclass(tp):
-        return from_record(tp, value, parent)
+        return lambda value, parent: from_record(tp, value, parent)
     if origin is tuple:
-        item = typing.get_args(tp)[0]
-        return tuple(_load(item, v, parent) for v in value)
+        item = _converter(typing.get_args(tp)[0])
+        if item is _identity:
+            return lambda value, parent: tuple(value)
+        return lambda value, parent: tuple(item(v, parent) for v in value)
     if origin in (Mapping, dict) or tp is Mapping:
-        return MappingProxyType(dict(sorted(value.items())))
-    return value
+        return lambda value, parent: MappingProxyType(dict(sorted(value.items())))
+    return _identity
+
+
+@lru_cache(maxsize=None)
+def _loaders(cls: type) -> tuple[tuple[str, tuple[str, ...], Callable[[Any, Any], Any]], ...]:
+    return tuple((f.name, path, _converter(tp)) for f, tp, path in _fields(cls))
+
+
+@lru_cache(maxsize=None)
+def _parent_fields(cls: type) -> tuple[tuple[str, str], ...]:
+    return tuple((f.name, f.metadata[PARENT]) for f in dataclasses.fields(cls) if f.metadata.get(PARENT))
 
 
 def from_record(cls: type, data: Mapping[str, Any], parent: Mapping[str, Any] | None = None, **local: Any) -> Any:
@@ -97,16 +112,15 @@ def from_record(cls: type, data: Mapping[str, Any], parent: Mapping[str, Any] | 
     fields that are not serialised (the file a record was read from).
     """
     kwargs: dict[str, Any] = dict(local)
-    for f in dataclasses.fields(cls):
-        if f.metadata.get(PARENT) and parent is not None:
-            kwargs[f.name] = parent[f.metadata[PARENT]]
-    for f, tp, path in _fields(cls):
-        node: Any = data
-        for part in path:
+    if parent is not None:
+        for name, key in _parent_fields(cls):
+            kwargs[name] = parent[key]
+    for name, path, convert in _loaders(cls):
+        node: Any = data.get(path[0])
+        for part in path[1:]:
             node = node.get(part) if isinstance(node, Mapping) else None
-        if node is None:
-            continue  # the field's default
-        kwargs[f.name] = _load(tp, node, data)
+        if node is not None:
+            kwargs[name] = convert(node, data)
     return cls(**kwargs)
 
 

@@ -5,6 +5,8 @@
   readable messages (unknown fields with a "did you mean", missing fields, patterns explained by
   the schema's own description);
 * :func:`ordered` — data with its keys in the order the schema lists them (the canonical layout);
+* :class:`ValidCache` — which documents already passed their schema, so that ``conformap validate``
+  (run by the pre-commit hook at every commit) checks only the files that changed;
 * :data:`IDS` / :func:`is_id` — what an id may be (rule, control, statement, erratum), compiled from
   ``defs.schema.json``: validation and page generation share this one definition.
 
@@ -190,13 +192,83 @@ def errors(kind: str, data: Any) -> list["jsonschema.ValidationError"]:
     return [err for err in validator(kind).iter_errors(data) if not _echo(err)]
 
 
-def diagnostics(doc: "YamlDocument", kind: str) -> list[Diagnostic]:
-    """Every schema error of a parsed document, located at its line and column."""
+def diagnostics(doc: "YamlDocument", kind: str, cache: "ValidCache | None" = None) -> list[Diagnostic]:
+    """Every schema error of a parsed document, located at its line and column.
+
+    With a ``cache``, a document whose bytes already passed this kind's schema is not checked again.
+    """
+    if cache is not None and cache.has(kind, doc.digest):
+        return []
     out = []
     for err in errors(kind, doc.data):
         path, msg, at_key = _message(err)
         out.append(doc.error(path, msg, key=at_key))
+    if cache is not None and not out:
+        cache.add(kind, doc.digest)
     return out
+
+
+class ValidCache:
+    """Digests of documents that passed their schema, kept between runs in the user's cache folder.
+
+    A digest is of the file's bytes and kind, under a fingerprint of every schema file and of the
+    code that reads and validates documents: change any of them and nothing cached counts. Only
+    success is cached (errors are always found again, with their positions). The folder is
+    ``$CONFORMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/conformap``, else ``~/.cache/conformap``;
+    ``CONFORMAP_CACHE_DIR=off`` turns the cache off. A cache that cannot be read or written is
+    simply not used.
+    """
+
+    MAX_ENTRIES = 50_000
+
+    def __init__(self) -> None:
+        self.path = self._path()
+        self.known: set[str] = set()
+        self.new: set[str] = set()
+        if self.path is not None:
+            try:
+                self.known = set(self.path.read_text(encoding="ascii").split())
+            except (OSError, UnicodeDecodeError):
+                self.known = set()
+
+    @staticmethod
+    def _path():
+        import hashlib
+        import os
+        from pathlib import Path
+
+        where = os.environ.get("CONFORMAP_CACHE_DIR") or ""
+        if where == "off":
+            return None
+        if not where:
+            base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+            where = os.path.join(base, "conformap")
+        h = hashlib.sha256()
+        for file in sorted(paths.SCHEMA_DIR.glob("*.schema.json")) + [Path(__file__), Path(__file__).with_name("yamlio.py")]:
+            try:
+                h.update(file.read_bytes())
+            except OSError:
+                return None
+        return Path(where) / f"valid-{h.hexdigest()[:20]}.txt"
+
+    def has(self, kind: str, digest: str) -> bool:
+        return bool(digest) and f"{kind}:{digest}" in self.known
+
+    def add(self, kind: str, digest: str) -> None:
+        if digest:
+            self.new.add(f"{kind}:{digest}")
+
+    def save(self) -> None:
+        """Write what this run learnt (atomically; any failure leaves the cache as it was)."""
+        if self.path is None or not (self.new - self.known):
+            return
+        from conformap.catalog.files import write_atomic
+
+        keep = sorted(self.known | self.new)[-self.MAX_ENTRIES :]
+        try:
+            write_atomic(self.path, "\n".join(keep) + "\n")
+        except OSError:
+            pass
 
 
 # --------------------------------------------------------------------------- key order
