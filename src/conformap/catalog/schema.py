@@ -262,11 +262,15 @@ class ValidCache:
         """Write what this run learnt (atomically; any failure leaves the cache as it was)."""
         if self.path is None or not (self.new - self.known):
             return
-        from conformap.catalog.files import write_atomic
+        import os
+        import tempfile
 
         keep = sorted(self.known | self.new)[-self.MAX_ENTRIES :]
-        try:
-            write_atomic(self.path, "\n".join(keep) + "\n")
+        try:  # not the catalogue writer: this file is no catalogue file, and losing it costs one slower run
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="ascii", dir=self.path.parent, delete=False) as fh:
+                fh.write("\n".join(keep) + "\n")
+            os.replace(fh.name, self.path)
         except OSError:
             pass
 
