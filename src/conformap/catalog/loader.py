@@ -299,6 +299,8 @@ def _build_framework(doc: YamlDocument) -> Framework:
         publisher=d["publisher"],
         url=d.get("url"),
         description=d.get("description"),
+        version=d.get("version"),
+        released=d.get("released"),
         source=SourceDocument(**d["source"]),
     )
 

@@ -3,8 +3,9 @@
 * ``aws-text`` — the mapping table in the source page's own text layout (one row per distinct mapping);
 * ``json`` — everything (framework, controls, statements, rules, mappings, errata) with a
   ``schema_version``; validated by ``schema/export.schema.json``, published as ``mappings.schema.json``;
-* ``csv`` — one row per mapping, UTF-8, header row, RFC 4180 quoting (CRLF line ends), with cells a
-  spreadsheet would run as a formula neutralised (see :func:`csv_safe`).
+* ``csv`` — one row per mapping, UTF-8 without a byte-order mark, header row, RFC 4180 quoting (CRLF line
+  ends), with cells a spreadsheet would run as a formula neutralised (see :func:`csv_safe`); its columns
+  are documented in :mod:`conformap.outputs.columns`.
 """
 
 from __future__ import annotations
@@ -15,29 +16,11 @@ import json
 from typing import Any, Callable
 
 from conformap.catalog.model import Catalog, Control, Erratum, Mapping, Rule
+from conformap.outputs.columns import CSV_COLUMNS, LIST_SEPARATOR
 
 SCHEMA_VERSION = "1.0"
 TEXT_HEADER = "Control ID Control Description AWS Config Rule Guidance"
 
-CSV_COLUMNS = (
-    "control_id",
-    "control_question",
-    "statement_id",
-    "statement",
-    "best_practice",
-    "rule",
-    "rule_identifier",
-    "rule_kind",
-    "service",
-    "trigger",
-    "deprecated_successor",
-    "guidance",
-    "source_rows",
-    "printed_statement",
-    "rationale",
-    "rule_documentation_url",
-    "source_url",
-)
 
 # First characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula or command.
 # OWASP's list, plus the full-width forms some spreadsheet locales also read as operators.
@@ -147,6 +130,7 @@ def to_json_data(cat: Catalog) -> dict[str, Any]:
     mappings = cat.mappings
     return {
         "schema_version": SCHEMA_VERSION,
+        "catalogue_version": fw.version,
         "framework": {
             "id": fw.id,
             "title": fw.title,
@@ -156,6 +140,7 @@ def to_json_data(cat: Catalog) -> dict[str, Any]:
                 "title": src.title,
                 "url": src.url,
                 "template_url": src.template_url,
+                "captured": src.captured,
                 "sha256": src.sha256,
                 "rows": src.rows,
                 "notice": src.notice,
@@ -188,6 +173,7 @@ def csv_rows(cat: Catalog) -> list[dict[str, str]]:
         rows.append(
             {
                 "control_id": control.id,
+                "framework_question_id": control.framework_question_id or "",
                 "control_question": control.question,
                 "statement_id": st.id,
                 "statement": st.text,
@@ -197,9 +183,10 @@ def csv_rows(cat: Catalog) -> list[dict[str, str]]:
                 "rule_kind": rule.kind,
                 "service": rule.service or "",
                 "trigger": rule.trigger or "",
+                "deprecated": "true" if rule.deprecated else "false",
                 "deprecated_successor": rule.deprecated.successor if rule.deprecated else "",
                 "guidance": rule.guidance,
-                "source_rows": " ".join(str(n) for n in m.source_rows),
+                "source_rows": LIST_SEPARATOR.join(str(n) for n in m.source_rows),
                 "printed_statement": m.printed_statement or "",
                 "rationale": m.rationale or "",
                 "rule_documentation_url": rule.documentation_url or "",

@@ -1,0 +1,83 @@
+"""The data dictionary: every column of the mapping table (CSV and the workbook's Mappings sheet) and the
+JSON fields they come from, with type and meaning, defined once.
+
+The CSV export, the workbook (its Mappings header and the About sheet's dictionary), the JSON Schema's
+descriptions (``schema/export.schema.json``; a test checks they agree) and the Downloads page read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# How a list is written in one CSV or spreadsheet cell.
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # "text", "id", "url", "boolean", "integer list"
+    meaning: str
+    json: tuple[str, ...] | None = None  # (array, field) in mappings.json whose schema description is `meaning`
+
+
+MAPPING_COLUMNS: tuple[Column, ...] = (
+    Column("control_id", "id", "Id of the question (control) the rule is mapped to, e.g. SEC-8.", ("mappings", "control")),
+    Column(
+        "framework_question_id",
+        "id",
+        "The question's id in the current AWS Well-Architected Framework, e.g. SEC08; empty when the framework has none.",
+        ("controls", "framework_question_id"),
+    ),
+    Column("control_question", "text", "The question, as the source page words it.", ("controls", "question")),
+    Column("statement_id", "id", "Id of the statement the mapping cites (the question's description or one of its best practices).", ("mappings", "statement")),
+    Column("statement", "text", "Text of that statement, verbatim from the source page.", ("controls", "statements", "text")),
+    Column("best_practice", "id", "Id of the Well-Architected best practice the statement is, e.g. SEC03-BP07; empty for a question description."),
+    Column("rule", "id", "Name of the AWS Config rule, e.g. s3-bucket-public-read-prohibited.", ("mappings", "rule")),
+    Column(
+        "rule_identifier",
+        "id",
+        "The managed rule's SourceIdentifier, used in conformance packs and the AWS API (not always the upper-cased name).",
+        ("rules", "identifier"),
+    ),
+    Column("rule_kind", "text", "managed (an AWS Config managed rule) or process-check (a manual check).", ("rules", "kind")),
+    Column("service", "text", "AWS service the rule checks.", ("rules", "service")),
+    Column("trigger", "text", "When AWS Config evaluates the rule: Configuration changes, Periodic, or both.", ("rules", "trigger")),
+    Column("deprecated", "boolean", "true when AWS has replaced the rule (packs leave it out by default), else false."),
+    Column(
+        "deprecated_successor",
+        "id",
+        "The rule that replaces a deprecated rule; empty for a current rule.",
+        ("rules", "deprecated_successor"),
+    ),
+    Column("guidance", "text", "The source page's guidance paragraph for the rule, verbatim.", ("rules", "guidance")),
+    Column(
+        "source_rows",
+        "integer list",
+        f"Row numbers (1-based) of the source table this mapping reproduces; several rows are separated by '{LIST_SEPARATOR}' in CSV and XLSX; empty for a contributed mapping.",
+        ("mappings", "source_rows"),
+    ),
+    Column(
+        "printed_statement",
+        "id",
+        "The statement the source page printed when it differs from the one mapped (a source error recorded as an erratum); usually empty.",
+        ("mappings", "printed_statement"),
+    ),
+    Column("rationale", "text", "Why a contributed or corrected mapping holds; empty for a mapping copied from the source.", ("mappings", "rationale")),
+    Column("rule_documentation_url", "url", "The rule's page in the AWS Config Developer Guide.", ("rules", "documentation_url")),
+    Column("source_url", "url", "The source page the mapping was taken from (the same on every row).", ("framework", "source", "url")),
+)
+
+# Top-level facts of mappings.json that are no table column (the CSV stays a plain table: its version is in
+# downloads/manifest.json and in the file name's folder).
+JSON_FIELDS: tuple[Column, ...] = (
+    Column("catalogue_version", "text", "Semantic version of the catalogue this file was generated from.", ("catalogue_version",)),
+    Column("source.captured", "text", "Date (YYYY-MM-DD) the snapshot of the source page was captured.", ("framework", "source", "captured")),
+)
+
+CSV_COLUMNS: tuple[str, ...] = tuple(c.name for c in MAPPING_COLUMNS)
+
+
+def dictionary() -> tuple[Column, ...]:
+    """Every documented column and field, in the order readers see them."""
+    return MAPPING_COLUMNS + JSON_FIELDS
