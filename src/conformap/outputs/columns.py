@@ -75,9 +75,42 @@ JSON_FIELDS: tuple[Column, ...] = (
     Column("source.captured", "text", "Date (YYYY-MM-DD) the snapshot of the source page was captured.", ("framework", "source", "captured")),
 )
 
+# The workbook's Rules and Questions sheets (one row per rule, one per question).
+RULE_COLUMNS: tuple[Column, ...] = (
+    Column("rule", "id", "Name of the AWS Config rule."),
+    Column("rule_identifier", "id", "The managed rule's SourceIdentifier."),
+    Column("rule_kind", "text", "managed or process-check."),
+    Column("service", "text", "AWS service the rule checks."),
+    Column("trigger", "text", "When AWS Config evaluates the rule."),
+    Column("deprecated", "boolean", "true when AWS has replaced the rule."),
+    Column("deprecated_successor", "id", "The rule that replaces a deprecated rule."),
+    Column("controls", "id list", f"Questions the rule is mapped to, separated by '{LIST_SEPARATOR}'."),
+    Column("mappings", "integer", "Number of mappings of the rule."),
+    Column("resource_types", "text list", f"Resource types the rule evaluates, separated by '{LIST_SEPARATOR}'; empty when AWS does not state them."),
+    Column("regions_note", "text", "Where the rule is available, as AWS states it; packs that deploy the rule fail in other regions."),
+    Column("description", "text", "What the rule checks, from AWS's documentation."),
+    Column("rule_documentation_url", "url", "The rule's page in the AWS Config Developer Guide."),
+)
+
+QUESTION_COLUMNS: tuple[Column, ...] = (
+    Column("control_id", "id", "Id of the question, e.g. SEC-8."),
+    Column("framework_question_id", "id", "The question's id in the current AWS Well-Architected Framework, e.g. SEC08."),
+    Column("question", "text", "The question, as the source page words it (or the framework, for a question the page omits)."),
+    Column("in_source", "boolean", "true when the source page maps at least one rule to the question."),
+    Column("statements", "integer", "Number of statements (description, best practices) the source prints for the question."),
+    Column("rules", "integer", "Number of distinct rules mapped to the question."),
+    Column("mappings", "integer", "Number of mappings (rule, statement) of the question."),
+    Column("note", "text", "Editorial note on the question."),
+)
+
 CSV_COLUMNS: tuple[str, ...] = tuple(c.name for c in MAPPING_COLUMNS)
 
 
-def dictionary() -> tuple[Column, ...]:
-    """Every documented column and field, in the order readers see them."""
-    return MAPPING_COLUMNS + JSON_FIELDS
+def dictionary() -> tuple[tuple[str, tuple[Column, ...]], ...]:
+    """Every documented table and its columns, in the order readers see them (the Downloads page, the About sheet)."""
+    return (
+        ("CSV and the Mappings sheet", MAPPING_COLUMNS),
+        ("Rules sheet", RULE_COLUMNS),
+        ("Questions sheet", QUESTION_COLUMNS),
+        ("mappings.json (top level)", JSON_FIELDS),
+    )
