@@ -113,3 +113,18 @@ def test_cli_writes_oscal(fixtures_dir, tmp_path):
     assert main(["export", "--format", "oscal-component-definition", "--catalog", str(fixtures_dir / "mini"), "--out", str(out)]) == 0
     assert out.read_bytes() == (EXPECTED / "mini-component-definition.json").read_bytes()
     assert main(["export", "--format", "oscal-catalog", "--catalog", str(fixtures_dir / "mini"), "--out", str(tmp_path)]) == 1
+
+
+@pytest.mark.slow  # a trestle workspace and its CLI: a few seconds
+def test_trestle_validate_all_passes(real_catalog, tmp_path):
+    """`trestle validate -a` (schema plus trestle's registered validators, e.g. duplicate uuids) in a workspace."""
+    import subprocess
+    import sys
+
+    trestle = [sys.executable, "-c", "import sys; from trestle.cli import run; sys.exit(run())"]
+    assert subprocess.run([*trestle, "init"], cwd=tmp_path, capture_output=True).returncode == 0
+    for folder, data in (("catalogs", oscal.catalog_json(real_catalog)), ("component-definitions", oscal.component_definition_json(real_catalog))):
+        (tmp_path / folder / "wa").mkdir(parents=True)
+        (tmp_path / folder / "wa" / f"{folder[:-1]}.json").write_bytes(data)
+    result = subprocess.run([*trestle, "validate", "-a"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.count("VALID: Model") == 2, result.stdout + result.stderr
