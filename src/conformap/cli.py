@@ -124,6 +124,10 @@ def cmd_export(args) -> int:
     cat = _load_or_report(args.catalog)
     if cat is None:
         return 1
+    from conformap.outputs import command
+
+    if args.format in command.FORMATS or args.control or args.statement or args.all or args.controls_key or args.include_deprecated:
+        return command.run(cat, args)
     data = outputs.render(cat, args.format)
     if args.out in (None, "-"):
         sys.stdout.buffer.write(data)
@@ -195,11 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     from conformap.outputs import FORMATS
+    from conformap.outputs import command as export_command
 
     p = sub.add_parser("export", help="write the catalogue in an exchange format")
-    p.add_argument("--format", choices=sorted(FORMATS), required=True)
-    p.add_argument("--out", default=None, help="output file (default: standard output); written atomically")
+    p.add_argument("--format", choices=sorted(FORMATS) + list(export_command.FORMATS), required=True)
+    p.add_argument("--out", default=None, help="output file, or folder for several packs (default: standard output); written atomically")
     catalog_arg(p)
+    export_command.add_arguments(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(

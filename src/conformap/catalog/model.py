@@ -51,6 +51,7 @@ class SourceDocument:
     rows: int | None = None
     notice: str | None = None
     license: str | None = None
+    captured: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Framework:
     source: SourceDocument
     url: str | None = None
     description: str | None = None
+    version: str | None = None
+    released: str | None = None
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
     path = tuple(err.absolute_path)
     name = err.validator
     if name in ("additionalProperties", "unevaluatedProperties"):
-        known = _properties(err.schema)
+        known = properties_of(err.schema)
         allowed = sorted(known)
         extras = [k for k in err.instance if k not in known]
         key = extras[0] if extras else None
@@ -184,7 +184,7 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
 
 def _echo(err: "jsonschema.ValidationError") -> bool:
     """An ``unevaluatedProperties`` error that names no unknown key: it only repeats a failure beside it."""
-    return err.validator == "unevaluatedProperties" and all(k in _properties(err.schema) for k in err.instance)
+    return err.validator == "unevaluatedProperties" and all(k in properties_of(err.schema) for k in err.instance)
 
 
 def errors(kind: str, data: Any) -> list["jsonschema.ValidationError"]:
@@ -283,7 +283,8 @@ def _branches(schema: dict) -> list[dict]:
     return [schema] + [s for key in ("allOf",) for s in schema.get(key, []) if isinstance(s, dict)]
 
 
-def _properties(schema: dict) -> dict:
+def properties_of(schema: dict) -> dict:
+    """The properties an object schema defines, its ``allOf`` branches (inlined references) included."""
     props: dict = {}
     for branch in _branches(schema):
         for k, v in branch.get("properties", {}).items():
@@ -299,7 +300,8 @@ def _additional(schema: dict) -> dict:
     return {}
 
 
-def _items(schema: dict) -> dict:
+def items_of(schema: dict) -> dict:
+    """The item schema of an array schema, its ``allOf`` branches included."""
     for branch in _branches(schema):
         if isinstance(branch.get("items"), dict):
             return branch["items"]
@@ -308,11 +310,11 @@ def _items(schema: dict) -> dict:
 
 def _ordered(value: Any, schema: dict) -> Any:
     if isinstance(value, dict):
-        props = _properties(schema)
+        props = properties_of(schema)
         keys = [k for k in props if k in value] + sorted(k for k in value if k not in props)
         return {k: _ordered(value[k], props.get(k) or _additional(schema)) for k in keys}
     if isinstance(value, list):
-        items = _items(schema)
+        items = items_of(schema)
         return [_ordered(v, items) for v in value]
     return value
 
@@ -328,3 +330,13 @@ def subschema(kind: str, pointer: str = "") -> dict:
 def ordered(data: Any, kind: str, pointer: str = "") -> Any:
     """``data`` with every mapping's keys in the order its schema lists them (unknown keys last, sorted)."""
     return _ordered(data, subschema(kind, pointer))
+
+
+def description_at(kind: str, path: tuple[str, ...]) -> str:
+    """The description of the field at ``path`` (keys; arrays are stepped through) in a kind's inlined schema."""
+    node = inlined(kind)
+    for key in path:
+        while items_of(node) and not properties_of(node):
+            node = items_of(node)
+        node = properties_of(node)[key]
+    return node.get("description") or next((b["description"] for b in _branches(node) if b.get("description")), "")

@@ -1,5 +1,6 @@
-"""``csv`` (mappings.csv): one row per mapping, UTF-8, a header row, RFC 4180 quoting (CRLF line ends),
-every cell a spreadsheet would run as a formula neutralised (:func:`conformap.escape.spreadsheet_cell`).
+"""``csv`` (mappings.csv): one row per mapping, UTF-8 without a byte-order mark, a header row, RFC 4180
+quoting (CRLF line ends), every cell a spreadsheet would run as a formula neutralised
+(:func:`conformap.escape.spreadsheet_cell`); its columns are documented in :mod:`conformap.outputs.columns`.
 """
 
 from __future__ import annotations
@@ -9,26 +10,7 @@ import io
 
 from conformap.catalog.model import Catalog
 from conformap.escape import spreadsheet_cell
-
-CSV_COLUMNS = (
-    "control_id",
-    "control_question",
-    "statement_id",
-    "statement",
-    "best_practice",
-    "rule",
-    "rule_identifier",
-    "rule_kind",
-    "service",
-    "trigger",
-    "deprecated_successor",
-    "guidance",
-    "source_rows",
-    "printed_statement",
-    "rationale",
-    "rule_documentation_url",
-    "source_url",
-)
+from conformap.outputs.columns import CSV_COLUMNS, LIST_SEPARATOR
 
 
 def csv_rows(cat: Catalog) -> list[dict[str, str]]:
@@ -40,6 +22,7 @@ def csv_rows(cat: Catalog) -> list[dict[str, str]]:
         rows.append(
             {
                 "control_id": control.id,
+                "framework_question_id": control.framework_question_id or "",
                 "control_question": control.question,
                 "statement_id": st.id,
                 "statement": st.text,
@@ -49,9 +32,10 @@ def csv_rows(cat: Catalog) -> list[dict[str, str]]:
                 "rule_kind": rule.kind,
                 "service": rule.service or "",
                 "trigger": rule.trigger or "",
+                "deprecated": "true" if rule.deprecated else "false",
                 "deprecated_successor": rule.deprecated.successor if rule.deprecated else "",
                 "guidance": rule.guidance,
-                "source_rows": " ".join(str(n) for n in m.source_rows),
+                "source_rows": LIST_SEPARATOR.join(str(n) for n in m.source_rows),
                 "printed_statement": m.printed_statement or "",
                 "rationale": m.rationale or "",
                 "rule_documentation_url": rule.documentation_url or "",

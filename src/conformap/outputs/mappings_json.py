@@ -35,6 +35,7 @@ def to_json_data(cat: Catalog) -> dict[str, Any]:
     s = summary(build_graph(cat))
     return {
         "schema_version": SCHEMA_VERSION,
+        "catalogue_version": cat.framework.version,
         "framework": _record(cat.framework, "framework"),
         "counts": {
             "controls": s.controls,
