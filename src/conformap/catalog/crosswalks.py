@@ -1,0 +1,190 @@
+"""Read the snapshots of other sources (:data:`conformap.paths.SOURCE_SNAPSHOTS`), check them and build
+:class:`~conformap.catalog.model.Crosswalks`.
+
+Called by :func:`conformap.catalog.loader.validate` (one hook). Every snapshot is optional: a catalogue
+without ``crosswalks/`` is valid and has empty crosswalks. A snapshot that is present is checked like
+any catalogue file: JSON Schema, then references (its rules must be catalogue rules, the NIST ids the
+Security Hub guide names must be in the NIST snapshot, ids unique), then
+:mod:`conformap.catalog.fidelity` checks the rule files against the facts snapshots.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable
+
+from conformap import paths
+from conformap.catalog import fidelity
+from conformap.catalog.model import (
+    Crosswalks,
+    GuardMapping,
+    NistControl,
+    NistFamily,
+    RulePage,
+    SecurityHubControl,
+    SecurityHubEntry,
+    SourceFile,
+    SourceSnapshot,
+)
+from conformap.catalog.yamlio import YamlDocument, read_yaml
+from conformap.diagnostics import Diagnostic, Severity
+
+# The order a control's entries are listed in (the guide first: it is the one with requirements).
+SECURITY_HUB_SOURCES = ("security-hub-guide", "security-hub-oscal")
+
+
+def read_snapshots(root: Path) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
+    """The snapshot files present and valid against their schemas, by name; and every problem found."""
+    from conformap.catalog.loader import schema_diagnostics
+
+    docs: dict[str, YamlDocument] = {}
+    diags: list[Diagnostic] = []
+    for name, (rel, kind) in paths.SOURCE_SNAPSHOTS.items():
+        file = root / rel
+        if not file.is_file():
+            continue
+        doc = read_yaml(file, paths.display_path(file))
+        diags.extend(doc.diagnostics)
+        if not doc.ok:
+            continue
+        if not isinstance(doc.data, dict):
+            diags.append(doc.error((), "the file must hold a YAML mapping"))
+            continue
+        errs = schema_diagnostics(doc, kind)
+        diags.extend(errs)
+        if errs:
+            continue
+        if doc.data["id"] != name:
+            diags.append(doc.error(("id",), f"id '{doc.data['id']}' does not match the file: {rel} holds the snapshot '{name}'"))
+            continue
+        docs[name] = doc
+    return docs, diags
+
+
+def _check_rules(doc: YamlDocument, items: str, field: str, rules: set[str], broken: set[str]) -> list[Diagnostic]:
+    out = []
+    for i, item in enumerate(doc.data[items]):
+        values = item[field] if isinstance(item[field], list) else [item[field]]
+        for j, rid in enumerate(values):
+            if rid not in rules and rid not in broken:
+                where = (items, i, field, j) if isinstance(item[field], list) else (items, i, field)
+                out.append(doc.error(where, f"unknown rule '{rid}': a snapshot keeps only the catalogue's rules (re-run conformap import-source {doc.data['id']})"))
+    return out
+
+
+def _check_unique(doc: YamlDocument, items: str, field: str) -> list[Diagnostic]:
+    seen: Counter = Counter()
+    out = []
+    for i, item in enumerate(doc.data[items]):
+        seen[item[field]] += 1
+        if seen[item[field]] == 2:
+            out.append(doc.error((items, i, field), f"duplicate {field} '{item[field]}'"))
+    return out
+
+
+def check(docs: dict[str, YamlDocument], rules: set[str], broken: set[str]) -> list[Diagnostic]:
+    """Cross-file checks of the snapshots against the catalogue's rules and each other."""
+    out: list[Diagnostic] = []
+    for name in SECURITY_HUB_SOURCES:
+        if name in docs:
+            out += _check_rules(docs[name], "controls", "config_rules", rules, broken)
+            out += _check_unique(docs[name], "controls", "id")
+    if "guard-registry" in docs:
+        out += _check_rules(docs["guard-registry"], "mappings", "rule", rules, broken)
+        out += _check_unique(docs["guard-registry"], "mappings", "rule")
+    if "config-rule-pages" in docs:
+        out += _check_rules(docs["config-rule-pages"], "rules", "id", rules, broken)
+        out += _check_unique(docs["config-rule-pages"], "rules", "id")
+    if "conformance-packs" in docs:
+        out += _check_unique(docs["conformance-packs"], "scopes", "identifier")
+    nist = docs.get("nist-800-53")
+    if nist is not None:
+        out += _check_unique(nist, "controls", "id")
+        families = {f["id"] for f in nist.data["families"]}
+        for i, c in enumerate(nist.data["controls"]):
+            if c["family"] not in families:
+                out.append(nist.error(("controls", i, "family"), f"unknown family '{c['family']}' (families: {', '.join(sorted(families))})"))
+    guide = docs.get("security-hub-guide")
+    if guide is not None and nist is None and any(c.get("nist_800_53_r5") for c in guide.data["controls"]):
+        rel = paths.SOURCE_SNAPSHOTS["nist-800-53"][0]
+        out.append(guide.error(("controls",), f"names NIST SP 800-53 controls but there is no {rel} to check them against: run conformap import-source nist-800-53", severity=Severity.WARNING))
+    elif guide is not None:
+        known = {c["id"] for c in nist.data["controls"]}
+        for i, c in enumerate(guide.data["controls"]):
+            for j, n in enumerate(c.get("nist_800_53_r5") or ()):
+                if n not in known:
+                    out.append(guide.error(("controls", i, "nist_800_53_r5", j), f"NIST SP 800-53 control '{n}' is not in the NIST snapshot; re-run conformap import-source nist-800-53"))
+    return out
+
+
+def _snapshot(name: str, doc: YamlDocument) -> SourceSnapshot:
+    s = doc.data["source"]
+    return SourceSnapshot(
+        name=name,
+        title=doc.data["title"],
+        repo=s["repo"],
+        commit=s["commit"],
+        commit_date=s["commit_date"],
+        license=s["license"],
+        url=s.get("url"),
+        files=tuple(SourceFile(**f) for f in s["files"]),
+        license_files=tuple(SourceFile(**f) for f in s.get("license_files") or ()),
+        file=doc.file,
+    )
+
+
+def _entries(name: str, doc: YamlDocument) -> Iterable[SecurityHubEntry]:
+    for c in doc.data["controls"]:
+        yield SecurityHubEntry(
+            control_id=c["id"],
+            source=name,
+            title=c["title"],
+            config_rules=tuple(c["config_rules"]),
+            severity=c.get("severity"),
+            config_rule_note=c.get("config_rule_note"),
+            nist_800_53_r5=tuple(c.get("nist_800_53_r5") or ()),
+            pci_dss_v3_2_1=tuple(c.get("pci_dss_v3_2_1") or ()),
+            other_requirements=tuple(c.get("other_requirements") or ()),
+            path=c.get("path", doc.data["source"]["files"][0]["path"] if len(doc.data["source"]["files"]) == 1 else None),
+            line=c.get("line"),
+        )
+
+
+def build(docs: dict[str, YamlDocument]) -> Crosswalks:
+    """The model of valid snapshots (call only when :func:`check` found no error)."""
+    from conformap.catalog.loader import _natural as natural
+
+    by_id: dict[str, list[SecurityHubEntry]] = {}
+    for name in SECURITY_HUB_SOURCES:
+        if name in docs:
+            for e in _entries(name, docs[name]):
+                by_id.setdefault(e.control_id, []).append(e)
+    nist = docs.get("nist-800-53")
+    pages = docs.get("config-rule-pages")
+    scopes = docs.get("conformance-packs")
+    guard = docs.get("guard-registry")
+    return Crosswalks(
+        sources=tuple(_snapshot(n, d) for n, d in docs.items()),
+        security_hub=tuple(SecurityHubControl(id=k, entries=tuple(v)) for k, v in sorted(by_id.items(), key=lambda kv: natural(kv[0]))),
+        nist_families=tuple(NistFamily(**f) for f in nist.data["families"]) if nist else (),
+        nist_controls=tuple(NistControl(**c) for c in nist.data["controls"]) if nist else (),
+        guard=tuple(GuardMapping(rule_id=m["rule"], guard_file=m["guard_file"], items=tuple(m["items"])) for m in guard.data["mappings"]) if guard else (),
+        rule_pages=tuple(
+            RulePage(rule_id=r["id"], identifier=r["identifier"], description=r["description"], parameters=tuple((p["name"], p["description"]) for p in r["parameters"]))
+            for r in pages.data["rules"]
+        )
+        if pages
+        else (),
+        pack_scopes=MappingProxyType({s["identifier"]: tuple(s["resource_types"]) for s in scopes.data["scopes"]}) if scopes else MappingProxyType({}),
+    )
+
+
+def load(root: Path, rule_docs: list[YamlDocument], broken_rules: set[str]) -> tuple[Crosswalks, list[Diagnostic]]:
+    """The loader's hook: read, check and build the snapshots of ``root``; fidelity-check the rule files."""
+    docs, diags = read_snapshots(root)
+    rules = {d.data["id"] for d in rule_docs}
+    diags += check(docs, rules, broken_rules)
+    diags += fidelity.check(rule_docs, docs)
+    return build(docs), diags
