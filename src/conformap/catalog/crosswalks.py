@@ -74,6 +74,21 @@ def _check_rules(doc: YamlDocument, items: str, field: str, rules: set[str], bro
     return out
 
 
+def _check_security_hub(docs: dict[str, YamlDocument], name: str, rules: set[str]) -> list[Diagnostic]:
+    """Each control names a catalogue rule, or shares its id with a control of the other AWS source that
+    does (then the rule it names, if any, is what this source says instead: a disagreement, recorded)."""
+    doc = docs[name]
+    other = docs.get(next(n for n in SECURITY_HUB_SOURCES if n != name))
+    paired = {c["id"] for c in other.data["controls"] if set(c["config_rules"]) & rules} if other is not None else set()
+    out = []
+    for i, c in enumerate(doc.data["controls"]):
+        if c["id"] in paired or set(c["config_rules"]) & rules:
+            continue
+        shown = ", ".join(c["config_rules"]) or "no rule"
+        out.append(doc.error(("controls", i, "config_rules"), f"control {c['id']} names {shown}, no catalogue rule, and the other Security Hub snapshot does not tie it to one (re-run conformap import-source {name})"))
+    return out
+
+
 def _check_unique(doc: YamlDocument, items: str, field: str) -> list[Diagnostic]:
     seen: Counter = Counter()
     out = []
@@ -89,7 +104,7 @@ def check(docs: dict[str, YamlDocument], rules: set[str], broken: set[str]) -> l
     out: list[Diagnostic] = []
     for name in SECURITY_HUB_SOURCES:
         if name in docs:
-            out += _check_rules(docs[name], "controls", "config_rules", rules, broken)
+            out += _check_security_hub(docs, name, rules | broken)
             out += _check_unique(docs[name], "controls", "id")
     if "guard-registry" in docs:
         out += _check_rules(docs["guard-registry"], "mappings", "rule", rules, broken)

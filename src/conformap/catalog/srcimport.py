@@ -3,7 +3,8 @@
 ``PATH`` is a checkout (or an extracted tree, e.g. ``git archive COMMIT | tar -x``) of the source's
 repository at ``--commit``, or, for the sources that are one file, that file. The importer reads
 only the files it needs, keeps only the facts the catalogue refers to (controls naming one of its
-rules, the NIST controls those name, ...), and writes one YAML file (:data:`conformap.paths.SOURCE_SNAPSHOTS`)
+rules, and the controls the other Security Hub source ties to one, the NIST controls they name,
+...), and writes one YAML file (:data:`conformap.paths.SOURCE_SNAPSHOTS`)
 whose ``source`` block records repository, commit, commit date, licence (as the source states it)
 and the git blob id and SHA-256 of every file read, so anyone can re-find and re-verify them.
 
@@ -95,20 +96,32 @@ def _ours(rules: list[str], cat: _Catalogue) -> list[str]:
     return [r for r in rules if r in cat.identifiers]
 
 
+def _paired_ids(cat: _Catalogue, other: str) -> set[str]:
+    """Ids of the other Security Hub snapshot's controls that name a catalogue rule: kept here too, whatever
+    rule this source names for them, so that where the two AWS sources disagree both are recorded."""
+    rel, _ = paths.SOURCE_SNAPSHOTS[other]
+    doc = read_yaml(cat.root / rel, paths.display_path(cat.root / rel)) if (cat.root / rel).is_file() else None
+    if doc is None or not doc.ok or not isinstance(doc.data, dict):
+        return set()
+    return {c["id"] for c in doc.data.get("controls") or () if _ours(c.get("config_rules") or [], cat)}
+
+
 def _build_guide(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
+    paired = _paired_ids(cat, "security-hub-oscal")
     out = []
     for rel in sorted(inp.files):
         if not rel.endswith("-controls.md"):
             continue
         for ctl in srcparse.parse_security_hub_controls(inp.text(rel)):
-            if _ours(ctl.get("config_rules") or [], cat):
-                out.append({**ctl, "path": rel})
+            if _ours(ctl.get("config_rules") or [], cat) or ctl["id"] in paired:
+                out.append({"config_rules": [], **ctl, "path": rel})
     return {"controls": sorted(out, key=lambda c: _natural(c["id"]))}
 
 
 def _build_oscal(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
+    paired = _paired_ids(cat, "security-hub-guide")
     (rel,) = inp.files
-    ctls = [c for c in srcparse.oscal_security_hub(inp.json(rel)) if _ours(c["config_rules"], cat)]
+    ctls = [c for c in srcparse.oscal_security_hub(inp.json(rel)) if _ours(c["config_rules"], cat) or c["id"] in paired]
     return {"controls": sorted(ctls, key=lambda c: _natural(c["id"]))}
 
 
