@@ -148,7 +148,7 @@ def _build_nist(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
 
 def _build_pages(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     out = []
-    for rid in sorted(cat.identifiers):
+    for rid in sorted(r for r, ident in cat.identifiers.items() if ident):  # managed rules have a page
         page = srcparse.parse_rule_page(inp.text(f"doc_source/{rid}.md"))
         params = [{"name": k, "description": v} for k, v in page["parameters"].items()]
         out.append({"id": rid, "identifier": page["identifier"], "description": page["description"], "parameters": params})
@@ -212,7 +212,7 @@ SPECS: dict[str, SourceSpec] = {
         title="AWS Config Developer Guide: the managed rule pages of the catalogue's rules (doc_source/RULE.md)",
         license="Apache-2.0 (LICENSE), with a NOTICE file",
         license_files=("LICENSE", "NOTICE"),
-        files=lambda listing, cat: [f"doc_source/{rid}.md" for rid in sorted(cat.identifiers)],
+        files=lambda listing, cat: [f"doc_source/{rid}.md" for rid in sorted(cat.identifiers) if cat.identifiers[rid]],
         build=_build_pages,
         url="https://github.com/awsdocs/aws-config-developer-guide",
     ),

@@ -162,11 +162,12 @@ def parse_security_hub_controls(text: str) -> Iterator[dict[str, Any]]:
                     ctl["config_rule_note"] = rest
             else:
                 reqs = [md_unescape(r).strip() for r in value.split(",") if r.strip()]
-                ctl["nist_800_53_r5"] = [r[len(NIST_PREFIX) :] for r in reqs if r.startswith(NIST_PREFIX)]
-                ctl["pci_dss_v3_2_1"] = [r[len(PCI_PREFIX) :] for r in reqs if r.startswith(PCI_PREFIX)]
-                other = [r for r in reqs if not r.startswith((NIST_PREFIX, PCI_PREFIX))]
-                if other:
-                    ctl["other_requirements"] = other
+                lists = {
+                    "nist_800_53_r5": [r[len(NIST_PREFIX) :] for r in reqs if r.startswith(NIST_PREFIX)],
+                    "pci_dss_v3_2_1": [r[len(PCI_PREFIX) :] for r in reqs if r.startswith(PCI_PREFIX)],
+                    "other_requirements": [r for r in reqs if not r.startswith((NIST_PREFIX, PCI_PREFIX))],
+                }
+                ctl.update({k: v for k, v in lists.items() if v})
         yield ctl
 
 
