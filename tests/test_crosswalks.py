@@ -144,3 +144,17 @@ def test_snapshot_errors_are_all_reported_with_their_place(tmp_path):
     line = text.splitlines().index("    family: AC") + 1
     assert any(s.endswith(f"nist-800-53-r5.yaml:{line}:13: $.controls[0].family: unknown family 'ZZ' (families: AC, AU, CA, CM, CP, IA, IR, RA, SA, SC, SI)") for s in shown), shown
     assert any("guard-wa-security-pillar.yaml:" in s and "unknown rule 'lambda-in-a-vpc'" in s for s in shown)
+
+
+def test_question_helpers(real_catalog):
+    cat = real_catalog
+    sh = dict((c.id, rules) for c, rules in cat.security_hub_for_control("SEC-6"))
+    assert sh["Lambda.3"] == ("lambda-inside-vpc",)  # row 126 maps lambda-inside-vpc to SEC-6
+    cell = cat.nist_for_control("SEC-6", "SC")
+    assert cell and all(n.family == "SC" for n, _ in cell)
+    sc7 = dict((n.id, rules) for n, rules in cat.nist_for_control("SEC-6"))["SC-7"]
+    expected = sorted(
+        r.id for r in cat.rules if "SEC-6" in r.control_ids
+        and any("SC-7" in c.get("nist_800_53_r5", []) for c in snapshot("security-hub-guide")["controls"] if r.id in c["config_rules"])
+    )
+    assert sorted(sc7) == expected

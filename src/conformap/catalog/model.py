@@ -396,6 +396,18 @@ class Catalog:
         """Ids of the rules whose Security Hub controls relate to this NIST control."""
         return tuple(r.id for r in self.rules if any(n.id == nist_id for n in self.nist_for_rule(r.id)))
 
+    def security_hub_for_control(self, control_id: str) -> tuple[tuple[SecurityHubControl, tuple[str, ...]], ...]:
+        """The Security Hub controls the question's rules also serve, each with those rules' ids."""
+        rules = [r.id for r in self.rules if control_id in r.control_ids]
+        return tuple((c, tuple(r for r in rules if r in c.config_rules)) for c in self.crosswalks.security_hub if set(rules) & set(c.config_rules))
+
+    def nist_for_control(self, control_id: str, family: str | None = None) -> tuple[tuple[NistControl, tuple[str, ...]], ...]:
+        """The NIST controls (of one family, if given) the question's rules reach, each with those rules' ids:
+        a heatmap cell SEC question x NIST family is ``nist_for_control(question, family)``."""
+        reach = {r.id: {n.id for n in self.nist_for_rule(r.id)} for r in self.rules if control_id in r.control_ids}
+        out = ((n, tuple(r for r, ids in reach.items() if n.id in ids)) for n in self.crosswalks.nist_controls if family in (None, n.family))
+        return tuple((n, rules) for n, rules in out if rules)
+
     def guard_for_rule(self, rule_id: str) -> GuardMapping | None:
         return next((g for g in self.crosswalks.guard if g.rule_id == rule_id), None)
 

@@ -23,9 +23,12 @@ import fnmatch
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
+
+import yaml
 
 from conformap import paths
 from conformap.catalog import importer, srcparse
@@ -161,7 +164,7 @@ def _build_scopes(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
         try:
             for ident, types in srcparse.pack_scopes(inp.text(rel)).items():
                 union.setdefault(ident, set()).update(types)
-        except Exception as exc:  # a template that is not YAML is named, not fatal to the others' facts
+        except yaml.YAMLError as exc:  # a template that is not YAML is named
             raise SourceInputError([(rel, f"not a readable template: {exc}")]) from None
     wanted = {i for i in cat.identifiers.values() if i}
     return {"scopes": [{"identifier": i, "resource_types": sorted(union[i])} for i in sorted(union) if i in wanted and union[i]]}
@@ -328,8 +331,6 @@ def add_parser(sub) -> None:
 
 
 def _cmd(args) -> int:
-    import sys
-
     if not re.fullmatch(r"[0-9a-f]{40}", args.commit) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.commit_date):
         print("conformap import-source: --commit takes 40 lower-case hex digits and --commit-date YYYY-MM-DD", file=sys.stderr)
         return 2
