@@ -208,3 +208,14 @@ def test_cli_reports_what_it_wrote(cat, capsys):
     assert capsys.readouterr().out == f"crosswalks/guard-wa-security-pillar.yaml: 2 entries from aws-cloudformation/aws-guard-rules-registry at {OTHER_COMMIT[:12]} (written)\n"
     assert main(args) == 0
     assert capsys.readouterr().out.endswith("(unchanged)\n")
+
+
+def test_a_page_in_another_shape_is_named_with_its_line(cat, tmp_path, capsys):
+    pages = tmp_path / "pages"
+    shutil.copytree(CHECKOUTS / "config-rule-pages", pages)
+    (pages / "doc_source" / "beta-rule.md").write_text("beta-rule without a title\n", encoding="utf-8")
+    before = tree_hash(cat)
+    code = main(["import-source", "config-rule-pages", str(pages), "--commit", PAGES_COMMIT, "--commit-date", DATE, "--catalog", str(cat)])
+    assert code == 1
+    assert capsys.readouterr().err == "doc_source/beta-rule.md:1: expected the page title ('# rule-name') on the first line\nconformap: nothing was written\n"
+    assert tree_hash(cat) == before

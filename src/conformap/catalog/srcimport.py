@@ -150,11 +150,18 @@ def _build_nist(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
 
 
 def _build_pages(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
-    out = []
+    out, problems = [], []
     for rid in sorted(r for r, ident in cat.identifiers.items() if ident):  # managed rules have a page
-        page = srcparse.parse_rule_page(inp.text(f"doc_source/{rid}.md"))
+        rel = f"doc_source/{rid}.md"
+        try:
+            page = srcparse.parse_rule_page(inp.text(rel))
+        except srcparse.SourceFormatError as exc:
+            problems += [(f"{rel}:{line}" if line else rel, message) for line, message in exc.problems]
+            continue
         params = [{"name": k, "description": v} for k, v in page["parameters"].items()]
         out.append({"id": rid, "identifier": page["identifier"], "description": page["description"], "parameters": params})
+    if problems:
+        raise SourceInputError(problems)
     return {"rules": out}
 
 
