@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Iterable
 
 from conformap import paths
-from conformap.catalog import fidelity
+from conformap.catalog import fidelity, records
 from conformap.catalog.model import (
     Crosswalks,
     GuardMapping,
@@ -25,8 +25,8 @@ from conformap.catalog.model import (
     RulePage,
     SecurityHubControl,
     SecurityHubEntry,
-    SourceFile,
     SourceSnapshot,
+    natural_key,
 )
 from conformap.catalog.yamlio import YamlDocument, read_yaml
 from conformap.diagnostics import Diagnostic, Severity
@@ -37,7 +37,7 @@ SECURITY_HUB_SOURCES = ("security-hub-guide", "security-hub-oscal")
 
 def read_snapshots(root: Path) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
     """The snapshot files present and valid against their schemas, by name; and every problem found."""
-    from conformap.catalog.loader import schema_diagnostics
+    from conformap.catalog import schema
 
     docs: dict[str, YamlDocument] = {}
     diags: list[Diagnostic] = []
@@ -52,7 +52,7 @@ def read_snapshots(root: Path) -> tuple[dict[str, YamlDocument], list[Diagnostic
         if not isinstance(doc.data, dict):
             diags.append(doc.error((), "the file must hold a YAML mapping"))
             continue
-        errs = schema_diagnostics(doc, kind)
+        errs = schema.diagnostics(doc, kind)
         diags.extend(errs)
         if errs:
             continue
@@ -134,64 +134,31 @@ def check(docs: dict[str, YamlDocument], rules: set[str], broken: set[str]) -> l
     return out
 
 
-def _snapshot(name: str, doc: YamlDocument) -> SourceSnapshot:
-    s = doc.data["source"]
-    return SourceSnapshot(
-        name=name,
-        title=doc.data["title"],
-        repo=s["repo"],
-        commit=s["commit"],
-        commit_date=s["commit_date"],
-        license=s["license"],
-        url=s.get("url"),
-        files=tuple(SourceFile(**f) for f in s["files"]),
-        license_files=tuple(SourceFile(**f) for f in s.get("license_files") or ()),
-        file=doc.file,
-    )
-
-
 def _entries(name: str, doc: YamlDocument) -> Iterable[SecurityHubEntry]:
-    for c in doc.data["controls"]:
-        yield SecurityHubEntry(
-            control_id=c["id"],
-            source=name,
-            title=c["title"],
-            config_rules=tuple(c["config_rules"]),
-            severity=c.get("severity"),
-            config_rule_note=c.get("config_rule_note"),
-            nist_800_53_r5=tuple(c.get("nist_800_53_r5") or ()),
-            pci_dss_v3_2_1=tuple(c.get("pci_dss_v3_2_1") or ()),
-            other_requirements=tuple(c.get("other_requirements") or ()),
-            path=c.get("path", doc.data["source"]["files"][0]["path"] if len(doc.data["source"]["files"]) == 1 else None),
-            line=c.get("line"),
-        )
+    files = doc.data["source"]["files"]
+    path = files[0]["path"] if len(files) == 1 else None  # a one-file source: every control is in it
+    return (records.from_record(SecurityHubEntry, c, source=name, path=path) for c in doc.data["controls"])
+
+
+def _all(cls: type, doc: YamlDocument | None, items: str) -> tuple:
+    return tuple(records.from_record(cls, d) for d in doc.data[items]) if doc is not None else ()
 
 
 def build(docs: dict[str, YamlDocument]) -> Crosswalks:
     """The model of valid snapshots (call only when :func:`check` found no error)."""
-    from conformap.catalog.loader import _natural as natural
-
     by_id: dict[str, list[SecurityHubEntry]] = {}
     for name in SECURITY_HUB_SOURCES:
         if name in docs:
             for e in _entries(name, docs[name]):
                 by_id.setdefault(e.control_id, []).append(e)
-    nist = docs.get("nist-800-53")
-    pages = docs.get("config-rule-pages")
     scopes = docs.get("conformance-packs")
-    guard = docs.get("guard-registry")
     return Crosswalks(
-        sources=tuple(_snapshot(n, d) for n, d in docs.items()),
-        security_hub=tuple(SecurityHubControl(id=k, entries=tuple(v)) for k, v in sorted(by_id.items(), key=lambda kv: natural(kv[0]))),
-        nist_families=tuple(NistFamily(**f) for f in nist.data["families"]) if nist else (),
-        nist_controls=tuple(NistControl(**c) for c in nist.data["controls"]) if nist else (),
-        guard=tuple(GuardMapping(rule_id=m["rule"], guard_file=m["guard_file"], items=tuple(m["items"])) for m in guard.data["mappings"]) if guard else (),
-        rule_pages=tuple(
-            RulePage(rule_id=r["id"], identifier=r["identifier"], description=r["description"], parameters=tuple((p["name"], p["description"]) for p in r["parameters"]))
-            for r in pages.data["rules"]
-        )
-        if pages
-        else (),
+        sources=tuple(records.from_record(SourceSnapshot, d.data, file=d.file) for d in docs.values()),
+        security_hub=tuple(SecurityHubControl(id=k, entries=tuple(v)) for k, v in sorted(by_id.items(), key=lambda kv: natural_key(kv[0]))),
+        nist_families=_all(NistFamily, docs.get("nist-800-53"), "families"),
+        nist_controls=_all(NistControl, docs.get("nist-800-53"), "controls"),
+        guard=_all(GuardMapping, docs.get("guard-registry"), "mappings"),
+        rule_pages=_all(RulePage, docs.get("config-rule-pages"), "rules"),
         pack_scopes=MappingProxyType({s["identifier"]: tuple(s["resource_types"]) for s in scopes.data["scopes"]}) if scopes else MappingProxyType({}),
     )
 

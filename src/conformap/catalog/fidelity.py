@@ -38,7 +38,7 @@ def _cited(doc: YamlDocument, snap: YamlDocument, name: str, match) -> tuple[int
 
 
 def _differ(expected: str, actual: str) -> str:
-    from conformap.catalog.loader import _first_difference
+    from conformap.catalog.checks import _first_difference
 
     return _first_difference(expected, actual)
 

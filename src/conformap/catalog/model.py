@@ -183,26 +183,26 @@ class SourceFile:
 class SourceSnapshot:
     """Where one imported source comes from (``conformap import-source NAME``)."""
 
-    name: str
+    name: str = field(metadata={KEY: "id"})
     title: str
-    repo: str
-    commit: str
-    commit_date: str
-    license: str
-    url: str | None = None
-    files: tuple[SourceFile, ...] = ()
-    license_files: tuple[SourceFile, ...] = ()
-    file: str = ""  # the snapshot file in the catalogue
+    repo: str = field(metadata={KEY: "source.repo"})
+    commit: str = field(metadata={KEY: "source.commit"})
+    commit_date: str = field(metadata={KEY: "source.commit_date"})
+    license: str = field(metadata={KEY: "source.license"})
+    url: str | None = field(default=None, metadata={KEY: "source.url"})
+    files: tuple[SourceFile, ...] = field(default=(), metadata={KEY: "source.files"})
+    license_files: tuple[SourceFile, ...] = field(default=(), metadata={KEY: "source.license_files"})
+    file: str = field(default="", metadata={LOCAL: True})  # the snapshot file, as messages name it
 
 
 @dataclass(frozen=True)
 class SecurityHubEntry:
     """A Security Hub control as one AWS source states it (``source`` is the snapshot name)."""
 
-    control_id: str
-    source: str
+    control_id: str = field(metadata={KEY: "id"})
+    source: str = field(metadata={LOCAL: True})
     title: str
-    config_rules: tuple[str, ...]
+    config_rules: tuple[str, ...] = field(metadata={KEEP: True})
     severity: str | None = None
     config_rule_note: str | None = None
     nist_800_53_r5: tuple[str, ...] = ()
@@ -276,9 +276,9 @@ class NistControl:
 class GuardMapping:
     """A rule as the Guard Rules Registry's Security Pillar mapping file maps it (items are SEC-N.M)."""
 
-    rule_id: str
+    rule_id: str = field(metadata={KEY: "rule"})
     guard_file: str
-    items: tuple[str, ...]
+    items: tuple[str, ...] = field(metadata={KEEP: True})
 
     @property
     def questions(self) -> tuple[str, ...]:
@@ -300,13 +300,19 @@ class Corroboration:
 
 
 @dataclass(frozen=True)
+class PageParameter:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class RulePage:
     """A managed rule's facts as its AWS Config Developer Guide page states them in full."""
 
-    rule_id: str
+    rule_id: str = field(metadata={KEY: "id"})
     identifier: str
     description: str
-    parameters: tuple[tuple[str, str], ...] = ()
+    parameters: tuple[PageParameter, ...] = field(default=(), metadata={KEEP: True})
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ and the git blob id and SHA-256 of every file read, so anyone can re-find and re
 Like ``import-aws-page`` it is **all or nothing** and **idempotent**: the new file is rendered in
 memory, written to a copy of the catalogue that is validated, and only written (atomically) if the
 snapshot file itself validates (schema, references); an unchanged file is not rewritten. The
-machinery is :mod:`conformap.catalog.importer`'s. A faithful snapshot may show that rule files no
+machinery is :mod:`conformap.catalog.staging`'s. A faithful snapshot may show that rule files no
 longer say what the source says (:mod:`conformap.catalog.fidelity`): the snapshot is then written
 and those errors are reported (:attr:`SourceImportReport.drift`, exit status 1), as
 ``import-aws-page`` reports the rule files a first import leaves to complete.
@@ -31,8 +31,10 @@ from typing import Any, Callable
 import yaml
 
 from conformap import paths
-from conformap.catalog import importer, srcparse
-from conformap.catalog.importer import CatalogPathError, ImportRejected, _natural
+from conformap.catalog import srcparse, staging
+from conformap.catalog.importer import ImportRejected, ImportReport, render
+from conformap.catalog.model import natural_key as _natural
+from conformap.catalog.staging import CatalogPathError
 from conformap.catalog.yamlio import read_yaml
 from conformap.diagnostics import errors
 
@@ -307,18 +309,18 @@ def import_source(name: str, source: Path, commit: str, commit_date: str, catalo
     data: dict[str, Any] = {"id": name, "title": spec.title, "source": {k: v for k, v in src.items() if v is not None}}
     data.update(lists)
     report = SourceImportReport(name=name, relpath=rel, items=len(list(lists.values())[-1]))
-    text = importer.render(data, kind, rel).encode("utf-8")
+    text = render(data, kind, rel).encode("utf-8")
     target = root / rel
     current = target.read_bytes() if target.is_file() else None
     if current == text:
         return report
-    staged = importer._stage(root, True, [(rel, text)], [])
-    before = {importer._key(d) for d in errors(validate(root)[1])}
-    added = [d for d in errors(staged) if importer._key(d) not in before]
+    _, staged = staging.stage(root, True, [(rel, text)], [])
+    before = {staging.key(d) for d in errors(validate(root)[1])}
+    added = [d for d in errors(staged) if staging.key(d) not in before]
     own = paths.display_path(target)
     if any(d.file == own for d in added):  # the snapshot itself is wrong: write nothing
-        raise ImportRejected([d for d in added if d.file == own], importer.ImportReport())
-    importer._apply(root, [(rel, text)], [], {rel: current}, importer.ImportReport(written=report.written))
+        raise ImportRejected([d for d in added if d.file == own], ImportReport())
+    staging.apply(root, [(rel, text)], [], {rel: current}, report.written)
     report.drift = added  # rule files that now differ from the source: the maintainer updates them
     return report
 

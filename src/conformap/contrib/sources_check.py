@@ -70,7 +70,7 @@ def _rule_drift(cat: Catalog) -> list[Difference]:
         if rule.description is not None and rule.description != page.description:
             out.append(Difference(DRIFT, "config-rule-pages", rule.id, "description", rule.description, page.description, "the description differs from the rule page"))
         ours = {p.name: p.description for p in rule.parameters}
-        stated = dict(page.parameters)
+        stated = {p.name: p.description for p in page.parameters}
         for name in sorted(set(ours) | set(stated)):
             if name not in stated:
                 out.append(Difference(DRIFT, "config-rule-pages", rule.id, f"parameters.{name}", name, None, "the rule page has no such parameter"))
