@@ -233,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--catalog", type=Path, default=None, help=f"the catalogue folder, for the working tree and revisions (default: {paths.DEFAULT_CATALOG})"
     )
     p.set_defaults(func=cmd_diff)
+    from conformap.catalog import srcimport
+    from conformap.contrib import sources_check
+
+    srcimport.add_parser(sub)  # conformap import-source NAME PATH --commit SHA --commit-date DATE
+    sources_check.add_parser(sub)  # conformap sources check [--format json]
     return parser
 
 

@@ -122,6 +122,10 @@ def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagn
     errata_doc = reader.read_top(paths.ERRATA_FILE)
 
     reader.diags.extend(checks.references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
+    from conformap.catalog import crosswalks  # other sources' snapshots (catalog/crosswalks/, sources/*.yaml)
+
+    xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken.get("rule", set()), reader.cache)
+    reader.diags.extend(xdiags)
     reader.cache.save()
     diags = sorted(set(reader.diags), key=lambda d: (d.file, d.line, d.column, d.path, d.message))
     if errors(diags) or framework_doc is None:
@@ -134,6 +138,7 @@ def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagn
         controls=controls,
         rules=rules,
         errata=tuple(sorted(_build_errata(errata_doc), key=lambda e: natural_key(e.id))),
+        crosswalks=xwalks,
     )
     return catalog, diags
 

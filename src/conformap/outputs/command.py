@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from conformap.catalog.model import Catalog
-from conformap.outputs import conformance_pack, oscal, xlsx
 
 FORMATS = ("conformance-pack", "oscal-catalog", "oscal-component-definition", "xlsx")
 
@@ -31,6 +30,8 @@ def _err(message: str) -> int:
 
 
 def _packs(cat: Catalog, args) -> tuple[dict[str, bytes], list[str]]:
+    from conformap.outputs import conformance_pack
+
     options = conformance_pack.PackOptions(controls_key=args.controls_key, include_deprecated=args.include_deprecated)
     if args.all:
         return conformance_pack.all_packs(cat, options)
@@ -54,6 +55,8 @@ def run(cat: Catalog, args) -> int:
     """Generate ``args.format`` and write it to ``args.out`` (a file, or a folder for several packs)."""
     if args.format != "conformance-pack" and (args.control or args.statement or args.all or args.controls_key or args.include_deprecated):
         return _err("--control, --statement, --all, --controls-key and --include-deprecated apply to --format conformance-pack only")
+    from conformap.outputs import conformance_pack, oscal, xlsx
+
     out = None if args.out in (None, "-") else Path(args.out)
     if args.format == "conformance-pack":
         try:
