@@ -83,7 +83,7 @@ def plain_project(catalog_dir: Path, dest: Path) -> Path:
     # page and CONTRIBUTING.md as the Contributing page.
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     github = site_pages.GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
-    site = site_pages.render_site(load(catalog_dir), github=github, changes=changes_markdown(catalog_dir=catalog_dir))
+    site = site_pages.render_site(load(catalog_dir), github=github, changes=changes_markdown(catalog_dir=catalog_dir, current=load(catalog_dir)))
     site[site_pages.CONTRIBUTING] = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for rel, content in site.items():
         target = docs / rel

@@ -45,7 +45,7 @@ def main() -> None:
         )
     config = mkdocs_gen_files.config
     github = pages.GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
-    site = pages.render_site(catalog, build_graph(catalog), github=github, changes=changes_markdown(catalog_dir=root))
+    site = pages.render_site(catalog, build_graph(catalog), github=github, changes=changes_markdown(catalog_dir=root, current=catalog))
     sources = pages.edit_paths(catalog)
     docs_dir = Path(config["docs_dir"]).resolve()
     for name, content in site.items():

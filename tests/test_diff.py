@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -649,3 +650,13 @@ def test_a_framework_only_change_is_a_change(tmp_path):
     assert shown(render_markdown(result)).endswith(
         "### Framework changed\n\n- `title`: Diff fixture ~~framework~~ **framework, revised**\n"
     )
+
+
+def test_changes_page_names_the_current_version_without_tags(tmp_path, git_env):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    cat = conformap.load(BASE)
+    versioned = dataclasses.replace(cat.framework, version="9.8.7", released="2031-02-03")
+    page = changes_markdown(plain, current=dataclasses.replace(cat, framework=versioned))
+    assert page.startswith("# Changes per release\n\nThis site shows catalogue version **9\\.8\\.7**, released 2031\\-02\\-03.\n\n")
+    assert "No git history" in page

@@ -46,19 +46,29 @@ def release_tags(project_root: Path) -> list[tuple[str, str]] | None:
     return tags
 
 
-def changes_markdown(project_root: str | Path | None = None, catalog_dir: str | Path | None = None) -> str:
+def _current(cat: Catalog | None) -> list[str]:
+    """The line naming the catalogue version this site shows; it needs no git history."""
+    fw = cat.framework if cat is not None else None
+    if fw is None or not fw.version:
+        return []
+    released = f", released {escape.text(fw.released)}" if fw.released else ""
+    return [f"This site shows catalogue version **{escape.text(fw.version)}**{released}.", ""]
+
+
+def changes_markdown(project_root: str | Path | None = None, catalog_dir: str | Path | None = None, current: Catalog | None = None) -> str:
     """The "Changes per release" page: each git tag compared with the one before (the first with nothing).
 
     Never raises for a missing history: without git, a repository or tags, the page says so. The tags
     are those of the repository at ``project_root``; given only ``catalog_dir``, of the repository that
     holds the catalogue (a catalogue outside any repository has no history). Every text that comes from
-    a catalogue or from git is escaped.
+    a catalogue or from git is escaped. ``current``, the catalogue being published, names its version
+    at the top of the page, tags or not.
     """
     if project_root is None and catalog_dir is not None:
         project_root = catalog_dir
     root = Path(project_root) if project_root is not None else paths.PROJECT_ROOT
     catalog = Path(catalog_dir) if catalog_dir is not None else root / paths.DEFAULT_CATALOG.name
-    head = ["# Changes per release", ""]
+    head = ["# Changes per release", "", *_current(current)]
     tags = release_tags(root)
     if tags is None:
         return "\n".join(head + ["No git history is available in this build, so the changes per release cannot be listed.", ""])
