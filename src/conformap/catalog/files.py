@@ -64,7 +64,11 @@ def folder_entries(root: Path, sub: str) -> list[Entry]:
     """The entries of ``controls/`` or ``rules/`` (``sub``), sorted by name; hidden non-YAML files and READMEs are passed over."""
     kind = KIND_OF_FOLDER[sub]
     out = []
-    for file in sorted((root / sub).iterdir()):
+    try:
+        listing = sorted((root / sub).iterdir())
+    except OSError as exc:  # the folder itself is the entry that cannot be read
+        return [Entry(root / sub, kind, sub, f"cannot read folder '{sub}/': {exc.strerror or exc}")]
+    for file in listing:
         name, rel = file.name, f"{sub}/{file.name}"
         if name.startswith(".") and name.endswith((".yaml", ".yml")):
             problem = "a hidden file (its name starts with '.') is not read; catalogue ids start with a letter or digit"
