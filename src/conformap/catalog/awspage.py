@@ -258,6 +258,7 @@ def _rows_after(lines: list[str], i: int, is_row) -> list[tuple[int, str]]:
     later = next((j for j in range(i + 1, len(lines)) if is_row(lines[j])), None)
     if later is None:
         return []
+    i = next(j for j in range(i, later) if lines[j].strip() or j == later - 1)  # the stray line, not a blank one
     return [(i + 1, f"the table stops here ({_shown(lines[i])} is not a row), yet a row follows on line {later + 1}; remove the stray line")]
 
 

@@ -6,7 +6,8 @@ Two departures from stock :class:`jsonschema.Draft202012Validator`, both for unt
   which JSON Schema counts as an integer): a row or question number written ``3.0`` is refused,
   so typed values stay typed.
 * ``uniqueItems`` is checked in O(n) (:func:`find_duplicate`); the stock keyword compares every
-  pair when items are of mixed types, which made one 250 KB file cost minutes.
+  pair when items are of mixed types, which made one 250 KB file cost minutes. ``maxItems`` says
+  how long the list is instead of quoting it whole.
 """
 
 from __future__ import annotations
@@ -51,12 +52,17 @@ def _unique_items(validator, unique: bool, instance: Any, schema: dict) -> Itera
             yield ValidationError(f"{instance[dup[1]]!r} appears twice (items {dup[0]} and {dup[1]}); items must be unique")
 
 
+def _max_items(validator, limit: int, instance: Any, schema: dict) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "array") and len(instance) > limit:
+        yield ValidationError(f"has {len(instance)} items; the limit is {limit}")
+
+
 def _is_integer(checker, instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
 StrictValidator = extend(
     jsonschema.Draft202012Validator,
-    validators={"uniqueItems": _unique_items},
+    validators={"uniqueItems": _unique_items, "maxItems": _max_items},
     type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
 )
