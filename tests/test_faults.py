@@ -219,3 +219,40 @@ def test_a_failed_build_leaves_the_site_and_no_staging(tmp_path):
     assert (proc.returncode, proc.stderr) == (1, f"build failed; {site} was left as it was\n")
     assert (site / "index.html").read_text() == "good"
     assert leftovers(site) == []
+
+
+# --- round 2 (after the lead's refactor of loader.py, importer.py's walker, fmt.py and diff.py) ------------
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 class 1: round 2")
+def test_a_symlinked_rules_folder_is_refused_and_never_written_through(tmp_path, capsys):
+    from conformap.catalog.loader import validate
+
+    outside = tmp_path / "outside-rules"
+    root = tmp_path / "catalog"
+    shutil.copytree(paths.DEFAULT_CATALOG, root)
+    shutil.move(root / "rules", outside)
+    (root / "rules").symlink_to(outside, target_is_directory=True)
+    before = tree(outside)
+    text = (root / "sources" / "aws-page.txt").read_text(encoding="utf-8")
+    page = tmp_path / "aws-page.txt"
+    page.write_text(text.replace("Changing the access keys", "Rotating the access keys"), encoding="utf-8")
+    main(["import-aws-page", str(page), "--catalog", str(root)])
+    capsys.readouterr()
+    assert tree(outside) == before
+    assert any("symlink" in d.message for d in validate(root)[1])
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 class 5: round 2")
+def test_a_snapshot_swapped_for_a_non_page_is_an_error(tmp_path):
+    from conformap.catalog.loader import validate
+
+    root = tmp_path / "catalog"
+    shutil.copytree(paths.DEFAULT_CATALOG, root)
+    snap = root / "sources" / "aws-page.txt"
+    old = hashlib.sha256(snap.read_bytes()).hexdigest()
+    snap.write_text("not a page\n", encoding="utf-8")
+    framework = root / "framework.yaml"
+    framework.write_text(framework.read_text(encoding="utf-8").replace(old, hashlib.sha256(b"not a page\n").hexdigest()), encoding="utf-8")
+    _, diags = validate(root)
+    assert any("snapshot" in d.message for d in diags)
