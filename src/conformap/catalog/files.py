@@ -129,6 +129,8 @@ def entry_for(path: Path) -> Entry | None:
     name = path.name
     if name in KIND_OF_FILE:
         return top_entry(path.parent, name)
+    if name in KIND_OF_FOLDER:  # the entry folder_entries gives a folder it cannot list
+        return next((e for e in folder_entries(path.parent, name) if e.path == path), None)
     sub = path.parent.name
     if sub in KIND_OF_FOLDER and name.endswith(".yaml"):
         return next((e for e in folder_entries(path.parent.parent, sub) if e.path.name == name), None)

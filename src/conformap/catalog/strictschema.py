@@ -61,6 +61,25 @@ def _is_integer(checker, instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
+def for_document(schema: dict) -> "jsonschema.Validator":
+    """A :data:`StrictValidator` for a whole published schema such as the export's.
+
+    jsonschema switches to its stock class for any subschema that names a ``$schema`` (as the
+    published export schema's inlined catalogue schemas do), which would drop the strict checks
+    there; inside one document of one dialect those nested declarations say nothing, so they are
+    left out.
+    """
+
+    def strip(node: Any, top: bool = False) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if top or k != "$schema"}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return StrictValidator(strip(schema, top=True))
+
+
 StrictValidator = extend(
     jsonschema.Draft202012Validator,
     validators={"uniqueItems": _unique_items, "maxItems": _max_items},
