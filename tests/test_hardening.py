@@ -347,9 +347,9 @@ def test_the_export_schema_refuses_integer_valued_floats(capsys):
 
     assert main(["export", "--format", "json", "--catalog", str(MINI)]) == 0
     data = json.loads(capsys.readouterr().out)
-    from conformap.outputs import exports
+    from conformap.outputs import mappings_json
 
-    schema = json.loads(exports.json_schema())  # the published schema, references inlined
+    schema = json.loads(mappings_json.json_schema())  # the published schema, references inlined
     assert list(for_document(schema).iter_errors(data)) == []
     data["controls"][0]["number"] = 1.0
     assert jsonschema.Draft202012Validator(schema).is_valid(data)  # why the strict validator exists
@@ -377,10 +377,11 @@ def special_targets(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 def test_export_refuses_links_fifos_and_devices(tmp_path, capsys):
     for name, (path, kind) in special_targets(tmp_path).items():
         mode = os.lstat(path).st_mode
-        assert main(["export", "--format", "json", "--catalog", str(MINI), "--out", str(path)]) == 1, name
-        out, err = capsys.readouterr()
-        assert err == f"{path}: is {kind}, not a regular file; nothing was written (give a file path, or --out - for standard output)\n"
-        assert os.lstat(path).st_mode == mode
+        for fmt, head, tail in (("json", "", "; nothing was written"), ("xlsx", "conformap export: ", "")):  # both ways exports are written
+            assert main(["export", "--format", fmt, "--catalog", str(MINI), "--out", str(path)]) == 1, (name, fmt)
+            out, err = capsys.readouterr()
+            assert err == f"{head}{path}: cannot write: is {kind}, not a regular file (give a file path, or - for standard output){tail}\n"
+            assert os.lstat(path).st_mode == mode
     assert (tmp_path / "target.json").read_text() == "keep me\n"
     assert main(["export", "--format", "json", "--catalog", str(MINI), "--out", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["framework"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -156,15 +155,11 @@ def cmd_export(args) -> int:
         if out.is_dir():
             print(f"{out}: is a folder; give the file to write, e.g. {out / ('mappings.' + args.format.replace('aws-text', 'txt'))}", file=sys.stderr)
             return 1
-        special = _not_a_regular_file(out)
-        if special:
-            print(f"{terminal(out)}: is {special}, not a regular file; nothing was written (give a file path, or --out - for standard output)", file=sys.stderr)
-            return 1
         try:
             write_atomic(out, data)
         except OSError as exc:
             reason = "part of its path is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else (exc.strerror or str(exc))
-            print(f"{out}: cannot write: {reason}; nothing was written", file=sys.stderr)
+            print(f"{terminal(out)}: cannot write: {reason}; nothing was written", file=sys.stderr)
             return 1
     return 0
 
@@ -192,22 +187,6 @@ def cmd_diff(args) -> int:
     sys.stdout.write(text)
     sys.stdout.flush()
     return 0
-
-
-def _not_a_regular_file(path: Path) -> str | None:
-    """What ``path`` is when it exists and is not a regular file (a link, a FIFO, a device...), else ``None``.
-
-    ``export --out`` replaces its target atomically, which would turn any of these into a regular file.
-    """
-    try:
-        mode = os.lstat(path).st_mode
-    except OSError:
-        return None
-    if stat.S_ISREG(mode):
-        return None
-    kinds = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
-    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _non_negative(text: str) -> int:

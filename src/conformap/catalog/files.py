@@ -179,8 +179,33 @@ def _umask() -> int:
     return current
 
 
+class NotARegularFile(OSError):
+    """The target of :func:`write_atomic` exists and is not a regular file; replacing it would destroy it."""
+
+
+def special_kind(path: Path) -> str | None:
+    """What ``path`` is when it exists and is not a regular file (a link, a FIFO, a device...), else ``None``."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    kinds = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write a file so that readers see either the old or the new content, never a part."""
+    """Write a file so that readers see either the old or the new content, never a part.
+
+    The file is replaced, never written through: a target that exists and is not a regular file
+    (a symbolic link, a FIFO, a device such as ``/dev/full``) raises :class:`NotARegularFile`
+    instead of being turned into a regular file.
+    """
+    kind = special_kind(path)
+    if kind is not None:
+        raise NotARegularFile(f"is {kind}, not a regular file (give a file path, or - for standard output)")
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
