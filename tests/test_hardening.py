@@ -162,10 +162,10 @@ def test_an_endless_page_is_refused_fast_with_bounded_memory(tmp_path):
         if not page.exists():
             continue
         tracemalloc.start()
-        start = time.perf_counter()
+        start = time.process_time()
         with pytest.raises(PageReadError) as info:
             import_page(page, tmp_path / "catalog")
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert info.value.reason == f"the page is longer than {awspage.MAX_PAGE_BYTES} bytes (the limit for a page); it was not read further"
@@ -197,13 +197,16 @@ def test_a_list_past_its_length_limit(tmp_path):
 
 
 def timed_validate(root: Path) -> tuple[float, list[Diagnostic]]:
-    start = time.perf_counter()
+    start = time.process_time()
     _, diags = validate(root)
-    return time.perf_counter() - start, diags
+    return time.process_time() - start, diags
 
 
 def test_pathological_files_just_under_each_limit_validate_in_under_5_seconds(tmp_path):
-    """Explicit resource-limit test: the worst file under each limit costs seconds, not minutes."""
+    """Explicit resource-limit test: the worst file under each limit costs seconds, not minutes.
+
+    Time is the process's CPU time, so a machine busy with other work does not fail the test.
+    """
     assert yamlio.MAX_FILE_BYTES == 262_144 and yamlio.MAX_DEPTH == 32
     # Lists of distinct items of mixed types (stock uniqueItems compares every pair of them): as many lists
     # of 1000 items (the schemas' limit) as fit in a file, and one list as long as fits in a file.
@@ -400,11 +403,11 @@ def test_bidi_zero_width_and_non_nfc_text_is_refused(tmp_path):
     ], fixture="unicode-tricks")
 
 
-# --- round 2 (after the lead's refactor of loader.py, importer.py's walker, fmt.py and diff.py) ------------
+# --- round 2 classes (1, 5, 6, 10): the lead's; class 5 is still open -------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 class 6: round 2")
 def test_an_id_the_pages_reserve_is_refused(tmp_path):
+    """Class 6, fixed by the lead (one id definition); kept as a regression test."""
     root = overlay(tmp_path, files={"rules/index.yaml": DELTA.replace(b"delta-rule", b"index")})
     _, diags = validate(root)
     assert any("index" in d.message for d in diags)
