@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conformap import outputs, paths
 from conformap.catalog.model import Catalog
-from conformap.outputs import conformance_pack, oscal, xlsx
+from conformap.outputs import conformance_pack, oscal, oscal_mapping, xlsx
 from conformap.outputs.manifest import Entry, manifest_json
 
 PREFIX = "downloads/"
@@ -12,6 +12,7 @@ MANIFEST = "manifest.json"
 PACKS_DIR = "conformance-packs/"
 OSCAL_CATALOG = "oscal/catalog.json"
 OSCAL_COMPONENT_DEFINITION = "oscal/component-definition.json"
+OSCAL_MAPPING_COLLECTION = "oscal/mapping-collection.json"
 EXPORT_SCHEMA = paths.SCHEMA_DIR / "export.schema.json"
 
 
@@ -36,6 +37,18 @@ def entries(cat: Catalog) -> list[Entry]:
             "mappings",
         )
     )
+    maps = len(oscal_mapping.pairs(cat))
+    if maps:  # a catalogue without the NIST crosswalk has nothing to map
+        out.append(
+            Entry(
+                OSCAL_MAPPING_COLLECTION,
+                oscal_mapping.mapping_collection_json(cat),
+                "oscal-mapping-collection",
+                "OSCAL 1.2.1 mapping-collection: each question to the NIST SP 800-53 Rev. 5 controls its rules' Security Hub controls relate to (intersects-with, generated draft).",
+                maps,
+                "maps",
+            )
+        )
     packs, _notes = conformance_pack.all_packs(cat)
     for name, data in packs.items():
         rules = data.count(b"\n    Type: AWS::Config::ConfigRule\n")

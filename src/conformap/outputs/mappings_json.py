@@ -1,6 +1,7 @@
 """``json`` (mappings.json): the framework, controls, rules and errata exactly as their catalogue files
 hold them (:mod:`conformap.catalog.records`, absent facts left out), every mapping again in one flat
-list in source order, and headline counts, with a ``schema_version``. Validated by
+list in source order, headline counts, and the crosswalks (:mod:`conformap.outputs.crosswalk`), with a
+``schema_version``. Validated by
 ``schema/export.schema.json`` (which refers to the catalogue schemas), published with its references
 inlined as ``mappings.schema.json``.
 """
@@ -12,8 +13,9 @@ from typing import Any
 
 from conformap.catalog import records, schema
 from conformap.catalog.model import Catalog, Mapping
+from conformap.outputs import crosswalk
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 MAPPING_POINTER = "/properties/mappings/items"  # in rule.schema.json
 ERRATUM_POINTER = "/properties/errata/items"  # in errata.schema.json
 
@@ -49,6 +51,7 @@ def to_json_data(cat: Catalog) -> dict[str, Any]:
         "rules": [_record(r, "rule") for r in cat.rules],
         "mappings": [mapping_record(m) for m in cat.mappings],
         "errata": [_record(e, "errata", ERRATUM_POINTER) for e in cat.errata],
+        "crosswalks": crosswalk.json_section(cat),
     }
 
 
