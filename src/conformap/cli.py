@@ -48,7 +48,14 @@ def cmd_validate(args) -> int:
 
 def cmd_import(args) -> int:
     from conformap.catalog.awspage import PageError
-    from conformap.catalog.importer import CatalogPathError, ImportFailure, ImportRejected, PageReadError, RemovalsRefused, import_page
+    from conformap.catalog.importer import (
+        CatalogPathError,
+        ImportFailure,
+        ImportRejected,
+        PageReadError,
+        RemovalsRefused,
+        import_page,
+    )
 
     page = Path(args.page)
     shown = terminal(page)

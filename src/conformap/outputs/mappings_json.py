@@ -55,9 +55,18 @@ def to_json_data(cat: Catalog) -> dict[str, Any]:
     }
 
 
+def _embedded_ids_removed(node: Any, top: bool = True) -> Any:
+    """The schema without the ``$schema``/``$id`` of the files it was assembled from (one resource, one dialect)."""
+    if isinstance(node, dict):
+        return {k: _embedded_ids_removed(v, False) for k, v in node.items() if top or k not in ("$schema", "$id")}
+    if isinstance(node, list):
+        return [_embedded_ids_removed(v, False) for v in node]
+    return node
+
+
 def json_schema() -> str:
     """``schema/export.schema.json`` with every reference inlined: one file that validates mappings.json alone."""
-    return json.dumps(schema.inlined("export.schema.json"), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_embedded_ids_removed(schema.inlined("export.schema.json")), ensure_ascii=False, indent=2) + "\n"
 
 
 def render(cat: Catalog) -> str:
