@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from markdown_text import shown
+from pagegen import resnapshot
 
 import conformap
 from conformap import cli
@@ -22,6 +23,13 @@ from conformap.contrib.compare import compare, word_diff
 from conformap.contrib.report import render_json, render_markdown
 
 BASE = Path(__file__).resolve().parent / "fixtures" / "diff" / "base"
+BASE_SHA = re.search(r"sha256: ([0-9a-f]{64})", (BASE / "framework.yaml").read_text(encoding="utf-8")).group(1)
+
+
+def snapshot_changed(head: Path) -> str:
+    """The report's line for a page that changed (the fixture's snapshot follows its files)."""
+    new = re.search(r"sha256: ([0-9a-f]{64})", (head / "framework.yaml").read_text(encoding="utf-8")).group(1)
+    return f"- `source.sha256`: `{BASE_SHA}` → `{new}`\n"
 
 
 def edited(tmp_path: Path, edits: dict[str, tuple[str, str] | None] = {}, renames: dict[str, str] = {}, name: str = "head") -> Path:
@@ -39,6 +47,8 @@ def edited(tmp_path: Path, edits: dict[str, tuple[str, str] | None] = {}, rename
         file.write_text(text.replace(old, new, 1), encoding="utf-8")
     for old_rel, new_rel in renames.items():
         (head / old_rel).rename(head / new_rel)
+    if "sources/page.txt" not in edits:
+        resnapshot(head)  # the fixture's page says what its edited files say, as a re-imported page would
     return head
 
 
@@ -121,9 +131,10 @@ def test_mapping_added_json(tmp_path):
 
 
 def test_mapping_removed(tmp_path):
+    """The page drops its last row (no other row moves): the mapping it stated goes."""
     head = edited(
         tmp_path,
-        {"rules/access-keys-rotated.yaml": ("  - control: SEC-2\n    statement: SEC-2.desc\n    source_rows: [1]\n", "")},
+        {"rules/security-account-information-provided.yaml": ("mappings:\n  - control: SEC-1\n    statement: SEC-1.desc\n    source_rows: [5]\n", "mappings: []\n")},
     )
     result = run_diff(head)
     assert shown(render_markdown(result)) == shown(
@@ -133,18 +144,22 @@ def test_mapping_removed(tmp_path):
         "\n"
         "### Mappings removed\n"
         "\n"
-        "- `access-keys-rotated` → SEC-2 / `SEC-2.desc` (source rows 1)\n"
+        "- `security-account-information-provided` → SEC-1 / `SEC-1.desc` (source rows 5)\n"
+        "\n"
+        "### Framework changed\n"
+        "\n"
+        + snapshot_changed(head)
+        + "- `source.rows`: `5` → `4`\n"
         "\n"
         "### Statistics\n"
         "\n"
-        "- Rules per question: SEC-2: 1 → 0\n"
-        "- Overlap (rules supporting both questions): SEC-2/SEC-3: 1 → 0\n"
-        "- Rules exclusive to one question: SEC-3: 1 → 2 (+`access-keys-rotated`)\n"
-        "- Rules by number of questions: 1 question: 3 → 4; 2 questions: 1 → 0\n"
-        "- Totals: controls mapped: 3 → 2; mappings: 5 → 4; shared rules: 1 → 0; exclusive rules: 3 → 4\n"
+        "- Rules per question: SEC-1: 2 → 1\n"
+        "- Rules exclusive to one question: SEC-1: 2 → 1 (−`security-account-information-provided`)\n"
+        "- Rules by number of questions: 0 questions: 0 → 1; 1 question: 3 → 2\n"
+        "- Totals: mappings: 5 → 4; exclusive rules: 3 → 2\n"
     )
     assert result["mappings"]["removed"] == [
-        {"rule": "access-keys-rotated", "control": "SEC-2", "statement": "SEC-2.desc", "source_rows": [1], "printed_statement": None, "rationale": None}
+        {"rule": "security-account-information-provided", "control": "SEC-1", "statement": "SEC-1.desc", "source_rows": [5], "printed_statement": None, "rationale": None}
     ]
 
 
@@ -159,6 +174,9 @@ def test_guidance_changed_is_a_word_diff(tmp_path):
         "### Guidance changed\n"
         "\n"
         "- `restricted-ssh`: … from 0.0.0.0/0 to port 22 on your resources ~~help~~ **helps** you ~~restricting~~ **restrict** remote access.\n"
+        "\n"
+        "### Framework changed\n"
+        "\n" + snapshot_changed(head)
     )
     assert result["guidance"] == [
         {
@@ -218,6 +236,9 @@ def test_rules_renamed(tmp_path):
         "\n"
         "- E1\n"
         '  - `rules`: `["restricted-ssh"]` → `["restricted-ssh-v2"]`\n'
+        "\n"
+        "### Framework changed\n"
+        "\n" + snapshot_changed(head)
     )
     assert result["rules"] == {
         "added": [],
@@ -304,7 +325,8 @@ def test_metadata_controls_errata_and_mapping_details(tmp_path):
         "\n"
         "### Framework changed\n"
         "\n"
-        "- `source.rows`: `5` → `6`\n"
+        + snapshot_changed(head)
+        + "- `source.rows`: `5` → `6`\n"
         "\n"
         "### Statistics\n"
         "\n"
@@ -318,7 +340,6 @@ def row_dropped(tmp_path: Path) -> Path:
     Rows 2 to 5 become rows 1 to 4: three rules' mappings, the other access-keys-rotated mapping and
     the erratum's row move, though none of them says anything new.
     """
-    page = "Fixture page for the conformap diff tests\n\nThe same table without its first row.\n"
     head = edited(
         tmp_path,
         {
@@ -334,12 +355,7 @@ def row_dropped(tmp_path: Path) -> Path:
             "framework.yaml": ("rows: 5", "rows: 4"),
         },
     )
-    (head / "sources" / "page.txt").write_text(page, encoding="utf-8")
-    framework = head / "framework.yaml"
-    text = framework.read_text(encoding="utf-8")
-    old_sha = re.search(r"sha256: ([0-9a-f]{64})", text).group(1)
-    framework.write_text(text.replace(old_sha, hashlib.sha256(page.encode("utf-8")).hexdigest()), encoding="utf-8")
-    return head
+    return head  # edited() wrote the page without the row
 
 
 def test_renumbered_rows_are_one_line_after_the_real_change(tmp_path):
@@ -357,7 +373,8 @@ def test_renumbered_rows_are_one_line_after_the_real_change(tmp_path):
         "\n"
         "### Framework changed\n"
         "\n"
-        "- `source.sha256`: `871746edd653924bfe1c12cf254d0ff05fe75a0799b1f6b41e46e591653301a4` → `" + new_sha + "`\n"
+        + snapshot_changed(head)
+        +
         "- `source.rows`: `5` → `4`\n"
         "\n"
         "### Source rows renumbered\n"

@@ -237,7 +237,6 @@ def test_a_symlinked_rules_folder_is_refused_and_never_written_through(tmp_path,
     assert any("symlink" in d.message for d in validate(root)[1])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 class 5: round 2")
 def test_a_snapshot_swapped_for_a_non_page_is_an_error(tmp_path):
     from conformap.catalog.loader import validate
 
@@ -248,5 +247,24 @@ def test_a_snapshot_swapped_for_a_non_page_is_an_error(tmp_path):
     snap.write_text("not a page\n", encoding="utf-8")
     framework = root / "framework.yaml"
     framework.write_text(framework.read_text(encoding="utf-8").replace(old, hashlib.sha256(b"not a page\n").hexdigest()), encoding="utf-8")
-    _, diags = validate(root)
-    assert any("snapshot" in d.message for d in diags)
+    cat, diags = validate(root)
+    assert cat is None
+    assert any(d.path == "$.source.snapshot" and "the snapshot is not AWS's page" in d.message for d in diags)
+
+
+def test_a_snapshot_with_other_rows_than_recorded_is_an_error(tmp_path):
+    """A page cut after a complete row, with its hash recorded: the row count and the uncited rows give it away."""
+    from conformap.catalog.loader import validate
+
+    root = tmp_path / "catalog"
+    shutil.copytree(paths.DEFAULT_CATALOG, root)
+    snap = root / "sources" / "aws-page.txt"
+    text = snap.read_text(encoding="utf-8")
+    cut = text[: text.index("\nSEC-9 ")] + "\n"  # every row before the SEC-9 block
+    snap.write_text(cut, encoding="utf-8")
+    framework = root / "framework.yaml"
+    old = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    framework.write_text(framework.read_text(encoding="utf-8").replace(old, hashlib.sha256(cut.encode("utf-8")).hexdigest()), encoding="utf-8")
+    cat, diags = validate(root)
+    assert cat is None
+    assert any(d.path == "$.source.rows" and d.message.startswith("the snapshot has ") and d.message.endswith(" rows, not 183") for d in diags)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from test_bad_input import DELTA, validate_cli
 
 from conformap import paths
 from conformap.catalog import awspage, yamlio
@@ -28,7 +29,6 @@ from conformap.catalog.importer import PageReadError, import_page
 from conformap.catalog.loader import validate
 from conformap.cli import main
 from conformap.diagnostics import Diagnostic
-from test_bad_input import DELTA, validate_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"

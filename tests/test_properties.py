@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pagegen import resnapshot
 
 import conformap
 from conformap import outputs
@@ -23,7 +24,9 @@ TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters=BIDI_AND_ZERO_WIDTH),
     min_size=1,
     max_size=60,
-).map(lambda s: unicodedata.normalize("NFC", s))
+).map(lambda s: unicodedata.normalize("NFC", s).strip()).filter(bool)
+# A question as the page prints it: one '?', at its end (the page's text form splits question and statement there).
+QUESTION = TEXT.filter(lambda s: "?" not in s).map(lambda s: s + "?")
 RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 RULE_ID = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True).filter(lambda s: s not in RESERVED)
 
@@ -38,7 +41,7 @@ def catalogues(draw):
         controls.append({
             "id": f"C-{i}",
             "number": i,
-            "question": draw(TEXT),
+            "question": draw(QUESTION),
             "in_source": True,
             "statements": [{"id": f"C-{i}.S{j + 1}", "kind": "best-practice", "text": t} for j, t in enumerate(texts)],
         })
@@ -79,6 +82,7 @@ def write_catalogue(root: Path, data: dict) -> None:
         (root / "controls" / f"{c['id']}.yaml").write_text(render(c, "control", f"controls/{c['id']}.yaml"), encoding="utf-8")
     for r in data["rules"]:
         (root / "rules" / f"{r['id']}.yaml").write_text(render(r, "rule", f"rules/{r['id']}.yaml"), encoding="utf-8")
+    resnapshot(root)  # the page these files state, which validate checks them against
 
 
 @SETTINGS

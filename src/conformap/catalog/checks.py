@@ -183,11 +183,18 @@ def _check_against_snapshot(framework_doc: YamlDocument, snap: Path, rules: dict
     """
     from conformap.catalog.awspage import PageError, parse_page
 
+    where = ("source", "snapshot")
     try:
         _, page_rows = parse_page(snap.read_text(encoding="utf-8"))
-    except (PageError, UnicodeDecodeError, OSError):
-        return []  # not a page (test fixtures hold placeholders); the SHA-256 still pins the file
+    except PageError as exc:
+        line, problem = exc.problems[0]
+        return [framework_doc.error(where, f"the snapshot is not AWS's page (line {line}: {problem}), so no mapping can be checked against it")]
+    except (UnicodeDecodeError, OSError) as exc:
+        return [framework_doc.error(where, f"the snapshot cannot be read as UTF-8 text ({exc}), so no mapping can be checked against it")]
     out: list[Diagnostic] = []
+    recorded = framework_doc.data["source"].get("rows")
+    if recorded is not None and recorded != len(page_rows):
+        out.append(framework_doc.error(("source", "rows"), f"the snapshot has {len(page_rows)} rows, not {recorded}"))
     by_number = {r.number: r for r in page_rows}
     guidance_checked: set[str] = set()
     for number, (rid, i) in sorted(row_mapping.items()):
