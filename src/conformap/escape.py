@@ -16,7 +16,7 @@ values, service names, errata) goes through one of these helpers before it is pu
 * :func:`html` — for raw HTML blocks (the inline SVG charts): plain HTML escaping.
 
 Links between pages are built from ids that the catalogue schema restricts (see
-:func:`conformap.site.pages.rule_page`), never from free text.
+:func:`conformap.site.routes.rule_page`), never from free text.
 """
 
 from __future__ import annotations
