@@ -144,6 +144,21 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_render_site(args) -> int:
+    from conformap.contrib.diff import changes_markdown
+    from conformap.site.docs import FolderError, github_from_mkdocs, site_files, write_folder
+
+    cat = _load_or_report(args.catalog)
+    if cat is None:
+        return 1
+    try:
+        write_folder(site_files(cat, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=Path(cat.root))), args.out_dir)
+    except FolderError as exc:
+        print(f"conformap render-site: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conformap",
@@ -176,6 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="output file (default: standard output); written atomically")
     catalog_arg(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "render-site",
+        help="write every generated page and download into a plain docs folder, for any site builder (replaces only its own earlier output)",
+    )
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="a new or empty folder, or one an earlier render-site wrote")
+    catalog_arg(p)
+    p.set_defaults(func=cmd_render_site)
 
     from conformap.catalog import fmt as fmt_cmd
     from conformap.contrib import diff as diff_cmd
