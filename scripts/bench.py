@@ -112,7 +112,6 @@ def main() -> int:
     from synth_catalog import synthesize
 
     from conformap import paths, validate
-    from conformap.analysis.graph import build_graph
     from conformap.analysis.stats import Analysis
 
     WORK.mkdir(exist_ok=True)
@@ -123,7 +122,7 @@ def main() -> int:
         cat, _ = validate(catalog)
         load_s = time.perf_counter() - t0
         assert cat is not None, f"synthetic catalogue {factor}x does not validate"
-        counts = Analysis(build_graph(cat)).summary
+        counts = Analysis.of(cat).summary
         ours = run_build(ROOT / "mkdocs.yml", WORK / f"site-ours-{factor}x", {"CONFORMAP_CATALOG": str(catalog)}, args.repeat)
         pages, size = site_stats(WORK / f"site-ours-{factor}x")
         plain_cfg = plain_project(catalog, WORK / f"plain-{factor}x")

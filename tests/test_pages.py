@@ -39,7 +39,7 @@ from conformap.analysis import stats
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import Analysis
 from conformap.site import GitHub, pages, routes
-from conformap.site.render import environment
+from conformap.site.render import environment, template
 
 SITE_MINI = Path(__file__).resolve().parent / "fixtures" / "site-mini"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -596,7 +596,7 @@ def test_the_engine_escapes_every_value():
     hostile = "<b>*x*</b> [a](javascript:1)"
     assert env.from_string("{{ v }}").render(v=hostile) == mdtext.text(hostile)
     assert env.from_string("{{ v }}").render(v=routes.link("ok", "index.md", "rules/index.md")) == "[ok](rules/index.md)"
-    svg = env.get_template("heatmap.svg.j2").render(
+    svg = template("heatmap.svg.j2").render(
         ids=["<A>"], matrix=[[1]], cell=44, left=64, top=30, width=110, height=76, opacity=lambda v: 0.5
     )
     assert "&lt;A&gt;" in svg and "<A>" not in svg

@@ -34,7 +34,8 @@ from functools import cached_property
 import networkx as nx
 from networkx.algorithms import bipartite
 
-from conformap.analysis.graph import key
+from conformap.analysis.graph import build_graph, key
+from conformap.catalog.model import Catalog
 
 # The service of a rule that names none, in :meth:`Analysis.coverage_by_service` and :meth:`Analysis.control_services`.
 UNSPECIFIED = "(unspecified)"
@@ -91,6 +92,11 @@ class Analysis:
                 self.control_rules[c].append(r)
         self._statement_rules = statement_rules
         self._alongside: dict[tuple[tuple[str, ...], int], list[tuple[str, int]]] = {}
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> "Analysis":
+        """The analysis of a catalogue (its graph built here; pass a graph to :class:`Analysis` to share one)."""
+        return cls(build_graph(catalog))
 
     # ----------------------------------------------------------------- rules and controls
 

@@ -345,12 +345,11 @@ def _empty_stats() -> dict[str, Any]:
 
 
 def _stats(cat: Catalog | None) -> dict[str, Any]:
-    from conformap.analysis.graph import build_graph
     from conformap.analysis.stats import Analysis
 
     if cat is None:
         return _empty_stats()
-    a = Analysis(build_graph(cat))
+    a = Analysis.of(cat)
     s = a.summary
     return {
         "totals": {

@@ -141,18 +141,13 @@ def _erratum_json(e: Erratum) -> dict[str, Any]:
     }
 
 
-def _analysis(cat: Catalog):
-    from conformap.analysis.graph import build_graph
-    from conformap.analysis.stats import Analysis
-
-    return Analysis(build_graph(cat))
-
-
 def to_json_data(cat: Catalog) -> dict[str, Any]:
     fw = cat.framework
     src = fw.source
     mappings = cat.mappings
-    counts = _analysis(cat).summary
+    from conformap.analysis.stats import Analysis
+
+    counts = Analysis.of(cat).summary
     return {
         "schema_version": SCHEMA_VERSION,
         "framework": {

@@ -1,4 +1,5 @@
-"""The template engine of the site: one Jinja2 environment over ``conformap/site/templates/``.
+"""The template engine of the site: one Jinja2 environment over ``conformap/site/templates/`` (and an
+overlay of it for the SVG templates, which differs only in its escaping).
 
 Escaping is the engine's job, not the page builders': every value a template prints goes through the
 ``finalize`` hook, which escapes it with :mod:`conformap.escape` — Markdown text escaping in ``*.md.j2``
@@ -12,23 +13,26 @@ Templates print links with the globals :func:`control_link`, :func:`rule_link`, 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template, pass_context
 from markupsafe import Markup
 
 from conformap import escape
 from conformap.site import routes
 
 
-@pass_context
-def _finalize(context, value: object) -> Markup:
-    if isinstance(value, Markup):
-        return value
-    if (context.name or "").endswith(".svg.j2"):
-        return Markup(escape.html(value))
-    return Markup(escape.text(value))
+def _markdown(value: object) -> Markup:
+    """The finalize hook of ``*.md.j2`` templates: Markdown text escaping."""
+    return value if isinstance(value, Markup) else Markup(escape.text(value))
+
+
+def _html(value: object) -> Markup:
+    """The finalize hook of ``*.svg.j2`` templates: HTML escaping."""
+    return value if isinstance(value, Markup) else Markup(escape.html(value))
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -73,12 +77,37 @@ def _linker(make):
     return from_page
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's compiled templates, kept in its per-user temporary folder, so that a build does not compile
+    the templates again; none when that folder cannot be made.
+
+    Jinja keys a compiled template by its name and source only, but the code compiled depends on the
+    environment's settings too (the finalize hook, autoescaping, whitespace control), which live in this
+    file: its digest is part of the cache file names, so changing them never runs stale code.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    try:
+        return FileSystemBytecodeCache(pattern=f"__conformap_{digest}_%s.cache")
+    except (OSError, RuntimeError):
+        return None
+
+
+@pass_context
+def _links(context, ids, kind: str) -> Markup:
+    """Links to the pages of rules (``kind`` "rule") or questions ("control"), separated by commas."""
+    make = routes.rule_link if kind == "rule" else routes.control_link
+    src = context["src"]
+    return Markup(", ".join(make(src, i) for i in ids))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("conformap.site", "templates"),
+        bytecode_cache=_bytecode_cache(),
+        auto_reload=False,  # the templates ship with the package: no need to look at their files at every render
         autoescape=True,
-        finalize=_finalize,
+        finalize=_markdown,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -106,10 +135,21 @@ def environment() -> Environment:
         rule_link=_linker(routes.rule_link),
         statement_link=_linker(routes.statement_link),
         erratum_link=_linker(routes.erratum_link),
+        links=_links,
     )
     return env
 
 
-def render(template: str, **context: object) -> str:
-    """The template ``template`` (a file name in ``templates/``) rendered with ``context``."""
-    return environment().get_template(template).render(**context)
+@lru_cache(maxsize=1)
+def _svg_environment() -> Environment:
+    return environment().overlay(finalize=_html)
+
+
+def template(name: str) -> Template:
+    """The template ``name`` (a file name in ``templates/``), in the environment of its kind (SVG or Markdown)."""
+    return (_svg_environment() if name.endswith(".svg.j2") else environment()).get_template(name)
+
+
+def render(name: str, **context: object) -> str:
+    """The template ``name`` rendered with ``context``."""
+    return template(name).render(**context)

@@ -12,7 +12,6 @@ them as they are while every other value is escaped (:mod:`conformap.site.render
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from functools import lru_cache
 
@@ -42,6 +41,7 @@ def id_pattern(name: str) -> re.Pattern[str]:
     return re.compile(defs[name]["pattern"])
 
 
+@lru_cache(maxsize=None)
 def _checked(kind: str, value: str, what: str) -> str:
     if not isinstance(value, str) or not id_pattern(kind).match(value) or value.lower() == "index":
         raise ValueError(f"{kind.replace('_', ' ')} {value!r} cannot name {what}")
@@ -79,7 +79,7 @@ def _relpath(src_dir: str, dst: str) -> str:
 
 def rel(src: str, dst: str, anchor: str | None = None) -> str:
     """Relative link from page ``src`` to file ``dst`` (both docs-relative, without ``..``)."""
-    return _relpath(posixpath.dirname(src), dst) + (f"#{anchor}" if anchor else "")
+    return _relpath(src.rpartition("/")[0], dst) + (f"#{anchor}" if anchor else "")
 
 
 def link(label_md: str, src: str, dst: str, anchor: str | None = None) -> Markup:
@@ -88,15 +88,26 @@ def link(label_md: str, src: str, dst: str, anchor: str | None = None) -> Markup
 
 
 def control_link(src: str, control_id: str, anchor: str | None = None) -> Markup:
-    return link(escape.text(control_id), src, control_page(control_id), anchor)
+    return _id_link(src.rpartition("/")[0], "control", control_id, anchor)
 
 
 def rule_link(src: str, rule_id: str) -> Markup:
-    return link(escape.text(rule_id), src, rule_page(rule_id))
+    return _id_link(src.rpartition("/")[0], "rule", rule_id, None)
 
 
 def statement_link(src: str, control_id: str, statement_id: str) -> Markup:
-    return link(escape.text(statement_id), src, control_page(control_id), statement_anchor(statement_id))
+    return _id_link(src.rpartition("/")[0], "statement", statement_id, control_id)
+
+
+@lru_cache(maxsize=65536)
+def _id_link(src_dir: str, kind: str, ident: str, extra: str | None) -> Markup:
+    # Pages of one folder link to a rule or question the same way: each link is made once per folder.
+    src = f"{src_dir}/-" if src_dir else "-"
+    if kind == "rule":
+        return link(escape.text(ident), src, rule_page(ident))
+    if kind == "control":
+        return link(escape.text(ident), src, control_page(ident), extra)
+    return link(escape.text(ident), src, control_page(extra), statement_anchor(ident))
 
 
 def erratum_link(src: str, erratum_id: str, title: str | None = None) -> Markup:
