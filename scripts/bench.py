@@ -71,7 +71,7 @@ def site_stats(site_dir: Path) -> tuple[int, int]:
 def plain_project(catalog_dir: Path, dest: Path) -> Path:
     """Static copy of the generated pages plus the hand-written docs, built with the same theme."""
     from conformap import load
-    from conformap.contrib.diff import changes_markdown
+    from conformap.contrib.changes import changes_markdown
     from conformap.site.docs import github_from_mkdocs, site_files
 
     shutil.rmtree(dest, ignore_errors=True)
@@ -79,7 +79,8 @@ def plain_project(catalog_dir: Path, dest: Path) -> Path:
     shutil.copytree(ROOT / "docs", docs)
     # The same files scripts/gen_pages.py generates: with the "Suggest a change" sections, the Changes
     # page and CONTRIBUTING.md as the Contributing page.
-    site = site_files(load(catalog_dir), github=github_from_mkdocs(ROOT / "mkdocs.yml"), changes=changes_markdown(catalog_dir=catalog_dir))
+    cat = load(catalog_dir)
+    site = site_files(cat, github=github_from_mkdocs(ROOT / "mkdocs.yml"), changes=changes_markdown(catalog_dir=catalog_dir, current=cat))
     for rel, content in site.items():
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)

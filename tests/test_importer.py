@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markdown_text import shown
 
 from conformap import paths
 from conformap.catalog.awspage import PageError
@@ -584,7 +585,7 @@ def test_dropped_row_report_puts_the_real_change_before_the_renumbering(catalog_
     base = tmp_path / "base"
     shutil.copytree(CATALOG, base)
     assert main(["diff", str(base), str(catalog_copy)]) == 0
-    md = capsys.readouterr().out
+    md = shown(capsys.readouterr().out)
     assert "### Mappings removed\n\n- `restricted-ssh` → SEC-5 / `SEC-5.desc` (source rows 104)\n" in md
     assert "### Mappings changed" not in md and "### Errata changed" not in md
     n_mappings = sum(

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import conformap
+from conformap import outputs
 from conformap.catalog.importer import render
-from conformap.outputs import exports
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -90,12 +90,12 @@ def test_random_valid_catalogues_validate_export_and_load_back(tmp_path_factory,
     assert {c.id: c.question for c in cat.controls} == {c["id"]: c["question"] for c in data["controls"]}
     assert {s.id: s.text for c in cat.controls for s in c.statements} == {s["id"]: s["text"] for c in data["controls"] for s in c["statements"]}
     # The JSON export is valid JSON for any Unicode and carries the same texts and mappings.
-    exported = json.loads(exports.render(cat, "json").decode("utf-8"))
+    exported = json.loads(outputs.render(cat, "json").decode("utf-8"))
     assert {r["id"]: r["guidance"] for r in exported["rules"]} == {r["id"]: r["guidance"] for r in data["rules"]}
     want = {(r["id"], m["control"], m["statement"]) for r in data["rules"] for m in r["mappings"]}
     assert {(m["rule"], m["control"], m["statement"]) for m in exported["mappings"]} == want
     # Loading twice gives the same model; exporting twice the same bytes.
-    assert exports.render(conformap.load(root), "csv") == exports.render(cat, "csv")
+    assert outputs.render(conformap.load(root), "csv") == outputs.render(cat, "csv")
 
 
 MUTATIONS = st.one_of(

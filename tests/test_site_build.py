@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import jsonschema
 import pytest
 from conftest import build_site
 
@@ -106,7 +107,9 @@ def test_downloads_exist_and_agree(mini_site):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
     assert len(data["mappings"]) == len(rows) == data["counts"]["mappings"] == 8
     assert raw.count(b"\r\n") == len(rows) + 1  # CRLF kept byte for byte
-    assert (mini_site / "downloads/mappings.schema.json").read_bytes() == (paths.SCHEMA_DIR / "export.schema.json").read_bytes()
+    published = json.loads((mini_site / "downloads/mappings.schema.json").read_text(encoding="utf-8"))
+    assert published["$id"] == json.loads((paths.SCHEMA_DIR / "export.schema.json").read_text(encoding="utf-8"))["$id"]
+    jsonschema.Draft202012Validator(published).validate(data)  # the published schema works alone
     listing = page_file(mini_site, "downloads").read_text(encoding="utf-8")
     for name in ("mappings.json", "mappings.csv", "mappings.schema.json"):
         content = (mini_site / "downloads" / name).read_bytes()
@@ -290,12 +293,13 @@ def _render_site(out: Path, catalog: Path = SITE_MINI) -> int:
 
 def test_render_site_writes_the_generated_files_for_another_builder(tmp_path, capsys):
     """render-site writes what gen-files gets; MkDocs without gen-files builds the site from that folder."""
-    from conformap.contrib.diff import changes_markdown
+    from conformap.contrib.changes import changes_markdown
     from conformap.site.docs import MARKER, github_from_mkdocs, site_files
 
     out = tmp_path / "generated"
     assert _render_site(out) == 0, capsys.readouterr().err
-    expected = site_files(conformap.load(SITE_MINI), github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=SITE_MINI))
+    mini = conformap.load(SITE_MINI)
+    expected = site_files(mini, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=SITE_MINI, current=mini))
     written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
     assert written == {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in expected.items()}
     assert written["contributing.md"] == (paths.PROJECT_ROOT / "CONTRIBUTING.md").read_bytes()

@@ -119,12 +119,16 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from conformap.outputs import exports
+    from conformap import outputs
 
     cat = _load_or_report(args.catalog)
     if cat is None:
         return 1
-    data = exports.render(cat, args.format)
+    from conformap.outputs import command
+
+    if args.format in command.FORMATS or args.control or args.statement or args.all or args.controls_key or args.include_deprecated:
+        return command.run(cat, args)
+    data = outputs.render(cat, args.format)
     if args.out in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -145,17 +149,42 @@ def cmd_export(args) -> int:
 
 
 def cmd_render_site(args) -> int:
-    from conformap.contrib.diff import changes_markdown
+    from conformap.contrib.changes import changes_markdown
     from conformap.site.docs import FolderError, github_from_mkdocs, site_files, write_folder
 
     cat = _load_or_report(args.catalog)
     if cat is None:
         return 1
     try:
-        write_folder(site_files(cat, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=Path(cat.root))), args.out_dir)
+        write_folder(site_files(cat, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=Path(cat.root), current=cat)), args.out_dir)
     except FolderError as exc:
         print(f"conformap render-site: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_fmt(args) -> int:
+    from conformap.catalog.fmt import run
+
+    return run(args.paths, check=args.check, show_diff=args.diff)
+
+
+def cmd_diff(args) -> int:
+    from conformap.contrib.compare import compare
+    from conformap.contrib.gitsource import DiffError, Reader
+    from conformap.contrib.report import render_json, render_markdown
+
+    try:
+        with Reader(args.catalog) as reader:
+            base = reader.side(args.base)
+            head = reader.side(args.head)
+            result = compare(base.catalog, head.catalog, base.label, head.label)
+    except DiffError as exc:
+        print(f"conformap diff: {exc}", file=sys.stderr)
+        return 2
+    text = render_json(result) if args.format == "json" else render_markdown(result)
+    sys.stdout.write(text)
+    sys.stdout.flush()
     return 0
 
 
@@ -184,13 +213,41 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_arg(p)
     p.set_defaults(func=cmd_import)
 
-    from conformap.outputs.exports import FORMATS
+    from conformap.outputs import FORMATS
+    from conformap.outputs import command as export_command
 
     p = sub.add_parser("export", help="write the catalogue in an exchange format")
-    p.add_argument("--format", choices=sorted(FORMATS), required=True)
-    p.add_argument("--out", default=None, help="output file (default: standard output); written atomically")
+    p.add_argument("--format", choices=sorted(FORMATS) + list(export_command.FORMATS), required=True)
+    p.add_argument("--out", default=None, help="output file, or folder for several packs (default: standard output); written atomically")
     catalog_arg(p)
+    export_command.add_arguments(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "fmt",
+        help="rewrite catalogue files into the canonical layout (keeps comments); --check only reports",
+        description="Rewrite catalogue files into the one canonical layout without changing their data, keeping comments.",
+    )
+    p.add_argument("paths", nargs="*", type=Path, help=f"files or catalogue folders (default: {paths.DEFAULT_CATALOG})")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 listing each file that is not in the canonical layout")
+    p.add_argument("--diff", action="store_true", help="also print what would change (or changed) as a unified diff")
+    p.set_defaults(func=cmd_fmt)
+
+    p = sub.add_parser(
+        "diff",
+        help="what changed in the catalogue between two git revisions or folders (Markdown or JSON)",
+        description=(
+            "Compare the catalogue at BASE with HEAD. Each is a catalogue folder or a git revision of the project; "
+            "HEAD defaults to the working tree."
+        ),
+    )
+    p.add_argument("base", help="git revision (main, origin/main, v1.0, a commit) or catalogue folder")
+    p.add_argument("head", nargs="?", default=None, help="git revision or catalogue folder (default: the working tree)")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument(
+        "--catalog", type=Path, default=None, help=f"the catalogue folder, for the working tree and revisions (default: {paths.DEFAULT_CATALOG})"
+    )
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser(
         "render-site",
@@ -200,11 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_arg(p)
     p.set_defaults(func=cmd_render_site)
 
-    from conformap.catalog import fmt as fmt_cmd
-    from conformap.contrib import diff as diff_cmd
+    from conformap.catalog import srcimport
+    from conformap.contrib import sources_check
 
-    fmt_cmd.add_parser(sub)  # conformap fmt [--check] [PATHS]
-    diff_cmd.add_parser(sub)  # conformap diff BASE [HEAD]
+    srcimport.add_parser(sub)  # conformap import-source NAME PATH --commit SHA --commit-date DATE
+    sources_check.add_parser(sub)  # conformap sources check [--format json]
     return parser
 
 

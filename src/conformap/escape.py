@@ -10,10 +10,14 @@ values, service names, errata) goes through one of these helpers before it is pu
   (no emphasis, links, images, ``{: attribute lists}``, table cells or code spans). ``~`` has no
   backslash escape in Python-Markdown, so it becomes ``&#126;``.
 * :func:`code` — the same, shown in a ``<code>`` element.
+* :func:`code_span` — a Markdown code span (backticks, with a fence longer than any run of backticks
+  in the value), for text read raw as well as rendered (``conformap diff`` reports, pull-request
+  summaries); a code span's content is literal in every Markdown, so only whitespace is folded.
 * :func:`https_url` / :func:`link` — a link only when the URL starts with ``https://`` and has no
   whitespace or control characters; the URL is percent-encoded where Markdown or HTML could read
   it otherwise. Anything else is shown as text.
 * :func:`html` — for raw HTML blocks (the inline SVG charts): plain HTML escaping.
+* :func:`spreadsheet_cell` — a CSV cell that no spreadsheet runs as a formula (OWASP's advice).
 
 Links between pages are built from ids that the catalogue schema restricts (see
 :func:`conformap.site.routes.rule_page`), never from free text.
@@ -72,6 +76,14 @@ def code(value: object) -> str:
     return f"<code>{text(value)}</code>"
 
 
+def code_span(value: object) -> str:
+    """``value`` as a Markdown code span that no backtick inside it can close."""
+    shown = clean(value)
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") or not shown else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
 def html(value: object) -> str:
     """``value`` for an HTML context (element text or a double-quoted attribute) in a raw HTML block."""
     return _html.escape(clean(value), quote=True)
@@ -102,3 +114,18 @@ def link(label: object, url: object) -> str:
     if target is None:
         return shown
     return f"[{shown}]({target})"
+
+
+# First characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula or command.
+# OWASP's list, plus the full-width forms some spreadsheet locales also read as operators.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would execute: prefix it with an apostrophe (OWASP's advice).
+
+    The apostrophe makes spreadsheets show the cell as text; a reader of the raw CSV sees it as the
+    first character. A cell is neutralised when it starts, possibly after spaces, with ``= + - @``
+    (or their full-width forms), a tab or a carriage return; every other cell is unchanged.
+    """
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_TRIGGERS) else value

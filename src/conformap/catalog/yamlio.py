@@ -17,6 +17,7 @@ and (for mapping entries) of its key, so later checks can point at the exact lin
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ class YamlDocument:
     value_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    digest: str = ""  # SHA-256 of the file's bytes
 
     @property
     def ok(self) -> bool:
@@ -89,7 +91,7 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
     """Parse ``raw`` (a whole file's bytes). ``file`` is the name used in diagnostics."""
-    doc = YamlDocument(file)
+    doc = YamlDocument(file, digest=hashlib.sha256(raw).hexdigest())
 
     def fail(line: int, col: int, message: str) -> None:
         doc.diagnostics.append(Diagnostic(file, line, col, "$", message))

@@ -12,7 +12,7 @@ the engine escapes every catalogue string (:mod:`conformap.site.render`).
 Two inputs are optional, so that the pages stay a function of the catalogue: a :class:`GitHub`
 repository (every rule and question page then ends with a "Suggest a change" section that links to
 the YAML file to edit and to the issue form, prefilled), and the Markdown of the "Changes per
-release" page, which needs git history (:func:`conformap.contrib.diff.changes_markdown`).
+release" page, which needs git history (:func:`conformap.contrib.changes.changes_markdown`).
 """
 
 from __future__ import annotations
@@ -30,12 +30,11 @@ from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
 from conformap.catalog.model import Catalog, Control, Mapping, Rule
-from conformap.outputs import exports
+from conformap import outputs
+from conformap.outputs import mappings_csv, mappings_json
 from conformap.site import github as gh, routes, svg
 from conformap.site.github import GitHub
 from conformap.site.render import render
-
-EXPORT_SCHEMA = paths.SCHEMA_DIR / "export.schema.json"
 
 # At most this many questions are drawn in the overlap heatmap (the table below it has them all).
 HEATMAP_MAX = 40
@@ -158,18 +157,17 @@ def methodology_page(site: _Site) -> str:
 def download_files(cat: Catalog) -> dict[str, bytes]:
     """The downloads: docs-relative path -> bytes."""
     files = {
-        routes.DOWNLOAD_JSON: exports.render(cat, "json"),
-        routes.DOWNLOAD_CSV: exports.render(cat, "csv"),
+        routes.DOWNLOAD_JSON: outputs.render(cat, "json"),
+        routes.DOWNLOAD_CSV: outputs.render(cat, "csv"),
     }
-    if EXPORT_SCHEMA.is_file():
-        files[routes.DOWNLOAD_SCHEMA] = EXPORT_SCHEMA.read_bytes()
+    files[routes.DOWNLOAD_SCHEMA] = mappings_json.json_schema().encode("utf-8")
     return files
 
 
 def downloads_page(site: _Site, files: dict[str, bytes]) -> str:
     counts = {
         routes.DOWNLOAD_JSON: len(json.loads(files[routes.DOWNLOAD_JSON])["mappings"]),
-        routes.DOWNLOAD_CSV: len(exports.csv_rows(site.cat)),
+        routes.DOWNLOAD_CSV: len(mappings_csv.csv_rows(site.cat)),
     }
     listed = [
         # The label is a constant file name (routes), already Markdown.
@@ -190,7 +188,7 @@ def render_site(
 
     ``github``: the repository the catalogue is edited in; every rule and question page then links to
     its YAML file there and to the issue form. ``changes``: the Markdown of the "Changes per release"
-    page (:func:`conformap.contrib.diff.changes_markdown`, which escapes catalogue text), written as
+    page (:func:`conformap.contrib.changes.changes_markdown`, which escapes catalogue text), written as
     ``changes.md`` and linked from the home page.
     """
     site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
