@@ -71,6 +71,7 @@ def write_catalogue(root: Path, data: dict) -> None:
     fw = {"id": "prop", "title": "Property", "publisher": "tests", "source": {
         "title": "Page", "url": "https://example.com/", "snapshot": "sources/aws-page.txt", "sha256": hashlib.sha256(snap).hexdigest()}}
     (root / "framework.yaml").write_text(render(fw, "framework", "framework.yaml"), encoding="utf-8")
+    (root / "errata.yaml").write_text(render({"errata": []}, "errata", "errata.yaml"), encoding="utf-8")
     for c in data["controls"]:
         (root / "controls" / f"{c['id']}.yaml").write_text(render(c, "control", f"controls/{c['id']}.yaml"), encoding="utf-8")
     for r in data["rules"]:

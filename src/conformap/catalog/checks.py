@@ -39,6 +39,7 @@ def references(
     controls = {d.data["id"]: d for d in control_docs}
     rules = {d.data["id"]: d for d in rule_docs}
     statement_owner: dict[str, str] = {}
+    folded: dict[str, str] = {}  # statement ids by their case-folded form
     numbers: dict[int, str] = {}
 
     for doc in control_docs:
@@ -54,6 +55,11 @@ def references(
             if sid in statement_owner:
                 out.append(doc.error(("statements", i, "id"), f"duplicate statement id '{sid}' (also in control '{statement_owner[sid]}')"))
                 continue
+            twin = folded.get(sid.casefold())
+            if twin is not None:
+                out.append(doc.error(("statements", i, "id"), f"statement id '{sid}' differs from '{twin}' only in case; the two would share one page anchor"))
+                continue
+            folded[sid.casefold()] = sid
             statement_owner[sid] = cid
         texts = Counter(s["text"] for s in doc.data["statements"])
         for i, s in enumerate(doc.data["statements"]):

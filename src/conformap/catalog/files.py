@@ -29,6 +29,7 @@ from conformap import paths
 from conformap.catalog import schema
 
 WIDTH = 100
+SYMLINK_PROBLEM = "symlinks are not allowed"
 _RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _SAFE_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,127}")
 KIND_OF_FOLDER = {paths.CONTROLS_DIR: "control", paths.RULES_DIR: "rule"}
@@ -70,8 +71,10 @@ def folder_entries(root: Path, sub: str) -> list[Entry]:
             out.append(Entry(file, kind, rel, problem, (1, 1)))
         elif name.startswith(".") or name == "README.md":
             continue
-        elif file.is_symlink() or not file.is_file():
-            out.append(Entry(file, kind, rel, "only regular .yaml files belong here (no folders or links)"))
+        elif file.is_symlink():
+            out.append(Entry(file, kind, rel, SYMLINK_PROBLEM))
+        elif not file.is_file():
+            out.append(Entry(file, kind, rel, "only regular .yaml files belong here (no folders)"))
         elif not name.endswith(".yaml"):
             out.append(Entry(file, kind, rel, f"unexpected file; catalogue files end in .yaml (rename to '{file.stem}.yaml')"))
         else:
@@ -85,9 +88,27 @@ def top_entry(root: Path, name: str) -> Entry | None:
     file = root / name
     if not os.path.lexists(file):
         return None
-    if file.is_symlink() or not file.is_file():
-        return Entry(file, KIND_OF_FILE[name], name, f"{name} must be a regular file (no folders or links)")
+    if file.is_symlink():
+        return Entry(file, KIND_OF_FILE[name], name, SYMLINK_PROBLEM)
+    if not file.is_file():
+        return Entry(file, KIND_OF_FILE[name], name, f"{name} must be a regular file, not a folder")
     return Entry(file, KIND_OF_FILE[name], name)
+
+
+def symlinks(root: Path) -> list[Path]:
+    """Every link inside a catalogue folder (the folder itself included), links to folders not followed.
+
+    Links are refused everywhere in a catalogue: a link can point a read, a trial copy or a write at a
+    file outside it.
+    """
+    root = Path(root)
+    found = [root] if root.is_symlink() else []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                found.append(path)
+    return sorted(found)
 
 
 def walk(root: Path) -> list[Entry]:

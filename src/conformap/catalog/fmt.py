@@ -362,6 +362,7 @@ def expand(targets: Iterable[Path]) -> tuple[list[Path], list[str]]:
     missing: list[str] = []
     for t in targets:
         if t.is_dir():
+            missing.extend(f"{link}: {catalogio.SYMLINK_PROBLEM}" for link in catalogio.symlinks(t))
             found = catalogue_files(t)
             if not found:
                 missing.append(f"{t}: no catalogue files in this folder")

@@ -217,6 +217,9 @@ def import_page(page: Path, catalog_dir: Path | None = None) -> ImportReport:
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)
     first = staging.check_root(root)
+    links = catalogio.symlinks(root) if root.is_dir() else []
+    if links:  # a trial copy or a write could follow one out of the catalogue
+        raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", catalogio.SYMLINK_PROBLEM) for link in links])
     try:
         raw = page.read_bytes()
     except OSError as exc:
@@ -257,6 +260,8 @@ def import_page(page: Path, catalog_dir: Path | None = None) -> ImportReport:
         rel = f"{paths.RULES_DIR}/{rid}.yaml"
         planned.append((rel, render(rule, "rule", rel).encode("utf-8")))
         kinds[rel] = (rule, existing_rules.get(rid), "mappings")
+    if new_errata is None and errata is None and not (root / paths.ERRATA_FILE).exists():
+        new_errata = {"errata": []}  # a new catalogue starts with no errata, and says so
     if new_errata is not None:
         planned.append((paths.ERRATA_FILE, render(new_errata, "errata", paths.ERRATA_FILE).encode("utf-8")))
         kinds[paths.ERRATA_FILE] = (new_errata, errata, "errata")

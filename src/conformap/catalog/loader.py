@@ -64,7 +64,8 @@ class _Reader:
         for entry in entries:
             shown = self.show(entry.path)
             if entry.problem:
-                self.diags.append(Diagnostic(shown, *entry.at, "$", entry.problem))
+                if entry.problem != files.SYMLINK_PROBLEM:  # links are reported once, by validate()
+                    self.diags.append(Diagnostic(shown, *entry.at, "$", entry.problem))
                 continue
             kind, stem = entry.kind, entry.stem
             doc = self.read(entry.path, kind)
@@ -82,9 +83,10 @@ class _Reader:
 
     def read_dir(self, sub: str) -> list[YamlDocument]:
         folder = self.root / sub
-        if not folder.is_dir() or folder.is_symlink():
-            problem = "symlinks are not allowed" if folder.is_symlink() else f"missing folder '{sub}/'"
-            self.diags.append(Diagnostic(self.show(folder), 0, 0, "$", problem))
+        if folder.is_symlink():
+            return []  # reported by validate() with every other link
+        if not folder.is_dir():
+            self.diags.append(Diagnostic(self.show(folder), 0, 0, "$", f"missing folder '{sub}/'"))
             return []
         return self.read_entries(files.folder_entries(self.root, sub))
 
@@ -93,7 +95,8 @@ class _Reader:
         if entry is None:
             return None
         if entry.problem:
-            self.diags.append(Diagnostic(self.show(entry.path), *entry.at, "$", entry.problem))
+            if entry.problem != files.SYMLINK_PROBLEM:
+                self.diags.append(Diagnostic(self.show(entry.path), *entry.at, "$", entry.problem))
             return None
         return self.read(entry.path, entry.kind)
 
@@ -113,6 +116,8 @@ def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagn
     reader = _Reader(root)
     if not root.is_dir():
         return None, [Diagnostic(paths.display_path(root), 0, 0, "$", "catalogue folder not found")]
+    links = files.symlinks(root)
+    reader.diags.extend(Diagnostic(reader.show(link), 0, 0, "$", files.SYMLINK_PROBLEM) for link in links)
     fw_file = root / paths.FRAMEWORK_FILE
     framework_doc = reader.read_top(paths.FRAMEWORK_FILE)
     if not os.path.lexists(fw_file):
@@ -120,6 +125,9 @@ def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagn
     control_docs = reader.read_dir(paths.CONTROLS_DIR)
     rule_docs = reader.read_dir(paths.RULES_DIR)
     errata_doc = reader.read_top(paths.ERRATA_FILE)
+    if files.top_entry(root, paths.ERRATA_FILE) is None:
+        # An absent file is not "no errata": it may have been lost; a catalogue without errata says `errata: []`.
+        reader.diags.append(Diagnostic(reader.show(root / paths.ERRATA_FILE), 0, 0, "$", f"missing {paths.ERRATA_FILE}; a catalogue without errata has one that says 'errata: []'"))
 
     reader.diags.extend(checks.references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
     from conformap.catalog import crosswalks  # other sources' snapshots (catalog/crosswalks/, sources/*.yaml)

@@ -67,9 +67,11 @@ def extract_revision(repo: Path, commit: str, relpath: str, dest: Path) -> Path 
             continue
         meta, _, name = item.partition(b"\t")
         mode, kind, obj = meta.decode().split()
+        rel = PurePosixPath(name.decode("utf-8", errors="surrogateescape"))
+        if mode == "120000":  # refused like a link in a catalogue folder, never skipped silently
+            raise DiffError(f"{rel} at {commit[:12]}: symlinks are not allowed")
         if kind != "blob" or mode not in ("100644", "100755"):
             continue
-        rel = PurePosixPath(name.decode("utf-8", errors="surrogateescape"))
         if rel.is_absolute() or ".." in rel.parts:
             continue
         entries.append((rel, obj))
