@@ -2,8 +2,9 @@
 
 Page paths are docs-relative (``controls/sec-1.md``); links between pages are relative ``.md`` links, so
 a builder that checks links (``mkdocs build --strict``) checks every cross-reference. Page names and
-anchors are built only from ids that the catalogue schema restricts: the id patterns are read from
-``schema/defs.schema.json`` by :func:`id_pattern`, the one place this package learns them.
+anchors are built only from ids that the catalogue schema restricts, checked with
+:func:`conformap.catalog.schema.is_id` (the one definition of the id patterns, which also refuses
+``index``, the name of the index pages).
 
 Links are returned as :class:`markupsafe.Markup` (already-escaped Markdown), so the templates insert
 them as they are while every other value is escaped (:mod:`conformap.site.render`).
@@ -11,13 +12,12 @@ them as they are while every other value is escaped (:mod:`conformap.site.render
 
 from __future__ import annotations
 
-import json
-import re
 from functools import lru_cache
 
 from markupsafe import Markup
 
-from conformap import escape, paths
+from conformap import escape
+from conformap.catalog import schema
 
 HOME = "index.md"
 CONTROLS_INDEX = "controls/index.md"
@@ -27,7 +27,7 @@ ERRATA = "errata.md"
 METHODOLOGY = "methodology.md"
 DOWNLOADS = "downloads/index.md"
 CHANGES = "changes.md"
-CONTRIBUTING = "contributing.md"  # the repository's CONTRIBUTING.md, added by render_docs and scripts/gen_pages.py
+CONTRIBUTING = "contributing.md"  # the repository's CONTRIBUTING.md, added by site.docs.site_files
 ABOUT = "about.md"  # hand-written, in docs/
 DOWNLOAD_JSON = "downloads/mappings.json"
 DOWNLOAD_CSV = "downloads/mappings.csv"
@@ -35,15 +35,8 @@ DOWNLOAD_SCHEMA = "downloads/mappings.schema.json"
 
 
 @lru_cache(maxsize=None)
-def id_pattern(name: str) -> re.Pattern[str]:
-    """The compiled ``pattern`` of ``$defs/<name>`` in ``schema/defs.schema.json`` (e.g. ``rule_id``)."""
-    defs = json.loads((paths.SCHEMA_DIR / "defs.schema.json").read_text(encoding="utf-8"))["$defs"]
-    return re.compile(defs[name]["pattern"])
-
-
-@lru_cache(maxsize=None)
 def _checked(kind: str, value: str, what: str) -> str:
-    if not isinstance(value, str) or not id_pattern(kind).match(value) or value.lower() == "index":
+    if not schema.is_id(kind, value):
         raise ValueError(f"{kind.replace('_', ' ')} {value!r} cannot name {what}")
     return value
 
