@@ -24,6 +24,7 @@ def test_download_files_lists_every_format(real_catalog):
         "downloads/mappings.schema.json",
         "downloads/oscal/catalog.json",
         "downloads/oscal/component-definition.json",
+        "downloads/oscal/mapping-collection.json",
         "downloads/conformance-packs/sec-8.yaml",
         "downloads/conformance-packs/sec-3-bp07.yaml",
         "downloads/conformance-packs/aws-wa-security-pillar-part-1.yaml",
@@ -46,6 +47,8 @@ def test_manifest_describes_every_other_file(real_catalog):
     sec8 = listed["downloads/conformance-packs/sec-8.yaml"]
     assert sec8["rows"] == len(yaml.safe_load(files["downloads/conformance-packs/sec-8.yaml"])["Resources"])
     assert listed["downloads/mappings.csv"]["rows"] == 181
+    maps = json.loads(files["downloads/oscal/mapping-collection.json"])["mapping-collection"]["mappings"][0]["maps"]
+    assert listed["downloads/oscal/mapping-collection.json"]["rows"] == len(maps) == 291
 
 
 def test_dictionary_reads_the_json_schema():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -15,12 +16,14 @@ from conformap.catalog.importer import render
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-# Any single-line text a contributor could type: no control characters, no surrogates, no line separators.
+# Any single-line text a contributor could type: no control characters, no surrogates, no line separators,
+# no bidirectional controls or zero-width characters, in Unicode NFC form (what CONTRIBUTING allows).
+BIDI_AND_ZERO_WIDTH = "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
 TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff"),
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters=BIDI_AND_ZERO_WIDTH),
     min_size=1,
     max_size=60,
-)
+).map(lambda s: unicodedata.normalize("NFC", s))
 RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 RULE_ID = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True).filter(lambda s: s not in RESERVED)
 

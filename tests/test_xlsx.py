@@ -27,10 +27,22 @@ def test_sheets_and_headers(real_book, real_catalog):
     ws = real_book["Mappings"]
     assert [c.value for c in ws[1]] == list(columns.CSV_COLUMNS)
     assert ws.max_row == 1 + len(real_catalog.mappings) == 182
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:S{ws.max_row}"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:U{ws.max_row}"
     assert [c.value for c in real_book["Rules"][1]] == [c.name for c in columns.RULE_COLUMNS]
     assert real_book["Rules"].max_row == 1 + len(real_catalog.rules)
     assert [c.value for c in real_book["Questions"][1]] == [c.name for c in columns.QUESTION_COLUMNS]
+
+
+def test_crosswalk_columns_on_both_sheets(real_book):
+    """access-keys-rotated: Security Hub IAM.3, whose related NIST controls the user guide lists as AC-2(1), AC-2(3),
+    AC-3(15) (catalog/crosswalks/security-hub-guide.yaml); a rule no Security Hub control names has empty cells."""
+    for sheet in ("Mappings", "Rules"):
+        ws = real_book[sheet]
+        head = [c.value for c in ws[1]]
+        rows = [dict(zip(head, (c.value for c in r))) for r in ws.iter_rows(min_row=2)]
+        row = next(r for r in rows if r["rule"] == "access-keys-rotated")
+        assert (row["security_hub_controls"], row["nist_800_53_r5"]) == ("IAM.3", "AC-2(1);AC-2(3);AC-3(15)")
+        assert any(not r["security_hub_controls"] for r in rows)
 
 
 def test_typed_cells_and_links(real_book, real_catalog):

@@ -18,6 +18,10 @@ values, service names, errata) goes through one of these helpers before it is pu
   it otherwise. Anything else is shown as text.
 * :func:`html` — for raw HTML blocks (the inline SVG charts): plain HTML escaping.
 * :func:`spreadsheet_cell` — a CSV cell that no spreadsheet runs as a formula (OWASP's advice).
+* :func:`terminal` — for a line printed on a terminal or read by CI (diagnostics, ``--format
+  github``): every control character (ESC, BEL, CR, LF, ...), line separator and bidirectional
+  control is shown as a Python-style escape (``\\x1b``, ``\\n``, ``\\u202e``), so catalogue text
+  can neither drive the terminal nor start a line of its own nor reorder what is displayed.
 
 Links between pages are built from ids that the catalogue schema restricts (see
 :func:`conformap.site.routes.rule_page`), never from free text.
@@ -39,6 +43,23 @@ _WHITESPACE = re.compile(r"\s+")
 # non-characters Python-Markdown could mistake for its own markers.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 _TABLE = {ord(c): "\\" + c for c in BACKSLASH_ESCAPED} | {ord(c): e for c, e in ENTITIES.items()}
+
+# Bidirectional controls (embeddings, overrides, isolates and the invisible marks): they reorder how a
+# line is displayed. Zero-width characters: invisible, so two different ids or names look the same.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+ZERO_WIDTH = "\u200b-\u200d\u2060\ufeff"
+_TERMINAL_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}{ZERO_WIDTH}]")
+_TERMINAL_NAMES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _terminal_escape(m: re.Match) -> str:
+    ch = m.group()
+    return _TERMINAL_NAMES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def terminal(value: object) -> str:
+    """``value`` on one inert line: control, line-separator, bidi and zero-width characters as escapes."""
+    return _TERMINAL_UNSAFE.sub(_terminal_escape, str(value))
 
 
 def clean(value: object) -> str:

@@ -142,11 +142,15 @@ def references(
         if not snap.is_file():
             out.append(framework_doc.error(("source", "snapshot"), f"snapshot file '{src['snapshot']}' not found in the catalogue"))
         else:
-            digest = hashlib.sha256(snap.read_bytes()).hexdigest()
-            if digest != src["sha256"]:
-                out.append(framework_doc.error(("source", "sha256"), f"does not match the snapshot file (its SHA-256 is {digest})"))
-            elif not broken_rules:
-                out.extend(_check_against_snapshot(framework_doc, snap, rules, row_mapping))
+            try:
+                digest = hashlib.sha256(snap.read_bytes()).hexdigest()
+            except OSError as exc:
+                out.append(framework_doc.error(("source", "snapshot"), f"cannot read the snapshot file '{src['snapshot']}': {exc.strerror or exc}"))
+            else:
+                if digest != src["sha256"]:
+                    out.append(framework_doc.error(("source", "sha256"), f"does not match the snapshot file (its SHA-256 is {digest})"))
+                elif not broken_rules:
+                    out.extend(_check_against_snapshot(framework_doc, snap, rules, row_mapping))
 
     if errata_doc is not None:
         ids: dict[str, int] = {}

@@ -64,7 +64,11 @@ def folder_entries(root: Path, sub: str) -> list[Entry]:
     """The entries of ``controls/`` or ``rules/`` (``sub``), sorted by name; hidden non-YAML files and READMEs are passed over."""
     kind = KIND_OF_FOLDER[sub]
     out = []
-    for file in sorted((root / sub).iterdir()):
+    try:
+        listing = sorted((root / sub).iterdir())
+    except OSError as exc:  # the folder itself is the entry that cannot be read
+        return [Entry(root / sub, kind, sub, f"cannot read folder '{sub}/': {exc.strerror or exc}")]
+    for file in listing:
         name, rel = file.name, f"{sub}/{file.name}"
         if name.startswith(".") and name.endswith((".yaml", ".yml")):
             problem = "a hidden file (its name starts with '.') is not read; catalogue ids start with a letter or digit"
@@ -125,6 +129,8 @@ def entry_for(path: Path) -> Entry | None:
     name = path.name
     if name in KIND_OF_FILE:
         return top_entry(path.parent, name)
+    if name in KIND_OF_FOLDER:  # the entry folder_entries gives a folder it cannot list
+        return next((e for e in folder_entries(path.parent, name) if e.path == path), None)
     sub = path.parent.name
     if sub in KIND_OF_FOLDER and name.endswith(".yaml"):
         return next((e for e in folder_entries(path.parent.parent, sub) if e.path.name == name), None)
@@ -173,8 +179,33 @@ def _umask() -> int:
     return current
 
 
+class NotARegularFile(OSError):
+    """The target of :func:`write_atomic` exists and is not a regular file; replacing it would destroy it."""
+
+
+def special_kind(path: Path) -> str | None:
+    """What ``path`` is when it exists and is not a regular file (a link, a FIFO, a device...), else ``None``."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    kinds = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write a file so that readers see either the old or the new content, never a part."""
+    """Write a file so that readers see either the old or the new content, never a part.
+
+    The file is replaced, never written through: a target that exists and is not a regular file
+    (a symbolic link, a FIFO, a device such as ``/dev/full``) raises :class:`NotARegularFile`
+    instead of being turned into a regular file.
+    """
+    kind = special_kind(path)
+    if kind is not None:
+        raise NotARegularFile(f"is {kind}, not a regular file (give a file path, or - for standard output)")
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:

@@ -59,7 +59,7 @@ from pathlib import Path, PurePosixPath
 from conformap import paths
 from conformap.catalog import files as catalogio
 from conformap.catalog import importplan, records, staging
-from conformap.catalog.awspage import parse_page
+from conformap.catalog.awspage import PageTooLarge, check_complete, parse_page, read_page
 from conformap.catalog.model import Mapping
 from conformap.catalog.staging import CatalogPathError
 from conformap.catalog.yamlio import read_yaml
@@ -84,6 +84,15 @@ class ImportRejected(Exception):
         self.diagnostics = diagnostics
         self.report = report
         super().__init__("\n".join(d.format() for d in diagnostics))
+
+
+class RemovalsRefused(Exception):
+    """The page would remove more mappings than the maintainer allowed (``--allow-removals N``); nothing was written."""
+
+    def __init__(self, report: "ImportReport", allowed: int):
+        self.report = report
+        self.allowed = allowed
+        super().__init__(f"the import would remove {len(report.mappings_removed)} mapping(s); {allowed} allowed")
 
 
 class PageReadError(Exception):
@@ -210,8 +219,13 @@ def _rows_hidden(data: dict, items: str) -> dict:
     return out
 
 
-def import_page(page: Path, catalog_dir: Path | None = None) -> ImportReport:
-    """Import ``page`` into ``catalog_dir`` (default: the project's catalogue). See the module docstring."""
+def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int = 0) -> ImportReport:
+    """Import ``page`` into ``catalog_dir`` (default: the project's catalogue). See the module docstring.
+
+    The page must be whole (:func:`conformap.catalog.awspage.check_complete`), and an import that
+    would remove more than ``allow_removals`` of the catalogue's page mappings raises
+    :class:`RemovalsRefused` (its report lists them) and writes nothing.
+    """
     from conformap.catalog.loader import validate
 
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
@@ -221,11 +235,14 @@ def import_page(page: Path, catalog_dir: Path | None = None) -> ImportReport:
     if links:  # a trial copy or a write could follow one out of the catalogue
         raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", catalogio.SYMLINK_PROBLEM) for link in links])
     try:
-        raw = page.read_bytes()
+        raw = read_page(page)
+    except PageTooLarge as exc:
+        raise PageReadError(page, str(exc)) from None
     except OSError as exc:
         raise PageReadError(page, exc.strerror or str(exc)) from None
     text = raw.decode("utf-8")
     form, rows = parse_page(text)
+    check_complete(text, form, rows)
     report = ImportReport(form=form, rows=len(rows), first_import=first)
 
     existing_controls, existing_rules, framework, errata = _read_catalogue(root)
@@ -298,6 +315,8 @@ def import_page(page: Path, catalog_dir: Path | None = None) -> ImportReport:
             report.renumbered.append(rel)
 
     report.changes = {"mappings": _mapping_changes(existing_rules, rules)}
+    if len(report.mappings_removed) > allow_removals:
+        raise RemovalsRefused(report, allow_removals)
     before_diags = validate(root)[1] if not first else []
     if not changes and not removals:
         report.diagnostics = before_diags

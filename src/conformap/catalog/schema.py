@@ -22,11 +22,14 @@ import difflib
 import json
 import re
 from functools import lru_cache
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from conformap import paths
 from conformap.diagnostics import Diagnostic
+
+MAX_SCHEMA_ERRORS = 100  # schema errors reported per file (a 256 KB file can hold tens of thousands)
 
 if TYPE_CHECKING:  # imported lazily: jsonschema costs a tenth of a second to import
     import jsonschema
@@ -126,7 +129,9 @@ def _validator_class():
         if validator.is_type(instance, "string") and not compile_pattern(patrn).search(instance):
             yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
 
-    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern})
+    from conformap.catalog.strictschema import StrictValidator
+
+    return jsonschema.validators.extend(StrictValidator, {"pattern": pattern})
 
 
 @lru_cache(maxsize=None)
@@ -188,23 +193,27 @@ def _echo(err: "jsonschema.ValidationError") -> bool:
 
 
 def errors(kind: str, data: Any) -> list["jsonschema.ValidationError"]:
-    """The schema errors of a document of a file kind (echoes of other errors left out)."""
-    return [err for err in validator(kind).iter_errors(data) if not _echo(err)]
+    """The schema errors of a document of a file kind (echoes of other errors left out), at most ``MAX_SCHEMA_ERRORS`` + 1."""
+    found = (err for err in validator(kind).iter_errors(data) if not _echo(err))  # lazy: stops at the limit
+    return list(islice(found, MAX_SCHEMA_ERRORS + 1))
 
 
 def diagnostics(doc: "YamlDocument", kind: str, cache: "ValidCache | None" = None) -> list[Diagnostic]:
-    """Every schema error of a parsed document, located at its line and column.
+    """Every schema error of a parsed document (up to ``MAX_SCHEMA_ERRORS``), located at its line and column.
 
     With a ``cache``, a document whose bytes already passed this kind's schema is not checked again.
     """
     if cache is not None and cache.has(kind, doc.digest):
         return []
     out = []
-    for err in errors(kind, doc.data):
+    found = errors(kind, doc.data)
+    for err in found[:MAX_SCHEMA_ERRORS]:
         path, msg, at_key = _message(err)
         out.append(doc.error(path, msg, key=at_key))
     if cache is not None and not out:
         cache.add(kind, doc.digest)
+    if len(found) > MAX_SCHEMA_ERRORS:
+        out.append(doc.error((), f"more schema errors in this file are not shown (the first {MAX_SCHEMA_ERRORS} are)"))
     return out
 
 
@@ -212,7 +221,8 @@ class ValidCache:
     """Digests of documents that passed their schema, kept between runs in the user's cache folder.
 
     A digest is of the file's bytes and kind, under a fingerprint of every schema file and of the
-    code that reads and validates documents: change any of them and nothing cached counts. Only
+    code that reads and validates documents (schema.py, yamlio.py, strictschema.py and escape.py,
+    whose character classes yamlio refuses): change any of them and nothing cached counts. Only
     success is cached (errors are always found again, with their positions). The folder is
     ``$CONFORMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/conformap``, else ``~/.cache/conformap``;
     ``CONFORMAP_CACHE_DIR=off`` turns the cache off. A cache that cannot be read or written is
@@ -244,7 +254,8 @@ class ValidCache:
             base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
             where = os.path.join(base, "conformap")
         h = hashlib.sha256()
-        for file in sorted(paths.SCHEMA_DIR.glob("*.schema.json")) + [Path(__file__), Path(__file__).with_name("yamlio.py")]:
+        code = [Path(__file__), Path(__file__).with_name("yamlio.py"), Path(__file__).with_name("strictschema.py"), Path(__file__).parents[1] / "escape.py"]
+        for file in sorted(paths.SCHEMA_DIR.glob("*.schema.json")) + code:
             try:
                 h.update(file.read_bytes())
             except OSError:

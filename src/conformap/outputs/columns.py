@@ -34,6 +34,22 @@ def meaning(column: Column) -> str:
     return f"{described} {column.note}".strip()
 
 
+# The rule's crosswalk ids (names are the keys of crosswalks.rules in mappings.json), on the Mappings and Rules sheets.
+CROSSWALK_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "security_hub_controls",
+        "id list",
+        f"Separated by '{LIST_SEPARATOR}'; empty when no Security Hub control names the rule.",
+        ("crosswalks", "rules", "security_hub_controls"),
+    ),
+    Column(
+        "nist_800_53_r5",
+        "id list",
+        f"Separated by '{LIST_SEPARATOR}'; empty when the rule's Security Hub controls list none (or it has none).",
+        ("crosswalks", "rules", "nist_800_53_r5"),
+    ),
+)
+
 MAPPING_COLUMNS: tuple[Column, ...] = (
     Column("control_id", "id", "E.g. SEC-8.", ("mappings", "control")),
     Column("framework_question_id", "id", "E.g. SEC08; empty when the framework has none.", ("controls", "framework_question_id")),
@@ -59,6 +75,7 @@ MAPPING_COLUMNS: tuple[Column, ...] = (
     Column("rationale", "text", "Empty for a mapping copied from the source.", ("mappings", "rationale")),
     Column("rule_documentation_url", "url", "", ("rules", "documentation_url")),
     Column("source_url", "url", "The same on every row.", ("framework", "source", "url")),
+    *CROSSWALK_COLUMNS,
 )
 
 # Top-level facts of mappings.json that are no table column (the CSV stays a plain table: its version is in
@@ -83,6 +100,7 @@ RULE_COLUMNS: tuple[Column, ...] = (
     Column("regions_note", "text", "Where the rule is available, as AWS states it; packs that deploy the rule fail in other regions."),
     Column("description", "text", "What the rule checks, from AWS's documentation."),
     Column("rule_documentation_url", "url", "The rule's page in the AWS Config Developer Guide."),
+    *CROSSWALK_COLUMNS,
 )
 
 QUESTION_COLUMNS: tuple[Column, ...] = (

@@ -1,4 +1,5 @@
-"""``conformap export`` for the binary and multi-file formats: conformance packs, OSCAL and the workbook.
+"""``conformap export`` for the binary and multi-file formats: conformance packs, OSCAL (catalog,
+component-definition, mapping-collection) and the workbook.
 
 ``cli.py`` adds :data:`FORMATS` to its ``--format`` choices, calls :func:`add_arguments` and hands these
 formats to :func:`run`. Everything is generated before anything is written; each file is written atomically.
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from conformap.catalog.model import Catalog
 
-FORMATS = ("conformance-pack", "oscal-catalog", "oscal-component-definition", "xlsx")
+FORMATS = ("conformance-pack", "oscal-catalog", "oscal-component-definition", "oscal-mapping-collection", "xlsx")
 
 
 def add_arguments(p) -> None:
@@ -55,7 +56,7 @@ def run(cat: Catalog, args) -> int:
     """Generate ``args.format`` and write it to ``args.out`` (a file, or a folder for several packs)."""
     if args.format != "conformance-pack" and (args.control or args.statement or args.all or args.controls_key or args.include_deprecated):
         return _err("--control, --statement, --all, --controls-key and --include-deprecated apply to --format conformance-pack only")
-    from conformap.outputs import conformance_pack, oscal, xlsx
+    from conformap.outputs import conformance_pack, oscal, oscal_mapping, xlsx
 
     out = None if args.out in (None, "-") else Path(args.out)
     if args.format == "conformance-pack":
@@ -75,7 +76,16 @@ def run(cat: Catalog, args) -> int:
         if out.suffix in (".yaml", ".yml") and not out.exists():
             return _err(f"the pack is split into {len(files)} files ({', '.join(files)}); give a folder with --out, not {out}")
         return _write(files, out)
-    data = {"oscal-catalog": oscal.catalog_json, "oscal-component-definition": oscal.component_definition_json, "xlsx": xlsx.workbook_bytes}[args.format](cat)
+    render = {
+        "oscal-catalog": oscal.catalog_json,
+        "oscal-component-definition": oscal.component_definition_json,
+        "oscal-mapping-collection": oscal_mapping.mapping_collection_json,
+        "xlsx": xlsx.workbook_bytes,
+    }[args.format]
+    try:
+        data = render(cat)
+    except oscal_mapping.NoCrosswalk as exc:
+        return _err(str(exc))
     if out is None:
         if args.format == "xlsx" and sys.stdout.isatty():
             return _err("the workbook is binary; give a file with --out")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conformap import outputs, paths
+from conformap import outputs
 from conformap.catalog.model import Catalog
-from conformap.outputs import conformance_pack, oscal, xlsx
+from conformap.outputs import conformance_pack, mappings_json, oscal, oscal_mapping, xlsx
 from conformap.outputs.manifest import Entry, manifest_json
 
 PREFIX = "downloads/"
@@ -12,7 +12,7 @@ MANIFEST = "manifest.json"
 PACKS_DIR = "conformance-packs/"
 OSCAL_CATALOG = "oscal/catalog.json"
 OSCAL_COMPONENT_DEFINITION = "oscal/component-definition.json"
-EXPORT_SCHEMA = paths.SCHEMA_DIR / "export.schema.json"
+OSCAL_MAPPING_COLLECTION = "oscal/mapping-collection.json"
 
 
 def entries(cat: Catalog) -> list[Entry]:
@@ -23,8 +23,7 @@ def entries(cat: Catalog) -> list[Entry]:
         Entry("mappings.csv", outputs.render(cat, "csv"), "csv", "One row per mapping (UTF-8, CRLF); columns in the data dictionary.", n, "rows"),
         Entry("mappings.xlsx", xlsx.workbook_bytes(cat), "xlsx", "Excel workbook: Mappings, Rules, Questions and About (version, source, data dictionary).", n, "mappings"),
     ]
-    if EXPORT_SCHEMA.is_file():
-        out.append(Entry("mappings.schema.json", EXPORT_SCHEMA.read_bytes(), "json-schema", "JSON Schema (2020-12) of mappings.json."))
+    out.append(Entry("mappings.schema.json", mappings_json.json_schema().encode("utf-8"), "json-schema", "JSON Schema (2020-12) of mappings.json."))
     out.append(Entry(OSCAL_CATALOG, oscal.catalog_json(cat), "oscal-catalog", "OSCAL 1.2.1 catalog: the questions as controls, statements and best practices as parts.", len(cat.controls), "controls"))
     out.append(
         Entry(
@@ -36,6 +35,18 @@ def entries(cat: Catalog) -> list[Entry]:
             "mappings",
         )
     )
+    maps = len(oscal_mapping.pairs(cat))
+    if maps:  # a catalogue without the NIST crosswalk has nothing to map
+        out.append(
+            Entry(
+                OSCAL_MAPPING_COLLECTION,
+                oscal_mapping.mapping_collection_json(cat),
+                "oscal-mapping-collection",
+                "OSCAL 1.2.1 mapping-collection: each question to the NIST SP 800-53 Rev. 5 controls its rules' Security Hub controls relate to (intersects-with, generated draft).",
+                maps,
+                "maps",
+            )
+        )
     packs, _notes = conformance_pack.all_packs(cat)
     for name, data in packs.items():
         rules = data.count(b"\n    Type: AWS::Config::ConfigRule\n")

@@ -10,7 +10,14 @@ import io
 
 from conformap.catalog.model import Catalog
 from conformap.escape import spreadsheet_cell
-from conformap.outputs.columns import CSV_COLUMNS, LIST_SEPARATOR
+from conformap.outputs.columns import CROSSWALK_COLUMNS, CSV_COLUMNS, LIST_SEPARATOR
+from conformap.outputs.crosswalk import rule_ids
+
+
+def crosswalk_cells(cat: Catalog, rule_id: str) -> dict[str, str]:
+    """The rule's crosswalk columns, each a list in one cell."""
+    ids = rule_ids(cat, rule_id)
+    return {c.name: LIST_SEPARATOR.join(ids[c.name]) for c in CROSSWALK_COLUMNS}
 
 
 def csv_rows(cat: Catalog) -> list[dict[str, str]]:
@@ -40,6 +47,7 @@ def csv_rows(cat: Catalog) -> list[dict[str, str]]:
                 "rationale": m.rationale or "",
                 "rule_documentation_url": rule.documentation_url or "",
                 "source_url": cat.framework.source.url,
+                **crosswalk_cells(cat, rule.id),
             }
         )
     return rows

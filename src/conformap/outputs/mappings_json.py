@@ -1,6 +1,7 @@
 """``json`` (mappings.json): the framework, controls, rules and errata exactly as their catalogue files
 hold them (:mod:`conformap.catalog.records`, absent facts left out), every mapping again in one flat
-list in source order, and headline counts, with a ``schema_version``. Validated by
+list in source order, headline counts, and the crosswalks (:mod:`conformap.outputs.crosswalk`), with a
+``schema_version``. Validated by
 ``schema/export.schema.json`` (which refers to the catalogue schemas), published with its references
 inlined as ``mappings.schema.json``.
 """
@@ -12,8 +13,9 @@ from typing import Any
 
 from conformap.catalog import records, schema
 from conformap.catalog.model import Catalog, Mapping
+from conformap.outputs import crosswalk
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 MAPPING_POINTER = "/properties/mappings/items"  # in rule.schema.json
 ERRATUM_POINTER = "/properties/errata/items"  # in errata.schema.json
 
@@ -48,12 +50,22 @@ def to_json_data(cat: Catalog) -> dict[str, Any]:
         "rules": [_record(r, "rule") for r in cat.rules],
         "mappings": [mapping_record(m) for m in cat.mappings],
         "errata": [_record(e, "errata", ERRATUM_POINTER) for e in cat.errata],
+        "crosswalks": crosswalk.json_section(cat),
     }
+
+
+def _embedded_ids_removed(node: Any, top: bool = True) -> Any:
+    """The schema without the ``$schema``/``$id`` of the files it was assembled from (one resource, one dialect)."""
+    if isinstance(node, dict):
+        return {k: _embedded_ids_removed(v, False) for k, v in node.items() if top or k not in ("$schema", "$id")}
+    if isinstance(node, list):
+        return [_embedded_ids_removed(v, False) for v in node]
+    return node
 
 
 def json_schema() -> str:
     """``schema/export.schema.json`` with every reference inlined: one file that validates mappings.json alone."""
-    return json.dumps(schema.inlined("export.schema.json"), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_embedded_ids_removed(schema.inlined("export.schema.json")), ensure_ascii=False, indent=2) + "\n"
 
 
 def render(cat: Catalog) -> str:

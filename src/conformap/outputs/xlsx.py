@@ -20,10 +20,10 @@ import xlsxwriter
 
 from conformap.catalog.model import Catalog
 from conformap.outputs.columns import LIST_SEPARATOR, MAPPING_COLUMNS, QUESTION_COLUMNS, RULE_COLUMNS, Column, dictionary, meaning
-from conformap.outputs.mappings_csv import csv_rows
+from conformap.outputs.mappings_csv import crosswalk_cells, csv_rows
 
 SITE_FROM_DOWNLOADS = "../"  # the workbook sits in downloads/ of the site
-WIDTHS = {"id": 18, "url": 40, "boolean": 11, "integer": 10, "integer list": 12}
+WIDTHS = {"id": 18, "url": 40, "boolean": 11, "integer": 10, "integer list": 12, "id list": 24}
 TEXT_WIDTH = 50
 MAX_URL = 2079  # Excel's limit on a hyperlink
 
@@ -115,6 +115,7 @@ def _rule_rows(cat: Catalog, sheet: _Sheet) -> None:
                 "regions_note": r.regions_note or "",
                 "description": r.description or "",
                 "rule_documentation_url": r.documentation_url or "",
+                **crosswalk_cells(cat, r.id),
             },
             {"rule": _page_url(_site_page(rule_page, r.id)), "rule_documentation_url": r.documentation_url},
         )
