@@ -90,21 +90,17 @@ def site_stats(site_dir: Path) -> tuple[int, int]:
 
 def plain_project(catalog_dir: Path, dest: Path) -> Path:
     """Static copy of the generated pages plus the hand-written docs, built with the same theme."""
-    import yaml
-
     from conformap import load
     from conformap.contrib.changes import changes_markdown
-    from conformap.site import pages as site_pages
+    from conformap.site.docs import github_from_mkdocs, site_files
 
     shutil.rmtree(dest, ignore_errors=True)
     docs = dest / "docs"
     shutil.copytree(ROOT / "docs", docs)
-    # The same pages scripts/gen_pages.py generates: with the "Suggest a change" sections, the Changes
+    # The same files scripts/gen_pages.py generates: with the "Suggest a change" sections, the Changes
     # page and CONTRIBUTING.md as the Contributing page.
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    github = site_pages.GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
-    site = site_pages.render_site(load(catalog_dir), github=github, changes=changes_markdown(catalog_dir=catalog_dir, current=load(catalog_dir)))
-    site[site_pages.CONTRIBUTING] = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    cat = load(catalog_dir)
+    site = site_files(cat, github=github_from_mkdocs(ROOT / "mkdocs.yml"), changes=changes_markdown(catalog_dir=catalog_dir, current=cat))
     for rel, content in site.items():
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -137,6 +133,7 @@ def main() -> int:
     from synth_catalog import synthesize
 
     from conformap import paths, validate
+    from conformap.analysis.stats import Analysis
 
     WORK.mkdir(exist_ok=True)
     results = []
@@ -146,6 +143,7 @@ def main() -> int:
         cat, _ = validate(catalog)
         load_s = time.perf_counter() - t0
         assert cat is not None, f"synthetic catalogue {factor}x does not validate"
+        counts = Analysis.of(cat).summary
         ours = run_build(ROOT / "mkdocs.yml", WORK / f"site-ours-{factor}x", {"CONFORMAP_CATALOG": str(catalog)}, args.repeat)
         pages, size = site_stats(WORK / f"site-ours-{factor}x")
         plain_cfg = plain_project(catalog, WORK / f"plain-{factor}x")
@@ -153,12 +151,12 @@ def main() -> int:
         cold_s, warm_s = validate_process(catalog, WORK / f"validate-cache-{factor}x")
         results.append({
             "validate_cold_s": cold_s, "validate_warm_s": warm_s,
-            "factor": factor, "rules": len(cat.rules), "mappings": len(cat.mappings), "pages": pages,
+            "factor": factor, "rules": counts.rules, "mappings": counts.mappings, "pages": pages,
             "load_validate_s": load_s, "ours_s": ours["seconds"], "plain_s": plain["seconds"],
             "ours_peak_mb": ours["max_rss_kb"] / 1024, "plain_peak_mb": plain["max_rss_kb"] / 1024,
             "bytes_per_page": size // max(pages, 1),
         })
-        print(f"  measured {factor}x ({len(cat.rules)} rules, {pages} pages)", file=sys.stderr)
+        print(f"  measured {factor}x ({counts.rules} rules, {pages} pages)", file=sys.stderr)
 
     head = f"{'scale':>5} {'rules':>6} {'pages':>6} {'load+validate':>14} {'ours':>8} {'plain':>8} {'ours/plain':>10} {'peak ours':>10} {'peak plain':>10} {'bytes/page':>10}"
     print(head)

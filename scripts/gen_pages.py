@@ -1,13 +1,14 @@
-"""mkdocs-gen-files entry point: write the pages that :func:`conformap.site.pages.render_site` generates.
+"""mkdocs-gen-files entry point: write the pages that :func:`conformap.site.docs.site_files` generates.
 
-A thin adapter. The catalogue is ``$CONFORMAP_CATALOG`` when set (a relative path is taken from the
-project root, never from the working directory), else ``conformap.paths.DEFAULT_CATALOG``. An invalid
-catalogue aborts the build with every diagnostic in the message, before any page is written.
+A thin adapter; ``conformap render-site OUT_DIR`` writes the same files into a plain folder. The
+catalogue is ``$CONFORMAP_CATALOG`` when set (a relative path is taken from the project root, never
+from the working directory), else ``conformap.paths.DEFAULT_CATALOG``. An invalid catalogue aborts the
+build with every diagnostic in the message, before any page is written.
 
 What the pure page functions cannot know comes from here: the GitHub repository and branch of the
 "Suggest a change" links (mkdocs.yml's ``repo_url`` and ``edit_uri``, the same settings as the theme's
-edit button), and the "Changes per release" page, read from the git history of the repository that
-holds the catalogue being built (without history or tags, the page says so).
+edit button), the "Changes per release" page, read from the git history of the repository that holds
+the catalogue being built (without history or tags, the page says so), and the edit path of each page.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import mkdocs_gen_files
 from mkdocs.exceptions import PluginError
 
 from conformap import paths
-from conformap.analysis.graph import build_graph
 from conformap.catalog.loader import validate
 from conformap.contrib.changes import changes_markdown
 from conformap.diagnostics import errors
-from conformap.site import pages
+from conformap.site import GitHub, edit_paths, routes
+from conformap.site.docs import CONTRIBUTING_FILE, site_files
 
 
 def catalog_dir() -> Path:
@@ -44,9 +45,10 @@ def main() -> None:
             f"conformap: the catalogue at {root} is invalid ({len(errors(diags))} error(s)); no page was written:\n{listed}"
         )
     config = mkdocs_gen_files.config
-    github = pages.GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
-    site = pages.render_site(catalog, build_graph(catalog), github=github, changes=changes_markdown(catalog_dir=root, current=catalog))
-    sources = pages.edit_paths(catalog)
+    github = GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
+    site = site_files(catalog, github=github, changes=changes_markdown(catalog_dir=root, current=catalog))
+    # The Contributing page is the repository's CONTRIBUTING.md itself, so the two cannot drift apart.
+    sources = edit_paths(catalog) | {routes.CONTRIBUTING: CONTRIBUTING_FILE.relative_to(paths.PROJECT_ROOT).as_posix()}
     docs_dir = Path(config["docs_dir"]).resolve()
     for name, content in site.items():
         with mkdocs_gen_files.open(name, "wb") as fh:
@@ -57,12 +59,6 @@ def main() -> None:
         # edit_uri points into docs/; the catalogue file is reached relative to docs_dir.
         edit = posixpath.normpath(os.path.relpath(paths.PROJECT_ROOT / source, docs_dir)).replace(os.sep, "/") if source else None
         mkdocs_gen_files.set_edit_path(name, edit)
-
-    # The Contributing page is the repository's CONTRIBUTING.md itself, so the two cannot drift apart.
-    contributing = paths.PROJECT_ROOT / "CONTRIBUTING.md"
-    with mkdocs_gen_files.open(pages.CONTRIBUTING, "w") as fh:
-        fh.write(contributing.read_text(encoding="utf-8"))
-    mkdocs_gen_files.set_edit_path(pages.CONTRIBUTING, os.path.relpath(contributing, docs_dir).replace(os.sep, "/"))
 
 
 main()

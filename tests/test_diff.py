@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -360,7 +359,6 @@ def row_dropped(tmp_path: Path) -> Path:
 
 def test_renumbered_rows_are_one_line_after_the_real_change(tmp_path):
     head = row_dropped(tmp_path)
-    new_sha = hashlib.sha256((head / "sources" / "page.txt").read_bytes()).hexdigest()
     result = run_diff(head)
     assert shown(render_markdown(result)) == shown(
         "## Catalogue changes\n"

@@ -39,7 +39,9 @@ from conformap import escape as mdtext
 from conformap import paths
 from conformap.analysis import stats
 from conformap.analysis.graph import build_graph
-from conformap.site import pages
+from conformap.analysis.stats import Analysis
+from conformap.site import GitHub, pages, routes
+from conformap.site.render import environment, template
 
 SITE_MINI = Path(__file__).resolve().parent / "fixtures" / "site-mini"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -264,21 +266,21 @@ def test_https_url_encodes_what_markdown_or_html_could_read():
 
 
 def test_page_names():
-    assert pages.control_page("SEC-1") == "controls/sec-1.md"
-    assert pages.control_page("A.1-B") == "controls/a.1-b.md"
-    assert pages.rule_page("restricted-ssh") == "rules/restricted-ssh.md"
-    assert pages.rel("rules/x.md", "controls/sec-1.md", "s-sec-1.desc") == "../controls/sec-1.md#s-sec-1.desc"
-    assert pages.rel("index.md", "rules/index.md") == "rules/index.md"
-    assert pages.rel("rules/x.md", "rules/y.md") == "y.md"
-    assert pages.rel("downloads/index.md", "downloads/mappings.csv") == "mappings.csv"
-    assert pages.rel("a/b/c.md", "a/d/e.md") == "../d/e.md"
-    assert pages.rel("a/b/c.md", "index.md") == "../../index.md"
+    assert routes.control_page("SEC-1") == "controls/sec-1.md"
+    assert routes.control_page("A.1-B") == "controls/a.1-b.md"
+    assert routes.rule_page("restricted-ssh") == "rules/restricted-ssh.md"
+    assert routes.rel("rules/x.md", "controls/sec-1.md", "s-sec-1.desc") == "../controls/sec-1.md#s-sec-1.desc"
+    assert routes.rel("index.md", "rules/index.md") == "rules/index.md"
+    assert routes.rel("rules/x.md", "rules/y.md") == "y.md"
+    assert routes.rel("downloads/index.md", "downloads/mappings.csv") == "mappings.csv"
+    assert routes.rel("a/b/c.md", "a/d/e.md") == "../d/e.md"
+    assert routes.rel("a/b/c.md", "index.md") == "../../index.md"
     for bad in ("index", "../x", "a/b", "A", "x.md"):
         with pytest.raises(ValueError):
-            pages.rule_page(bad)
+            routes.rule_page(bad)
     for bad in ("INDEX", "sec-1", "../SEC", "SEC/1"):
         with pytest.raises(ValueError):
-            pages.control_page(bad)
+            routes.control_page(bad)
 
 
 # --------------------------------------------------------------------------- the site-mini catalogue
@@ -339,12 +341,12 @@ def test_site_is_deterministic(mini, site):
 def test_every_mapping_is_a_link_both_ways(site, mini):
     assert len(mini.mappings) == 8
     for m in mini.mappings:
-        rule_md = site[pages.rule_page(m.rule_id)]
-        control_md = site[pages.control_page(m.control_id)]
+        rule_md = site[routes.rule_page(m.rule_id)]
+        control_md = site[routes.control_page(m.control_id)]
         assert f"../controls/{m.control_id.lower()}.md" in links(rule_md), m
         assert f"../rules/{m.rule_id}.md" in links(control_md), m
         # and the statement anchor the rule page links to exists on the control page
-        anchor = pages.statement_anchor(m.statement_id)
+        anchor = routes.statement_anchor(m.statement_id)
         assert f"(../controls/{m.control_id.lower()}.md#{anchor})" in rule_md
         assert f'<a id="{anchor}"></a>' in control_md
     # the indexes link every page
@@ -484,8 +486,8 @@ def assert_svg_inert(svg: str) -> None:
 
 def test_home_numbers(site, mini):
     home = site["index.md"]
-    s = stats.summary(build_graph(mini))
-    assert (s.controls, s.controls_mapped, s.rules, s.mappings, s.services, s.shared_rules, s.exclusive_rules) == (4, 3, 5, 8, 3, 3, 2)
+    s = Analysis(build_graph(mini)).summary
+    assert (s.controls, s.controls_with_rules, s.rules, s.mappings, s.services, s.shared_rules, s.exclusive_rules) == (4, 3, 5, 8, 3, 3, 2)
     for n, label in [(4, "questions"), (5, "AWS Config rules"), (8, "mappings"), (3, "shared rules"), (2, "exclusive rules"), (2, "errata")]:
         assert f'<span class="cm-tile__value">{n}</span><span class="cm-tile__label">{label}</span>' in home
     assert "3 with rules" in home and "3 services" in home
@@ -571,26 +573,40 @@ def test_real_catalogue_pages(real_catalog):
     assert sum(1 for k in site if k.startswith("rules/") and k != "rules/index.md") == len(real_catalog.rules) == 127
     assert sum(1 for k in site if k.startswith("controls/") and k != "controls/index.md") == 11
     for cid in ("SEC-7", "SEC-10", "SEC-11"):
-        assert "The source maps no AWS Config rule to this question." in site[pages.control_page(cid)]
+        assert "The source maps no AWS Config rule to this question." in site[routes.control_page(cid)]
     for m in real_catalog.mappings:
-        assert f"../controls/{m.control_id.lower()}.md" in links(site[pages.rule_page(m.rule_id)])
-        assert f"../rules/{m.rule_id}.md" in links(site[pages.control_page(m.control_id)])
+        assert f"../controls/{m.control_id.lower()}.md" in links(site[routes.rule_page(m.rule_id)])
+        assert f"../rules/{m.rule_id}.md" in links(site[routes.control_page(m.control_id)])
     for name, md in site.items():
         if name.endswith(".md"):
             check_page_inert(name, md)
 
 
-def test_precomputed_overlaps_equal_stats(real_catalog, mini):
+def test_mapped_alongside_counted_per_control_set_equals_a_count_per_rule(real_catalog, mini):
+    """The analysis counts "mapped alongside" once per distinct set of questions; count it rule by rule here."""
     for cat in (real_catalog, mini):
-        g = build_graph(cat)
-        facts = pages._Facts(cat, g)
-        for c in stats.controls(g):
-            assert facts.control_overlaps(c) == stats.control_overlaps(g, c)
-            assert facts.exclusive[c] == stats.exclusive_rules(g, c)
-        for r in stats.rules(g):
-            assert facts.same_set(r) == stats.same_control_set(g, r)
-            assert facts.alongside(r) == stats.mapped_alongside(g, r)
-            assert facts.alongside(r, limit=50) == stats.mapped_alongside(g, r, limit=50)
+        a = Analysis(build_graph(cat))
+        supports = {r.id: {m.control_id for m in r.mappings} for r in cat.rules}
+        for r in cat.rules:
+            common = {o: len(supports[r.id] & qs) for o, qs in supports.items() if o != r.id and supports[r.id] & qs}
+            ranked = sorted(common.items(), key=lambda kv: (-kv[1], kv[0]))
+            assert a.mapped_alongside(r.id) == ranked[:5]
+            assert a.mapped_alongside(r.id, limit=50) == ranked[:50]
+            assert a.same_control_set(r.id) == sorted(o for o, qs in supports.items() if o != r.id and qs and qs == supports[r.id])
+
+
+def test_the_engine_escapes_every_value():
+    """Markdown templates escape with escape.text, SVG templates with escape.html; Markup passes as it is."""
+    env = environment()
+    hostile = "<b>*x*</b> [a](javascript:1)"
+    assert env.from_string("{{ v }}").render(v=hostile) == mdtext.text(hostile)
+    assert env.from_string("{{ v }}").render(v=routes.link("ok", "index.md", "rules/index.md")) == "[ok](rules/index.md)"
+    svg = template("heatmap.svg.j2").render(
+        ids=["<A>"], matrix=[[1]], cell=44, left=64, top=30, width=110, height=76, opacity=lambda v: 0.5
+    )
+    assert "&lt;A&gt;" in svg and "<A>" not in svg
+    with pytest.raises(Exception, match="undefined"):
+        env.from_string("{{ nothing }}").render()
 
 
 def test_mkdocs_nav_is_bounded():
@@ -624,7 +640,7 @@ ISSUE_TEMPLATES = paths.PROJECT_ROOT / ".github" / "ISSUE_TEMPLATE"
 
 @pytest.fixture(scope="module")
 def github():
-    gh = pages.GitHub.from_mkdocs(MKDOCS["repo_url"], MKDOCS["edit_uri"])
+    gh = GitHub.from_mkdocs(MKDOCS["repo_url"], MKDOCS["edit_uri"])
     assert gh is not None and gh.url == REPO_URL
     return gh
 
@@ -677,18 +693,18 @@ def issue_query(href: str) -> dict[str, str]:
 
 
 def test_github_from_mkdocs_settings():
-    gh = pages.GitHub.from_mkdocs("https://github.com/some-org/some.repo/", "edit/develop/docs/")
+    gh = GitHub.from_mkdocs("https://github.com/some-org/some.repo/", "edit/develop/docs/")
     assert (gh.owner, gh.repo, gh.branch) == ("some-org", "some.repo", "develop")
-    assert pages.GitHub.from_mkdocs("https://github.com/a/b.git").branch == "main"
+    assert GitHub.from_mkdocs("https://github.com/a/b.git").branch == "main"
     assert gh.edit_url("catalog/rules/x y.yaml") == "https://github.com/some-org/some.repo/edit/develop/catalog/rules/x%20y.yaml"
     assert gh.issue_url("f.yml", "[t] a&b", {"rule": "x=1#?/"}) == (
         "https://github.com/some-org/some.repo/issues/new?template=f.yml&title=%5Bt%5D%20a%26b&rule=x%3D1%23%3F%2F"
     )
     for bad in (None, "", "http://github.com/a/b", "https://gitlab.com/a/b", "https://github.com/a", "https://github.com/a/b/c",
                 "https://github.com/a/../b", "https://github.com/a/..", "javascript:alert(1)//github.com/a/b"):
-        assert pages.GitHub.from_mkdocs(bad, "edit/main/docs/") is None, bad
+        assert GitHub.from_mkdocs(bad, "edit/main/docs/") is None, bad
     with pytest.raises(ValueError):
-        pages.GitHub("a/b", "c")
+        GitHub("a/b", "c")
 
 
 def test_no_suggestion_without_a_repository(site):
@@ -699,7 +715,7 @@ def test_every_real_rule_page_suggests_a_change(real_catalog, github):
     site = pages.render_site(real_catalog, github=github)
     assert MKDOCS["edit_uri"].startswith("edit/main/")
     for r in real_catalog.rules:
-        links = suggest_links(site[pages.rule_page(r.id)])
+        links = suggest_links(site[routes.rule_page(r.id)])
         path = f"catalog/rules/{r.id}.yaml"
         assert (paths.PROJECT_ROOT / path).is_file()
         assert links.keys() == {f"Edit {path} on GitHub", "Contributing", "Report a mapping problem"}, r.id
@@ -719,7 +735,7 @@ def test_every_real_rule_page_suggests_a_change(real_catalog, github):
 def test_every_real_question_page_suggests_a_change(real_catalog, github):
     site = pages.render_site(real_catalog, github=github)
     for c in real_catalog.controls:
-        links = suggest_links(site[pages.control_page(c.id)])
+        links = suggest_links(site[routes.control_page(c.id)])
         path = f"catalog/controls/{c.id}.yaml"
         assert (paths.PROJECT_ROOT / path).is_file()
         assert links[f"Edit {path} on GitHub"] == f"{REPO_URL}/edit/main/{path}"
@@ -743,9 +759,9 @@ def test_issue_links_fill_in_fields_the_form_has(real_catalog, github):
     site = pages.render_site(real_catalog, github=github)
     used: set[str] = set()
     for c in real_catalog.controls[:3]:
-        used.add(suggest_links(site[pages.control_page(c.id)])["Report a mapping problem"])
+        used.add(suggest_links(site[routes.control_page(c.id)])["Report a mapping problem"])
     for r in real_catalog.rules[:10]:
-        used.add(suggest_links(site[pages.rule_page(r.id)])["Report a mapping problem"])
+        used.add(suggest_links(site[routes.rule_page(r.id)])["Report a mapping problem"])
     params: set[str] = set()
     for href in used:
         query = issue_query(href)
@@ -777,7 +793,7 @@ def test_suggestion_for_a_fixture_and_outside_the_repository(mini, github, tmp_p
 def test_changes_page_is_added_and_linked_from_home(mini):
     changes = "# Changes per release\n\nNo git history is available in this build, so the changes per release cannot be listed.\n"
     site = pages.render_site(mini, changes=changes)
-    assert site[pages.CHANGES] == changes
+    assert site[routes.CHANGES] == changes
     assert "[Changes](changes.md)" in site["index.md"]
     assert "changes.md" not in pages.render_site(mini)
     assert "(changes.md)" not in pages.render_site(mini)["index.md"]

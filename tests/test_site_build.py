@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -279,3 +280,82 @@ def test_real_catalogue_builds_strict_without_warnings(real_site_build):
     data = json.loads((out / "downloads/mappings.json").read_text(encoding="utf-8"))
     rows = list(csv.DictReader(io.StringIO((out / "downloads/mappings.csv").read_text(encoding="utf-8"), newline="")))
     assert len(data["mappings"]) == len(rows) == 181
+
+
+# --------------------------------------------------------------------------- conformap render-site
+
+
+def _render_site(out: Path, catalog: Path = SITE_MINI) -> int:
+    from conformap.cli import main
+
+    return main(["render-site", str(out), "--catalog", str(catalog)])
+
+
+def test_render_site_writes_the_generated_files_for_another_builder(tmp_path, capsys):
+    """render-site writes what gen-files gets; MkDocs without gen-files builds the site from that folder."""
+    from conformap.contrib.changes import changes_markdown
+    from conformap.site.docs import MARKER, github_from_mkdocs, site_files
+
+    out = tmp_path / "generated"
+    assert _render_site(out) == 0, capsys.readouterr().err
+    mini = conformap.load(SITE_MINI)
+    expected = site_files(mini, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=SITE_MINI, current=mini))
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
+    assert written == {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in expected.items()}
+    assert written["contributing.md"] == (paths.PROJECT_ROOT / "CONTRIBUTING.md").read_bytes()
+    assert b"## Suggest a change" in written["rules/alpha-check.md"]
+
+    # A plain MkDocs project: the hand-written docs plus the folder, no gen-files plugin.
+    project = tmp_path / "plain"
+    shutil.copytree(paths.PROJECT_ROOT / "docs", project / "docs")
+    shutil.copytree(out, project / "docs", dirs_exist_ok=True)
+    shutil.copytree(paths.PROJECT_ROOT / "overrides", project / "overrides")
+    (project / "mkdocs.yml").write_text(
+        f"INHERIT: {paths.PROJECT_ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nplugins:\n  - search\nwatch: []\n", encoding="utf-8"
+    )
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "--site-dir", str(tmp_path / "site")],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "WARNING" not in proc.stderr, proc.stderr
+    assert (tmp_path / "site" / "rules" / "alpha-check" / "index.html").is_file()
+
+
+def test_render_site_replaces_only_its_own_output(tmp_path, capsys):
+    out = tmp_path / "generated"
+    assert _render_site(out) == 0
+    (out / "stale.md").write_text("left over\n", encoding="utf-8")
+    assert _render_site(out) == 0  # an earlier output: replaced as a whole
+    assert not (out / "stale.md").exists() and (out / "index.md").is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name != "generated"]  # no staging folder left behind
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.md").write_text("mine\n", encoding="utf-8")
+    capsys.readouterr()
+    assert _render_site(mine) == 1
+    err = capsys.readouterr().err
+    assert f"{mine}: is a folder with other files in it" in err and "Traceback" not in err
+    assert [p.name for p in mine.iterdir()] == ["notes.md"]
+
+    file = tmp_path / "file.md"
+    file.write_text("x\n", encoding="utf-8")
+    assert _render_site(file) == 1
+    assert "exists and is not a folder" in capsys.readouterr().err
+    assert file.read_text(encoding="utf-8") == "x\n"
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert _render_site(empty) == 0 and (empty / "index.md").is_file()
+
+
+def test_render_site_with_an_invalid_catalogue_writes_nothing(tmp_path, capsys):
+    bad = shutil.copytree(SITE_MINI, tmp_path / "catalog")
+    (bad / "rules" / "alpha-check.yaml").write_text("id: alpha-check\nkind: nonsense\n", encoding="utf-8")
+    out = tmp_path / "generated"
+    assert _render_site(out, bad) == 1
+    err = capsys.readouterr().err
+    assert "alpha-check.yaml:" in err and "nothing was written" in err
+    assert not out.exists()

@@ -15,88 +15,121 @@ from __future__ import annotations
 import pytest
 
 import conformap
-from conformap.analysis import stats
 from conformap.analysis.graph import build_graph
+from conformap.analysis.stats import Analysis, Summary
 
 
 @pytest.fixture(scope="module")
-def g(fixtures_dir):
-    return build_graph(conformap.load(fixtures_dir / "stats"))
+def a(fixtures_dir):
+    return Analysis(build_graph(conformap.load(fixtures_dir / "stats")))
 
 
-def test_rule_controls(g):
-    assert {r: stats.rule_controls(g, r) for r in stats.rules(g)} == {
-        "r1": ["A-1"],
-        "r2": ["A-1", "A-2"],
-        "r3": ["A-2", "A-3"],
-        "r4": ["A-2", "A-3"],
-        "r5": ["A-3"],
-        "r6": [],
+def test_rule_controls(a):
+    assert a.rule_controls == {
+        "r1": ("A-1",),
+        "r2": ("A-1", "A-2"),
+        "r3": ("A-2", "A-3"),
+        "r4": ("A-2", "A-3"),
+        "r5": ("A-3",),
+        "r6": (),
     }
-    assert stats.rule_statements(g, "r3") == ["A-2.x", "A-2.y", "A-3.desc"]
+    assert a.rule_statements("r3") == ["A-2.x", "A-2.y", "A-3.desc"]
 
 
-def test_control_rules_exclusive_and_shared(g):
-    assert stats.control_rules(g, "A-1") == ["r1", "r2"]
-    assert stats.control_rules(g, "A-2") == ["r2", "r3", "r4"]
-    assert stats.control_rules(g, "A-3") == ["r3", "r4", "r5"]
-    assert stats.control_rules(g, "A-4") == []
-    assert [stats.exclusive_rules(g, c) for c in ("A-1", "A-2", "A-3")] == [["r1"], [], ["r5"]]
-    assert [stats.shared_rules(g, c) for c in ("A-1", "A-2", "A-3")] == [["r2"], ["r2", "r3", "r4"], ["r3", "r4"]]
-    assert stats.statement_rules(g, "A-2.y") == ["r3", "r4"]
+def test_control_rules_exclusive_and_shared(a):
+    assert a.control_rules == {"A-1": ["r1", "r2"], "A-2": ["r2", "r3", "r4"], "A-3": ["r3", "r4", "r5"], "A-4": []}
+    assert [a.exclusive_rules(c) for c in ("A-1", "A-2", "A-3")] == [["r1"], [], ["r5"]]
+    assert [a.shared_rules(c) for c in ("A-1", "A-2", "A-3")] == [["r2"], ["r2", "r3", "r4"], ["r3", "r4"]]
+    assert a.statement_rules("A-2.y") == ["r3", "r4"]
+    assert a.statement_rules("A-4.desc") == []
 
 
-def test_overlap_and_jaccard(g):
-    assert stats.overlap(g, "A-1", "A-2") == (1, 0.25)  # {r2} / {r1,r2,r3,r4}
-    assert stats.overlap(g, "A-2", "A-3") == (2, 0.5)  # {r3,r4} / {r2,r3,r4,r5}
-    assert stats.overlap(g, "A-1", "A-3") == (0, 0.0)
-    assert stats.overlap(g, "A-4", "A-4") == (0, 0.0)
-    assert stats.control_overlaps(g, "A-2") == [("A-1", 1, 0.25), ("A-3", 2, 0.5)]
+def test_overlap_and_jaccard(a):
+    assert a.overlap("A-1", "A-2") == (1, 0.25)  # {r2} / {r1,r2,r3,r4}
+    assert a.overlap("A-2", "A-3") == (2, 0.5)  # {r3,r4} / {r2,r3,r4,r5}
+    assert a.overlap("A-1", "A-3") == (0, 0.0)
+    assert a.overlap("A-4", "A-4") == (0, 0.0)
+    assert a.control_overlaps("A-2") == [("A-1", 1, 0.25), ("A-3", 2, 0.5)]
+    assert a.control_overlaps("A-4") == [("A-1", 0, 0.0), ("A-2", 0, 0.0), ("A-3", 0, 0.0)]
+    # Most similar first: A-2/A-3 (0.5), then A-1/A-2 (0.25); A-1/A-3 share nothing.
+    assert a.overlapping_pairs() == [("A-2", "A-3", 2, 0.5), ("A-1", "A-2", 1, 0.25)]
 
 
-def test_overlap_matrix(g):
-    assert stats.overlap_matrix(g) == {
+def test_overlap_matrix_is_the_bipartite_projection(a):
+    assert a.matrix == {
         "A-1": {"A-1": 2, "A-2": 1, "A-3": 0, "A-4": 0},
         "A-2": {"A-1": 1, "A-2": 3, "A-3": 2, "A-4": 0},
         "A-3": {"A-1": 0, "A-2": 2, "A-3": 3, "A-4": 0},
         "A-4": {"A-1": 0, "A-2": 0, "A-3": 0, "A-4": 0},
     }
+    p = a.overlap_graph
+    assert sorted(map(sorted, p.edges())) == [["A-1", "A-2"], ["A-2", "A-3"]]
+    assert p["A-2"]["A-3"]["weight"] == 2
+    assert [p.nodes[c]["rules"] for c in a.controls] == [2, 3, 3, 0]
 
 
-def test_same_set_and_alongside(g):
-    assert stats.same_control_set(g, "r3") == ["r4"]
-    assert stats.same_control_set(g, "r1") == []
-    assert stats.same_control_set(g, "r6") == []  # no controls: not "the same" as anything
-    assert stats.mapped_alongside(g, "r3") == [("r4", 2), ("r2", 1), ("r5", 1)]
-    assert stats.mapped_alongside(g, "r3", limit=1) == [("r4", 2)]
+def test_same_set_and_alongside(a):
+    assert a.same_control_set("r3") == ["r4"]
+    assert a.same_control_set("r1") == []
+    assert a.same_control_set("r6") == []  # no controls: not "the same" as anything
+    assert a.mapped_alongside("r3") == [("r4", 2), ("r2", 1), ("r5", 1)]
+    assert a.mapped_alongside("r3", limit=1) == [("r4", 2)]
+    assert a.mapped_alongside("r4", limit=1) == [("r3", 2)]  # same control set as r3, cached count
+    assert a.mapped_alongside("r6") == []
+    assert a.rules_by_control_set == {("A-1",): ["r1"], ("A-1", "A-2"): ["r2"], ("A-2", "A-3"): ["r3", "r4"], ("A-3",): ["r5"]}
 
 
-def test_distribution_services_and_gaps(g):
-    assert stats.rules_by_control_count(g) == {0: ["r6"], 1: ["r1", "r5"], 2: ["r2", "r3", "r4"]}
-    assert stats.coverage_by_service(g) == [
+def test_distribution_services_and_gaps(a):
+    assert a.rules_by_control_count == {0: ["r6"], 1: ["r1", "r5"], 2: ["r2", "r3", "r4"]}
+    assert a.coverage_by_service == [
         ("(unspecified)", 1, []),
         ("S1", 2, ["A-1", "A-2"]),
         ("S2", 3, ["A-2", "A-3"]),
     ]
-    assert stats.control_services(g, "A-2") == [("S1", 1), ("S2", 2)]
-    assert stats.unmapped_controls(g) == ["A-4"]
+    assert a.control_services("A-2") == [("S1", 1), ("S2", 2)]
+    assert a.unmapped_controls == ["A-4"]
+    assert a.controls_with_rules == ["A-1", "A-2", "A-3"]
+    assert a.controls_in_source == ["A-1", "A-2", "A-3"]
 
 
-def test_summary(g):
-    assert stats.summary(g) == stats.Summary(
-        controls=4, controls_mapped=3, rules=6, mappings=9, services=2, shared_rules=3, exclusive_rules=2
+def test_summary(a):
+    assert a.summary == Summary(
+        controls=4, controls_with_rules=3, controls_in_source=3, rules=6, mappings=9, services=2, shared_rules=3, exclusive_rules=2
     )
 
 
+def test_controls_in_source_and_with_rules_differ(tmp_path, fixtures_dir):
+    """A contributed mapping to a question the source does not map: it has rules, but is not in the source."""
+    import shutil
+
+    root = shutil.copytree(fixtures_dir / "stats", tmp_path / "catalog")
+    control = root / "controls" / "A-4.yaml"
+    control.write_text(
+        control.read_text(encoding="utf-8").replace(
+            "statements: []", "statements:\n  - {id: A-4.desc, kind: question-description, text: Fourth description.}"
+        ),
+        encoding="utf-8",
+    )
+    rule = root / "rules" / "r6.yaml"
+    rule.write_text(
+        rule.read_text(encoding="utf-8").replace(
+            "mappings: []", "mappings:\n  - {control: A-4, statement: A-4.desc, rationale: Contributed.}"
+        ),
+        encoding="utf-8",
+    )
+    s = Analysis(build_graph(conformap.load(root))).summary
+    assert (s.controls_with_rules, s.controls_in_source) == (4, 3)
+
+
 def test_real_catalogue_headlines(real_catalog):
-    g = build_graph(real_catalog)
-    s = stats.summary(g)
-    assert (s.controls, s.controls_mapped, s.rules, s.mappings) == (11, 8, 127, 181)
-    assert stats.unmapped_controls(g) == ["SEC-7", "SEC-10", "SEC-11"]
+    a = Analysis(build_graph(real_catalog))
+    s = a.summary
+    assert (s.controls, s.controls_with_rules, s.controls_in_source, s.rules, s.mappings) == (11, 8, 8, 127, 181)
+    assert a.unmapped_controls == ["SEC-7", "SEC-10", "SEC-11"]
     # Diagonal = distinct rules per question, as counted from the source's rows.
-    m = stats.overlap_matrix(g)
+    m = a.matrix
     assert [m[c][c] for c in ("SEC-1", "SEC-2", "SEC-3", "SEC-4", "SEC-5", "SEC-6", "SEC-8", "SEC-9")] == [10, 18, 38, 18, 35, 19, 29, 14]
-    assert all(m[a][b] == m[b][a] for a in m for b in m)
+    assert all(m[x][y] == m[y][x] for x in m for y in m)
     # Each mapping is one rule-statement edge; rows-per-rule counts 1..3 in the source.
-    assert sorted(stats.rules_by_control_count(g)) == [1, 2, 3]
-    assert sum(len(v) for v in stats.rules_by_control_count(g).values()) == 127
+    assert sorted(a.rules_by_control_count) == [1, 2, 3]
+    assert sum(len(v) for v in a.rules_by_control_count.values()) == 127

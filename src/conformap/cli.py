@@ -171,6 +171,21 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_render_site(args) -> int:
+    from conformap.contrib.changes import changes_markdown
+    from conformap.site.docs import FolderError, github_from_mkdocs, site_files, write_folder
+
+    cat = _load_or_report(args.catalog)
+    if cat is None:
+        return 1
+    try:
+        write_folder(site_files(cat, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=Path(cat.root), current=cat)), args.out_dir)
+    except FolderError as exc:
+        print(f"conformap render-site: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_fmt(args) -> int:
     from conformap.catalog.fmt import run
 
@@ -270,6 +285,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--catalog", type=Path, default=None, help=f"the catalogue folder, for the working tree and revisions (default: {paths.DEFAULT_CATALOG})"
     )
     p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser(
+        "render-site",
+        help="write every generated page and download into a plain docs folder, for any site builder (replaces only its own earlier output)",
+    )
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="a new or empty folder, or one an earlier render-site wrote")
+    catalog_arg(p)
+    p.set_defaults(func=cmd_render_site)
+
     from conformap.catalog import srcimport
     from conformap.contrib import sources_check
 

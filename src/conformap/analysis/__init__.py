@@ -1,1 +1,5 @@
-"""analysis"""
+"""analysis: the catalogue as a networkx graph (graph.py) and every statistic computed from it (stats.py)."""
+
+from conformap.analysis.stats import Analysis, Summary
+
+__all__ = ["Analysis", "Summary"]

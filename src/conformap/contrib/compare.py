@@ -91,28 +91,26 @@ def _empty_stats() -> dict[str, Any]:
 
 
 def _stats(cat: Catalog | None) -> dict[str, Any]:
-    from conformap.analysis import stats
-    from conformap.analysis.graph import build_graph
+    from conformap.analysis.stats import Analysis
 
     if cat is None:
         return _empty_stats()
-    g = build_graph(cat)
-    ctrls = stats.controls(g)
-    s = stats.summary(g)
+    a = Analysis.of(cat)
+    s = a.summary
     return {
         "totals": {
             "controls": s.controls,
-            "controls_mapped": s.controls_mapped,
+            "controls_mapped": s.controls_with_rules,
             "rules": s.rules,
             "mappings": s.mappings,
             "services": s.services,
             "shared_rules": s.shared_rules,
             "exclusive_rules": s.exclusive_rules,
         },
-        "rules_per_control": {c: len(stats.control_rules(g, c)) for c in ctrls},
-        "overlap": {(a, b): n for a, row in stats.overlap_matrix(g).items() for b, n in row.items()},
-        "exclusive": {c: stats.exclusive_rules(g, c) for c in ctrls},
-        "by_count": {n: len(rs) for n, rs in stats.rules_by_control_count(g).items()},
+        "rules_per_control": {c: len(rs) for c, rs in a.control_rules.items()},
+        "overlap": {(x, y): n for x, row in a.matrix.items() for y, n in row.items()},
+        "exclusive": {c: a.exclusive_rules(c) for c in a.controls},
+        "by_count": {n: len(rs) for n, rs in a.rules_by_control_count.items()},
         "numbers": {c.id: c.number for c in cat.controls},
     }
 

@@ -31,18 +31,17 @@ def mapping_record(m: Mapping) -> dict[str, Any]:
 
 
 def to_json_data(cat: Catalog) -> dict[str, Any]:
-    from conformap.analysis.graph import build_graph
-    from conformap.analysis.stats import summary
+    from conformap.analysis.stats import Analysis
 
-    s = summary(build_graph(cat))
+    s = Analysis.of(cat).summary
     return {
         "schema_version": SCHEMA_VERSION,
         "catalogue_version": cat.framework.version,
         "framework": _record(cat.framework, "framework"),
         "counts": {
             "controls": s.controls,
-            "controls_in_source": sum(1 for c in cat.controls if c.in_source),
-            "controls_with_rules": s.controls_mapped,
+            "controls_in_source": s.controls_in_source,
+            "controls_with_rules": s.controls_with_rules,
             "rules": s.rules,
             "mappings": s.mappings,
             "errata": len(cat.errata),

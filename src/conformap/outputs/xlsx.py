@@ -82,7 +82,7 @@ def _xlsx_url(url: str) -> str:
 
 
 def _mapping_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.site.pages import control_page, rule_page
+    from conformap.site.routes import control_page, rule_page
 
     for row in csv_rows(cat):
         values: dict[str, Any] = dict(row)
@@ -97,7 +97,7 @@ def _mapping_rows(cat: Catalog, sheet: _Sheet) -> None:
 
 
 def _rule_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.site.pages import rule_page
+    from conformap.site.routes import rule_page
 
     for r in cat.rules:
         sheet.add(
@@ -122,7 +122,7 @@ def _rule_rows(cat: Catalog, sheet: _Sheet) -> None:
 
 
 def _question_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.site.pages import control_page
+    from conformap.site.routes import control_page
 
     mappings = cat.mappings
     for c in cat.controls:

@@ -1,0 +1,94 @@
+"""The generated part of the site as files, for any builder: MkDocs + gen-files or a plain docs folder.
+
+:func:`site_files` is what every builder gets: :func:`conformap.site.render_site` (with the GitHub
+links and the "Changes per release" page) plus the repository's CONTRIBUTING.md as ``contributing.md``.
+``scripts/gen_pages.py`` hands it to mkdocs-gen-files; ``conformap render-site OUT_DIR`` writes it into a
+folder with :func:`write_folder`, so that another builder (ProperDocs, Zensical, MkDocs 2) can build
+the site from that folder and the hand-written ``docs/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from conformap import paths
+from conformap.catalog.model import Catalog
+from conformap.site import routes
+from conformap.site.github import GitHub
+from conformap.site.pages import render_site
+
+CONTRIBUTING_FILE = paths.PROJECT_ROOT / "CONTRIBUTING.md"
+MKDOCS_FILE = paths.PROJECT_ROOT / "mkdocs.yml"
+# Written into every folder render-site makes, so that a later run may replace the folder (and no other).
+MARKER = ".conformap-render-site"
+
+
+class FolderError(Exception):
+    """The output folder cannot be written; the message says why. Nothing was written."""
+
+
+def github_from_mkdocs(config_file: Path = MKDOCS_FILE) -> GitHub | None:
+    """The repository of the "Suggest a change" links, from mkdocs.yml's ``repo_url`` and ``edit_uri``."""
+    import yaml
+
+    if not config_file.is_file():
+        return None
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    return GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
+
+
+def site_files(catalog: Catalog, *, github: GitHub | None, changes: str | None) -> dict[str, str | bytes]:
+    """Every generated file of the site, CONTRIBUTING.md (as ``contributing.md``) included."""
+    files = render_site(catalog, github=github, changes=changes)
+    if CONTRIBUTING_FILE.is_file():
+        files[routes.CONTRIBUTING] = CONTRIBUTING_FILE.read_text(encoding="utf-8")
+    return files
+
+
+def _check_target(out: Path) -> None:
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise FolderError(f"{out}: exists and is not a folder; give a new folder (render-site replaces only its own output)")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise FolderError(
+            f"{out}: is a folder with other files in it; give an empty or new folder, or one an earlier "
+            "`conformap render-site` wrote (render-site replaces only its own output)"
+        )
+
+
+def write_folder(files: dict[str, str | bytes], out: Path) -> None:
+    """Write ``files`` (docs-relative path -> content) as the folder ``out``, all at once.
+
+    The files are written into a staging folder beside ``out``, which then takes its place; ``out``
+    must be new, empty or an earlier output of this function. On any error nothing changes.
+    """
+    out = Path(out).absolute()
+    _check_target(out)
+    if not out.parent.is_dir():
+        raise FolderError(f"{out.parent}: no such folder")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".staging", dir=out.parent))
+    except OSError as exc:
+        raise FolderError(f"{out.parent}: cannot write: {exc.strerror or exc}") from None
+    old = None
+    try:
+        for rel, content in files.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        (staging / MARKER).write_text("Written by `conformap render-site`; the next run replaces this folder.\n", encoding="utf-8")
+        os.chmod(staging, 0o755)  # mkdtemp makes it private
+        if out.exists():
+            old = out.with_name(staging.name.replace(".staging", ".old"))
+            out.rename(old)
+        staging.rename(out)
+    except OSError as exc:
+        if old is not None and not out.exists():
+            old.rename(out)
+            old = None
+        shutil.rmtree(staging, ignore_errors=True)
+        raise FolderError(f"{out}: cannot write: {exc.strerror or exc}; nothing was changed") from None
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,78 @@
+"""The GitHub repository the catalogue is edited in, for the "Suggest a change" section of rule and question pages.
+
+:class:`GitHub` builds the links to GitHub's file editor and to the issue form, prefilled; nothing else
+in the package knows GitHub's URL layout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+# The issue form that "Report a mapping problem" opens (.github/ISSUE_TEMPLATE/), the title it starts
+# with, and the ids of the form fields it fills in (GitHub prefills input and textarea fields from
+# query parameters named after their id). tests/test_pages.py checks them against the form itself.
+ISSUE_FORM = "mapping-correction.yml"
+ISSUE_TITLE = "[mapping] "
+ISSUE_RULE_FIELD = "rule"
+ISSUE_QUESTION_FIELD = "question"
+
+_GITHUB_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+_GITHUB_REPO_URL = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+_EDIT_URI_BRANCH = re.compile(r"^/?(?:edit|blob|tree)/([^/?#\s]+)/")
+
+
+@dataclass(frozen=True)
+class GitHub:
+    """The GitHub repository (and branch) the catalogue is edited in, for the "Suggest a change" links."""
+
+    owner: str
+    repo: str
+    branch: str = "main"
+
+    def __post_init__(self) -> None:
+        for value in (self.owner, self.repo):
+            if not _GITHUB_NAME.match(value) or value in (".", ".."):
+                raise ValueError(f"{value!r} cannot name a GitHub owner or repository")
+        if not self.branch or any(c.isspace() or ord(c) < 32 for c in self.branch):
+            raise ValueError(f"{self.branch!r} cannot name a branch")
+
+    @classmethod
+    def from_mkdocs(cls, repo_url: object, edit_uri: object = None) -> "GitHub | None":
+        """From MkDocs' ``repo_url`` and ``edit_uri`` (``edit/<branch>/docs/``); ``None`` unless a GitHub repository."""
+        m = _GITHUB_REPO_URL.match(repo_url) if isinstance(repo_url, str) else None
+        if m is None or m.group(2) in (".", ".."):
+            return None
+        b = _EDIT_URI_BRANCH.match(edit_uri) if isinstance(edit_uri, str) else None
+        return cls(m.group(1), m.group(2), b.group(1) if b else "main")
+
+    @property
+    def url(self) -> str:
+        return f"https://github.com/{quote(self.owner, safe='')}/{quote(self.repo, safe='')}"
+
+    def edit_url(self, path: str) -> str:
+        """GitHub's editor for a file of the repository (``path`` relative to its root)."""
+        return f"{self.url}/edit/{quote(self.branch, safe='')}/{quote(path, safe='/')}"
+
+    def issue_url(self, template: str, title: str, fields: dict[str, str]) -> str:
+        """A new issue with an issue form, its title and fields (by id) filled in; every value is percent-encoded."""
+        query = [("template", template), ("title", title), *fields.items()]
+        return f"{self.url}/issues/new?" + "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query)
+
+
+_GITHUB_PATH = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
+
+
+def source_urls(repo: str, commit: str | None, path: str | None) -> tuple[str | None, str | None]:
+    """(URL of the file ``path`` of ``repo`` at ``commit``, URL of ``repo`` at ``commit``), each ``None`` when
+    it cannot be made: the file URL needs a commit and a plain relative path, the tree URL a commit.
+
+    ``repo`` is the ``owner/name`` a catalogue source names; :func:`conformap.escape.link` checks the result.
+    """
+    if not commit:
+        return None, None
+    file_url = None
+    if path and _GITHUB_PATH.match(path) and ".." not in path.split("/"):
+        file_url = f"https://github.com/{repo}/blob/{commit}/{path}"
+    return file_url, f"https://github.com/{repo}/tree/{commit}"
