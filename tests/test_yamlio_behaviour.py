@@ -140,3 +140,37 @@ def test_read_yaml_from_disk(tmp_path):
     doc = read_yaml(tmp_path, "dir.yaml")
     assert [(d.line, d.column, d.path, d.message) for d in doc.diagnostics] == [(0, 0, "$", "cannot read file: Is a directory")]
     assert read_yaml(Path(tmp_path / "missing.yaml"), "m.yaml").diagnostics[0].message == "cannot read file: No such file or directory"
+
+
+def test_positions_count_a_leading_blank_line():
+    assert problems(b"\n\ta: 1\n") == [(2, 1, "$", "tab is not allowed in catalogue files")]
+    assert problems(b"\na: \xff\n") == [(2, 4, "$", "invalid UTF-8 (byte 0xff); save the file as UTF-8")]
+
+
+def test_nesting_depth_goes_down_when_a_collection_closes():
+    siblings = b"".join(b"k%d: [[1]]\n" % i for i in range(40))  # 40 x 2 levels, never more than 3 deep
+    assert read_yaml_text(siblings, "f.yaml").ok
+    # The mapping (1) holds a list (2) whose first item [[]] (3, 4) closes before a 31-deep item (3 .. 33).
+    deep_after_closed = b"a: [[[]], " + b"[" * 31 + b"]" * 31 + b"]\n"
+    assert problems(deep_after_closed)[0][3] == "nesting is deeper than 32 levels; catalogue files are shallow"
+
+
+def test_problems_after_a_duplicate_key_are_still_found():
+    assert problems(b'a: 1\na: 2\nb: "\\t"\n') == [
+        (2, 1, "$.a", "duplicate key 'a' (first defined on line 1)"),
+        (3, 4, "$.b", "tab (written as an escape) is not allowed in catalogue text"),
+    ]
+
+
+def test_diagnostics_name_the_file_as_given(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    for doc in (read_yaml(big, "shown/big.yaml"), read_yaml(tmp_path, "shown/dir.yaml")):
+        assert doc.file == doc.diagnostics[0].file and doc.file.startswith("shown/")
+
+
+def test_a_document_without_positions_points_at_the_start():
+    from conformap.catalog.yamlio import YamlDocument
+
+    assert YamlDocument("f.yaml").mark(("a", 1)) == (1, 1)
+    assert YamlDocument("f.yaml").mark((), key=True) == (1, 1)
