@@ -174,3 +174,8 @@ def test_a_document_without_positions_points_at_the_start():
 
     assert YamlDocument("f.yaml").mark(("a", 1)) == (1, 1)
     assert YamlDocument("f.yaml").mark((), key=True) == (1, 1)
+
+
+def test_a_path_outside_the_document_points_at_its_root():
+    doc = read_yaml_text(b"# a comment first\n\na: 1\n", "f.yaml")
+    assert doc.mark(("b", 0)) == (3, 1) and doc.mark(()) == (3, 1)
