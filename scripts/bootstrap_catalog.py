@@ -226,7 +226,7 @@ def main(argv: list[str]) -> int:
             "url": PAGE_URL,
             "template_url": TEMPLATE_URL,
             "notice": text[4].strip(),
-            "license": "AWS documentation text, reused under CC BY-SA 4.0 (see NOTICE.md).",
+            "license": "AWS documentation page on docs.aws.amazon.com; it states no open licence (AWS site terms); quoted with attribution (see NOTICE.md).",
         }
     )
     catalogio.write_atomic(fw_file, render(fw, "framework", paths.FRAMEWORK_FILE))

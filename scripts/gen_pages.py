@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.catalog.loader import validate
-from conformap.contrib.diff import changes_markdown
+from conformap.contrib.changes import changes_markdown
 from conformap.diagnostics import errors
 from conformap.site import pages
 
@@ -45,7 +45,7 @@ def main() -> None:
         )
     config = mkdocs_gen_files.config
     github = pages.GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
-    site = pages.render_site(catalog, build_graph(catalog), github=github, changes=changes_markdown(catalog_dir=root))
+    site = pages.render_site(catalog, build_graph(catalog), github=github, changes=changes_markdown(catalog_dir=root, current=catalog))
     sources = pages.edit_paths(catalog)
     docs_dir = Path(config["docs_dir"]).resolve()
     for name, content in site.items():

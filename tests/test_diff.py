@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -12,10 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from markdown_text import shown
 
 import conformap
 from conformap import cli
-from conformap.contrib.diff import changes_markdown, compare, md_escape, render_json, render_markdown, word_diff
+from conformap.contrib.changes import changes_markdown
+from conformap.contrib.compare import compare, word_diff
+from conformap.contrib.report import render_json, render_markdown
 
 BASE = Path(__file__).resolve().parent / "fixtures" / "diff" / "base"
 
@@ -55,7 +59,7 @@ MAPPING_ADDED = {
 
 def test_mapping_added_markdown(tmp_path):
     result = run_diff(edited(tmp_path, MAPPING_ADDED))
-    assert render_markdown(result) == (
+    assert shown(render_markdown(result)) == shown(
         "## Catalogue changes\n"
         "\n"
         "Comparing `base` with `head`.\n"
@@ -122,7 +126,7 @@ def test_mapping_removed(tmp_path):
         {"rules/access-keys-rotated.yaml": ("  - control: SEC-2\n    statement: SEC-2.desc\n    source_rows: [1]\n", "")},
     )
     result = run_diff(head)
-    assert render_markdown(result) == (
+    assert shown(render_markdown(result)) == shown(
         "## Catalogue changes\n"
         "\n"
         "Comparing `base` with `head`.\n"
@@ -147,7 +151,7 @@ def test_mapping_removed(tmp_path):
 def test_guidance_changed_is_a_word_diff(tmp_path):
     head = edited(tmp_path, {"rules/restricted-ssh.yaml": ("help you\n  restricting", "helps you restrict")})
     result = run_diff(head)
-    assert render_markdown(result) == (
+    assert shown(render_markdown(result)) == shown(
         "## Catalogue changes\n"
         "\n"
         "Comparing `base` with `head`.\n"
@@ -178,8 +182,8 @@ def test_guidance_markup_is_escaped(tmp_path):
     head = edited(tmp_path, {"rules/cloudtrail-enabled.yaml": ("recording AWS", "recording *all* <b>AWS</b> [x](y) `z` ~~")})
     line = render_markdown(run_diff(head)).splitlines()[6]
     assert line == (
-        "- `cloudtrail-enabled`: AWS CloudTrail can help in non-repudiation by recording ~~AWS~~ "
-        "**\\*all\\* &lt;b&gt;AWS&lt;/b&gt; \\[x\\](y) \\`z\\` &#126;&#126;** Management Console actions and API calls."
+        "- `cloudtrail-enabled`: AWS CloudTrail can help in non\\-repudiation by recording ~~AWS~~ "
+        "**\\*all\\* &lt;b&gt;AWS&lt;/b&gt; \\[x\\]\\(y\\) \\`z\\` &#126;&#126;** Management Console actions and API calls\\."
     )
 
 
@@ -200,7 +204,7 @@ def test_rules_renamed(tmp_path):
         },
     )
     result = run_diff(head)
-    assert render_markdown(result) == (
+    assert shown(render_markdown(result)) == shown(
         "## Catalogue changes\n"
         "\n"
         "Comparing `base` with `head`.\n"
@@ -229,7 +233,7 @@ def test_rules_renamed(tmp_path):
 
 def test_no_change(tmp_path):
     result = run_diff(edited(tmp_path))
-    assert render_markdown(result) == "## Catalogue changes\n\nComparing `base` with `head`.\n\nNo catalogue changes.\n"
+    assert shown(render_markdown(result)) == "## Catalogue changes\n\nComparing `base` with `head`.\n\nNo catalogue changes.\n"
     assert result["changed"] is False
 
 
@@ -241,7 +245,7 @@ def test_layout_only_changes_are_no_changes(tmp_path):
             "framework.yaml": ("# yaml-language-server: $schema=../schema/framework.schema.json\n", ""),
         },
     )
-    assert render_markdown(run_diff(head)).endswith("\nNo catalogue changes.\n")
+    assert shown(render_markdown(run_diff(head))).endswith("\nNo catalogue changes.\n")
 
 
 def test_metadata_controls_errata_and_mapping_details(tmp_path):
@@ -270,7 +274,7 @@ def test_metadata_controls_errata_and_mapping_details(tmp_path):
         encoding="utf-8",
     )
     result = run_diff(head)
-    assert render_markdown(result) == (
+    assert shown(render_markdown(result)) == shown(
         "## Catalogue changes\n"
         "\n"
         "Comparing `base` with `head`.\n"
@@ -342,7 +346,7 @@ def test_renumbered_rows_are_one_line_after_the_real_change(tmp_path):
     head = row_dropped(tmp_path)
     new_sha = hashlib.sha256((head / "sources" / "page.txt").read_bytes()).hexdigest()
     result = run_diff(head)
-    assert render_markdown(result) == (
+    assert shown(render_markdown(result)) == shown(
         "## Catalogue changes\n"
         "\n"
         "Comparing `base` with `head`.\n"
@@ -399,7 +403,7 @@ def test_renumbering_alone_is_still_a_change(tmp_path):
     result = run_diff(head)
     assert result["changed"] is True
     assert result["mappings"] == {"added": [], "removed": [], "changed": []}
-    assert render_markdown(result).endswith(
+    assert shown(render_markdown(result)).endswith(
         "### Source rows renumbered\n\n"
         "- Source rows renumbered in 2 mappings (rows moved on the page, which has 5 rows as before); no other change in them.\n"
     )
@@ -408,7 +412,7 @@ def test_renumbering_alone_is_still_a_change(tmp_path):
 def test_from_nothing_is_a_summary():
     result = compare(None, conformap.load(BASE), "(nothing)", "v1")
     assert result["initial"] is True
-    assert render_markdown(result, title="v1", compare_line=False) == (
+    assert shown(render_markdown(result, title="v1", compare_line=False)) == shown(
         "## v1\n\nInitial catalogue: 3 controls (3 mapped), 4 rules, 5 mappings, 1 erratum.\n"
     )
     assert [m["rule"] for m in result["mappings"]["added"]] == [
@@ -420,12 +424,9 @@ def test_from_nothing_is_a_summary():
     ]
 
 
-def test_word_diff_and_escape_units():
+def test_word_diff_units():
     assert word_diff("a b c", "a x c") == [["=", "a"], ["-", "b"], ["+", "x"], ["=", "c"]]
     assert word_diff("same", "same") == [["=", "same"]]
-    assert md_escape("a_b *c* <d> & e|f ~g~ #h [i](j) `k` \\") == (
-        "a\\_b \\*c\\* &lt;d&gt; &amp; e&#124;f &#126;g&#126; \\#h \\[i\\](j) \\`k\\` \\\\"
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -479,7 +480,7 @@ def test_cli_between_revisions_and_working_tree(repo, capsys):
     assert cli.main(["diff", "v0.1.0", "v0.2.0", "--catalog", catalog]) == 0
     out = capsys.readouterr().out
     assert out.startswith("## Catalogue changes\n\nComparing `v0.1.0 (")
-    assert "### Mappings added\n\n- `restricted-ssh` → SEC-2 / `SEC-2.desc`; rationale: Open SSH is" in out
+    assert "### Mappings added\n\n- `restricted-ssh` → SEC-2 / `SEC-2.desc`; rationale: Open SSH is" in shown(out)
 
     assert cli.main(["diff", "v0.2.0", "--catalog", catalog]) == 0  # HEAD: the working tree
     assert capsys.readouterr().out.endswith("with `working tree`.\n\nNo catalogue changes.\n")
@@ -520,7 +521,7 @@ def test_invalid_catalogue_is_a_clear_error(tmp_path, capsys):
 
 def test_changes_per_release(repo):
     page = changes_markdown(repo)
-    assert page == (
+    assert shown(page) == shown(
         "# Changes per release\n"
         "\n"
         "Each release (git tag), newest first, with what changed in the catalogue since the release before it.\n"
@@ -550,8 +551,9 @@ def test_changes_per_release(repo):
 def test_changes_per_release_orders_versions_not_names(repo, git_env):
     _git(repo, "tag", "v0.10.0")  # same commit as v0.2.0: sorts after it as a version, before it as text
     page = changes_markdown(repo)
+    page = shown(page)
     assert page.index("## v0.10.0") < page.index("## v0.2.0") < page.index("## v0.1.0")
-    assert "## v0.10.0 (2024-03-01)\n\nComparing `v0.2.0` with `v0.10.0`.\n\nNo catalogue changes.\n" in page
+    assert "## v0.10.0 (2024-03-01)\n\nComparing `v0.2.0` with `v0.10.0`.\n\nNo catalogue changes.\n" in shown(page)
 
 
 def test_changes_per_release_without_tags_or_history(tmp_path, git_env):
@@ -574,10 +576,10 @@ def test_changes_per_release_of_this_project_does_not_fail():
 def test_html_marks_for_renderers_without_strikethrough(tmp_path):
     """The site's Python-Markdown has no ~~ extension, so changes_markdown marks words with <del>/<ins>."""
     head = edited(tmp_path, {"rules/cloudtrail-enabled.yaml": ("recording AWS", "recording *all* AWS")})
-    text = render_markdown(run_diff(head), style="html")
-    assert "- `cloudtrail-enabled`: AWS CloudTrail can help in non-repudiation by recording <ins>\\*all\\*</ins> AWS Management Console actions and API calls.\n" in text
+    text = shown(render_markdown(run_diff(head), style="html"))
+    assert "- `cloudtrail-enabled`: AWS CloudTrail can help in non-repudiation by recording <ins>*all*</ins> AWS Management Console actions and API calls.\n" in text
     head = edited(tmp_path, {"rules/cloudtrail-enabled.yaml": ("by recording", "by")}, name="head2")
-    assert "non-repudiation by <del>recording</del> AWS Management" in render_markdown(run_diff(head), style="html")
+    assert "non-repudiation by <del>recording</del> AWS Management" in shown(render_markdown(run_diff(head), style="html"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -603,14 +605,14 @@ def _check_fix_examples(text: str, work: Path) -> None:
 
     fixes = _FIX.findall(text)
     assert len(fixes) == 1
-    for shown, patch in fixes:
+    for expected_error, patch in fixes:
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(paths.DEFAULT_CATALOG, work / "catalog")
         _apply(patch, work, reverse=True)
         cat, diags = validate(work / "catalog")
         assert cat is None
         printed = [d.format().replace((work / "catalog").as_posix(), "catalog") for d in diags]
-        assert printed == [shown]
+        assert printed == [expected_error]
         _apply(patch, work)
         assert validate(work / "catalog")[0] is not None
 
@@ -625,7 +627,7 @@ def test_contributing_worked_examples_are_real(tmp_path):
     work = tmp_path / "work"
     real = conformap.load(paths.DEFAULT_CATALOG)
     current = None
-    for n, (mode, patch, shown) in enumerate(examples, 1):
+    for n, (mode, patch, expected) in enumerate(examples, 1):
         if mode != "cumulative":
             shutil.rmtree(work, ignore_errors=True)
             shutil.copytree(paths.DEFAULT_CATALOG, work / "catalog")
@@ -638,13 +640,23 @@ def test_contributing_worked_examples_are_real(tmp_path):
             before, after = current, conformap.load(work / "catalog")
         current = after
         out = render_markdown(compare(before, after, "main (…)", "working tree"))
-        assert out == shown, f"worked example {n} of CONTRIBUTING.md: `conformap diff` now prints\n{out}"
+        assert shown(out) == shown(expected), f"worked example {n} of CONTRIBUTING.md: `conformap diff` now prints\n{out}"
 
 
 def test_a_framework_only_change_is_a_change(tmp_path):
     head = edited(tmp_path, {"framework.yaml": ("title: Diff fixture framework", "title: Diff fixture framework, revised")})
     result = run_diff(head)
     assert result["changed"] is True
-    assert render_markdown(result).endswith(
+    assert shown(render_markdown(result)).endswith(
         "### Framework changed\n\n- `title`: Diff fixture ~~framework~~ **framework, revised**\n"
     )
+
+
+def test_changes_page_names_the_current_version_without_tags(tmp_path, git_env):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    cat = conformap.load(BASE)
+    versioned = dataclasses.replace(cat.framework, version="9.8.7", released="2031-02-03")
+    page = changes_markdown(plain, current=dataclasses.replace(cat, framework=versioned))
+    assert page.startswith("# Changes per release\n\nThis site shows catalogue version **9\\.8\\.7**, released 2031\\-02\\-03.\n\n")
+    assert "No git history" in page

@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 
 import conformap
-from conformap import paths
+from conformap import escape, outputs, paths
 from conformap.cli import main
-from conformap.outputs import exports
+from conformap.outputs import mappings_json
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 
@@ -25,21 +25,21 @@ def golden(fixtures_dir):
 
 @pytest.fixture(scope="module")
 def export_schema():
-    schema = json.loads((paths.SCHEMA_DIR / "export.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(mappings_json.json_schema())
     jsonschema.Draft202012Validator.check_schema(schema)
     return schema
 
 
 def test_json_matches_golden_file(golden):
-    assert exports.render(golden, "json") == (EXPECTED / "golden.json").read_bytes()
+    assert outputs.render(golden, "json") == (EXPECTED / "golden.json").read_bytes()
 
 
 def test_csv_matches_golden_file(golden):
-    assert exports.render(golden, "csv") == (EXPECTED / "golden.csv").read_bytes()
+    assert outputs.render(golden, "csv") == (EXPECTED / "golden.csv").read_bytes()
 
 
 def test_csv_is_rfc4180_with_neutralised_formulas(golden):
-    raw = exports.render(golden, "csv")
+    raw = outputs.render(golden, "csv")
     assert raw.count(b"\r\n") == 5 and b"\n" not in raw.replace(b"\r\n", b"")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
     guidance = {r["rule"]: r["guidance"] for r in rows}
@@ -54,30 +54,30 @@ def test_csv_is_rfc4180_with_neutralised_formulas(golden):
     ("  =1+1", "'  =1+1"), ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"), ("\uff20x", "'\uff20x"), (" plain", " plain"),
 ])
 def test_csv_safe(value, expected):
-    assert exports.csv_safe(value) == expected
+    assert escape.spreadsheet_cell(value) == expected
 
 
 def test_json_validates_against_published_schema(golden, real_catalog, export_schema):
     for cat in (golden, real_catalog):
-        jsonschema.validate(json.loads(exports.render(cat, "json")), export_schema, cls=jsonschema.Draft202012Validator)
+        jsonschema.validate(json.loads(outputs.render(cat, "json")), export_schema, cls=jsonschema.Draft202012Validator)
 
 
 def test_exports_agree_with_each_other_and_the_catalogue(real_catalog):
-    data = json.loads(exports.render(real_catalog, "json"))
-    rows = list(csv.DictReader(io.StringIO(exports.render(real_catalog, "csv").decode("utf-8"), newline="")))
+    data = json.loads(outputs.render(real_catalog, "json"))
+    rows = list(csv.DictReader(io.StringIO(outputs.render(real_catalog, "csv").decode("utf-8"), newline="")))
     assert data["counts"]["mappings"] == len(data["mappings"]) == len(rows) == 181
     assert [(m["rule"], m["control"], m["statement"]) for m in data["mappings"]] == [(r["rule"], r["control_id"], r["statement_id"]) for r in rows]
     assert {r["id"] for r in data["rules"]} == {r.id for r in real_catalog.rules}
 
 
 def test_exports_are_deterministic(fixtures_dir, real_catalog):
-    for fmt in exports.FORMATS:
+    for fmt in outputs.FORMATS:
         again = conformap.load(paths.DEFAULT_CATALOG)
-        assert exports.render(real_catalog, fmt) == exports.render(again, fmt)
+        assert outputs.render(real_catalog, fmt) == outputs.render(again, fmt)
 
 
 def test_aws_text_uses_printed_statement(golden):
-    text = exports.render(golden, "aws-text").decode("utf-8")
+    text = outputs.render(golden, "aws-text").decode("utf-8")
     assert "G-2 How do you do the first thing? The first thing\u2019s description.\n\nbeta-check\n" in text
 
 

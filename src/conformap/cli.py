@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -10,6 +12,7 @@ from typing import Sequence
 from conformap import paths
 from conformap.catalog.loader import validate
 from conformap.diagnostics import Severity, errors
+from conformap.escape import terminal
 
 
 def _print_diagnostics(diags, fmt: str, stream=None) -> None:
@@ -45,20 +48,33 @@ def cmd_validate(args) -> int:
 
 def cmd_import(args) -> int:
     from conformap.catalog.awspage import PageError
-    from conformap.catalog.importer import CatalogPathError, ImportFailure, ImportRejected, PageReadError, import_page
+    from conformap.catalog.importer import CatalogPathError, ImportFailure, ImportRejected, PageReadError, RemovalsRefused, import_page
 
     page = Path(args.page)
+    shown = terminal(page)
     try:
-        report = import_page(page, args.catalog)
+        report = import_page(page, args.catalog, allow_removals=args.allow_removals)
     except PageReadError as exc:
-        print(f"{page}: cannot read: {exc.reason}", file=sys.stderr)
+        print(f"{shown}: cannot read: {terminal(exc.reason)}", file=sys.stderr)
         return 1
     except UnicodeDecodeError as exc:
-        print(f"{page}: not UTF-8 text ({exc.reason} at byte {exc.start})", file=sys.stderr)
+        print(f"{shown}: not UTF-8 text ({exc.reason} at byte {exc.start})", file=sys.stderr)
         return 1
     except PageError as exc:
         for line, message in exc.problems:
-            print(f"{page}:{line}: {message}", file=sys.stderr)
+            print(f"{shown}:{line}: {terminal(message)}", file=sys.stderr)
+        return 1
+    except RemovalsRefused as exc:
+        removed = exc.report.mappings_removed
+        print(f"mappings removed ({len(removed)}):", file=sys.stderr)
+        for item in removed:
+            print(f"  {terminal(item)}", file=sys.stderr)
+        before = f", {exc.report.rows_before} before" if exc.report.rows_before is not None else ""
+        print(
+            f"{shown}: the import would remove the {len(removed)} mapping(s) above (the page has {exc.report.rows} rows{before}); "
+            f"nothing was written. If the page really drops them, import again with --allow-removals {len(removed)}",
+            file=sys.stderr,
+        )
         return 1
     except CatalogPathError as exc:
         print(exc.format(), file=sys.stderr)
@@ -85,14 +101,14 @@ def cmd_import(args) -> int:
     for note in report.notes:
         print(f"note: {note}")
     print(f"imported {report.rows} rows ({report.form} form); {len(report.written)} file(s) changed")
-    # What changed first; then the files whose only change is renumbered source rows.
+    # What changed first (removals before anything else); then the files whose only change is renumbered source rows.
     if report.first_import:
         if report.mappings_added:
             print(f"mappings added: {len(report.mappings_added)} (a new catalogue)")
     else:
         for title, items in (
-            ("mappings added", report.mappings_added),
             ("mappings removed", report.mappings_removed),
+            ("mappings added", report.mappings_added),
             ("mappings changed", report.mappings_changed),
         ):
             if items:
@@ -119,12 +135,16 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from conformap.outputs import exports
+    from conformap import outputs
 
     cat = _load_or_report(args.catalog)
     if cat is None:
         return 1
-    data = exports.render(cat, args.format)
+    from conformap.outputs import command
+
+    if args.format in command.FORMATS or args.control or args.statement or args.all or args.controls_key or args.include_deprecated:
+        return command.run(cat, args)
+    data = outputs.render(cat, args.format)
     if args.out in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -139,9 +159,44 @@ def cmd_export(args) -> int:
             write_atomic(out, data)
         except OSError as exc:
             reason = "part of its path is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else (exc.strerror or str(exc))
-            print(f"{out}: cannot write: {reason}; nothing was written", file=sys.stderr)
+            print(f"{terminal(out)}: cannot write: {reason}; nothing was written", file=sys.stderr)
             return 1
     return 0
+
+
+def cmd_fmt(args) -> int:
+    from conformap.catalog.fmt import run
+
+    return run(args.paths, check=args.check, show_diff=args.diff)
+
+
+def cmd_diff(args) -> int:
+    from conformap.contrib.compare import compare
+    from conformap.contrib.gitsource import DiffError, Reader
+    from conformap.contrib.report import render_json, render_markdown
+
+    try:
+        with Reader(args.catalog) as reader:
+            base = reader.side(args.base)
+            head = reader.side(args.head)
+            result = compare(base.catalog, head.catalog, base.label, head.label)
+    except DiffError as exc:
+        print(f"conformap diff: {exc}", file=sys.stderr)
+        return 2
+    text = render_json(result) if args.format == "json" else render_markdown(result)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return 0
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,33 +221,95 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import-aws-page", help="create or update the catalogue from AWS's page (text or Markdown form)")
     p.add_argument("page", help="the page, saved as text or Markdown")
+    p.add_argument(
+        "--allow-removals", type=_non_negative, default=0, metavar="N",
+        help="allow the import to remove up to N of the catalogue's page mappings (default 0: an import that removes any is refused)",
+    )
     catalog_arg(p)
     p.set_defaults(func=cmd_import)
 
-    from conformap.outputs.exports import FORMATS
+    from conformap.outputs import FORMATS
+    from conformap.outputs import command as export_command
 
     p = sub.add_parser("export", help="write the catalogue in an exchange format")
-    p.add_argument("--format", choices=sorted(FORMATS), required=True)
-    p.add_argument("--out", default=None, help="output file (default: standard output); written atomically")
+    p.add_argument("--format", choices=sorted(FORMATS) + list(export_command.FORMATS), required=True)
+    p.add_argument("--out", default=None, help="output file, or folder for several packs (default: standard output); written atomically")
     catalog_arg(p)
+    export_command.add_arguments(p)
     p.set_defaults(func=cmd_export)
 
-    from conformap.catalog import fmt as fmt_cmd
-    from conformap.contrib import diff as diff_cmd
+    p = sub.add_parser(
+        "fmt",
+        help="rewrite catalogue files into the canonical layout (keeps comments); --check only reports",
+        description="Rewrite catalogue files into the one canonical layout without changing their data, keeping comments.",
+    )
+    p.add_argument("paths", nargs="*", type=Path, help=f"files or catalogue folders (default: {paths.DEFAULT_CATALOG})")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 listing each file that is not in the canonical layout")
+    p.add_argument("--diff", action="store_true", help="also print what would change (or changed) as a unified diff")
+    p.set_defaults(func=cmd_fmt)
 
-    fmt_cmd.add_parser(sub)  # conformap fmt [--check] [PATHS]
-    diff_cmd.add_parser(sub)  # conformap diff BASE [HEAD]
+    p = sub.add_parser(
+        "diff",
+        help="what changed in the catalogue between two git revisions or folders (Markdown or JSON)",
+        description=(
+            "Compare the catalogue at BASE with HEAD. Each is a catalogue folder or a git revision of the project; "
+            "HEAD defaults to the working tree."
+        ),
+    )
+    p.add_argument("base", help="git revision (main, origin/main, v1.0, a commit) or catalogue folder")
+    p.add_argument("head", nargs="?", default=None, help="git revision or catalogue folder (default: the working tree)")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument(
+        "--catalog", type=Path, default=None, help=f"the catalogue folder, for the working tree and revisions (default: {paths.DEFAULT_CATALOG})"
+    )
+    p.set_defaults(func=cmd_diff)
+    from conformap.catalog import srcimport
+    from conformap.contrib import sources_check
+
+    srcimport.add_parser(sub)  # conformap import-source NAME PATH --commit SHA --commit-date DATE
+    sources_check.add_parser(sub)  # conformap sources check [--format json]
     return parser
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:  # pragma: no cover
         return 130
-    except BrokenPipeError:  # pragma: no cover - e.g. `conformap export ... | head`
+    except BrokenPipeError:  # e.g. `conformap export ... | head`
+        _silence_stdout()
         return 0
+    except OSError as exc:
+        if exc.filename is None and exc.errno in _OUTPUT_ERRNOS:  # e.g. `conformap export ... > /dev/full`
+            print(f"conformap: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+            _silence_stdout()
+            return 1
+        return _internal_error(exc)
+    except Exception as exc:  # the backstop: every expected failure has its own message above
+        return _internal_error(exc)
+
+
+# Errors of a write that names no file: every file the commands write is named in their own messages,
+# so these come from standard output (the disk is full, a quota is reached, the device failed).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _internal_error(exc: BaseException) -> int:
+    print(f"conformap: internal error: {type(exc).__name__}: {terminal(exc)} (please report)", file=sys.stderr)
+    return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Sequence
 
+from conformap.escape import terminal
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -41,11 +43,12 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def format(self) -> str:
-        where = self.file
+        """One line of text; control characters from the catalogue are shown escaped (:func:`conformap.escape.terminal`)."""
+        where = terminal(self.file)
         if self.line:
             where += f":{self.line}:{self.column or 1}"
         tag = "" if self.severity is Severity.ERROR else "warning: "
-        return f"{where}: {self.path}: {tag}{self.message}"
+        return f"{where}: {terminal(self.path)}: {tag}{terminal(self.message)}"
 
     def format_github(self) -> str:
         level = "error" if self.severity is Severity.ERROR else "warning"
@@ -58,7 +61,7 @@ class Diagnostic:
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return terminal(text.replace("%", "%25"))
 
 
 def _gh_prop(text: str) -> str:

@@ -10,10 +10,18 @@ values, service names, errata) goes through one of these helpers before it is pu
   (no emphasis, links, images, ``{: attribute lists}``, table cells or code spans). ``~`` has no
   backslash escape in Python-Markdown, so it becomes ``&#126;``.
 * :func:`code` — the same, shown in a ``<code>`` element.
+* :func:`code_span` — a Markdown code span (backticks, with a fence longer than any run of backticks
+  in the value), for text read raw as well as rendered (``conformap diff`` reports, pull-request
+  summaries); a code span's content is literal in every Markdown, so only whitespace is folded.
 * :func:`https_url` / :func:`link` — a link only when the URL starts with ``https://`` and has no
   whitespace or control characters; the URL is percent-encoded where Markdown or HTML could read
   it otherwise. Anything else is shown as text.
 * :func:`html` — for raw HTML blocks (the inline SVG charts): plain HTML escaping.
+* :func:`spreadsheet_cell` — a CSV cell that no spreadsheet runs as a formula (OWASP's advice).
+* :func:`terminal` — for a line printed on a terminal or read by CI (diagnostics, ``--format
+  github``): every control character (ESC, BEL, CR, LF, ...), line separator and bidirectional
+  control is shown as a Python-style escape (``\\x1b``, ``\\n``, ``\\u202e``), so catalogue text
+  can neither drive the terminal nor start a line of its own nor reorder what is displayed.
 
 Links between pages are built from ids that the catalogue schema restricts (see
 :func:`conformap.site.pages.rule_page`), never from free text.
@@ -35,6 +43,23 @@ _WHITESPACE = re.compile(r"\s+")
 # non-characters Python-Markdown could mistake for its own markers.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 _TABLE = {ord(c): "\\" + c for c in BACKSLASH_ESCAPED} | {ord(c): e for c, e in ENTITIES.items()}
+
+# Bidirectional controls (embeddings, overrides, isolates and the invisible marks): they reorder how a
+# line is displayed. Zero-width characters: invisible, so two different ids or names look the same.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+ZERO_WIDTH = "\u200b-\u200d\u2060\ufeff"
+_TERMINAL_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}{ZERO_WIDTH}]")
+_TERMINAL_NAMES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _terminal_escape(m: re.Match) -> str:
+    ch = m.group()
+    return _TERMINAL_NAMES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def terminal(value: object) -> str:
+    """``value`` on one inert line: control, line-separator, bidi and zero-width characters as escapes."""
+    return _TERMINAL_UNSAFE.sub(_terminal_escape, str(value))
 
 
 def clean(value: object) -> str:
@@ -72,6 +97,14 @@ def code(value: object) -> str:
     return f"<code>{text(value)}</code>"
 
 
+def code_span(value: object) -> str:
+    """``value`` as a Markdown code span that no backtick inside it can close."""
+    shown = clean(value)
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") or not shown else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
 def html(value: object) -> str:
     """``value`` for an HTML context (element text or a double-quoted attribute) in a raw HTML block."""
     return _html.escape(clean(value), quote=True)
@@ -102,3 +135,18 @@ def link(label: object, url: object) -> str:
     if target is None:
         return shown
     return f"[{shown}]({target})"
+
+
+# First characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula or command.
+# OWASP's list, plus the full-width forms some spreadsheet locales also read as operators.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would execute: prefix it with an apostrophe (OWASP's advice).
+
+    The apostrophe makes spreadsheets show the cell as text; a reader of the raw CSV sees it as the
+    first character. A cell is neutralised when it starts, possibly after spaces, with ``= + - @``
+    (or their full-width forms), a tab or a carriage return; every other cell is unchanged.
+    """
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_TRIGGERS) else value

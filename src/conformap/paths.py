@@ -28,6 +28,23 @@ SCHEMAS = {
     "control": "control.schema.json",
     "rule": "rule.schema.json",
     "errata": "errata.schema.json",
+    "security-hub": "security-hub.schema.json",
+    "guard-mapping": "guard-mapping.schema.json",
+    "nist-800-53": "nist-800-53.schema.json",
+    "rule-pages": "rule-pages.schema.json",
+    "pack-scopes": "pack-scopes.schema.json",
+}
+
+# Snapshots of other public sources (conformap import-source NAME): NAME -> (file in the catalogue, kind).
+# Crosswalks to other frameworks live in crosswalks/; the facts the rule files are checked against in sources/.
+CROSSWALKS_DIR = "crosswalks"
+SOURCE_SNAPSHOTS = {
+    "security-hub-guide": (f"{CROSSWALKS_DIR}/security-hub-guide.yaml", "security-hub"),
+    "security-hub-oscal": (f"{CROSSWALKS_DIR}/security-hub-oscal.yaml", "security-hub"),
+    "guard-registry": (f"{CROSSWALKS_DIR}/guard-wa-security-pillar.yaml", "guard-mapping"),
+    "nist-800-53": (f"{CROSSWALKS_DIR}/nist-800-53-r5.yaml", "nist-800-53"),
+    "config-rule-pages": (f"{SOURCES_DIR}/config-rule-pages.yaml", "rule-pages"),
+    "conformance-packs": (f"{SOURCES_DIR}/conformance-pack-scopes.yaml", "pack-scopes"),
 }
 
 

@@ -29,7 +29,6 @@ the command line.
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import difflib
 import json
@@ -65,34 +64,15 @@ class FormatError(Exception):
 
 def file_kind(path: Path) -> tuple[str, str] | None:
     """(kind, path relative to the catalogue root) for a catalogue file, or ``None``."""
-    name = path.name
-    if not name.endswith(".yaml"):
-        return None
-    if name == paths.FRAMEWORK_FILE:
-        return "framework", name
-    if name == paths.ERRATA_FILE:
-        return "errata", name
-    parent = path.parent.name
-    if parent == paths.CONTROLS_DIR:
-        return "control", f"{paths.CONTROLS_DIR}/{name}"
-    if parent == paths.RULES_DIR:
-        return "rule", f"{paths.RULES_DIR}/{name}"
-    return None
+    entry = catalogio.entry_for(path)
+    return (entry.kind, entry.relpath) if entry is not None else None
 
 
 def catalogue_files(root: Path) -> list[Path]:
-    """Every YAML file of a catalogue folder (or of its controls/ or rules/ folder), in a stable order."""
-    if root.name in (paths.CONTROLS_DIR, paths.RULES_DIR) and not (root / paths.FRAMEWORK_FILE).exists():
-        return [f for f in sorted(root.glob("*.yaml")) if f.is_file() and not f.name.startswith(".")]
-    out = []
-    for name in (paths.FRAMEWORK_FILE, paths.ERRATA_FILE):
-        if (root / name).is_file():
-            out.append(root / name)
-    for sub in (paths.CONTROLS_DIR, paths.RULES_DIR):
-        folder = root / sub
-        if folder.is_dir():
-            out.extend(f for f in sorted(folder.glob("*.yaml")) if f.is_file() and not f.name.startswith("."))
-    return out
+    """Every catalogue file of a catalogue folder (or of its controls/ or rules/ folder), as :func:`~conformap.catalog.files.walk` lists them."""
+    if root.name in catalogio.KIND_OF_FOLDER and not (root / paths.FRAMEWORK_FILE).exists():
+        return [e.path for e in catalogio.folder_entries(root.parent, root.name)]
+    return [e.path for e in catalogio.walk(root)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,12 +324,16 @@ class FileResult:
 def format_file(path: Path, *, write: bool) -> FileResult:
     shown = paths.display_path(path)
     res = FileResult(path, shown)
-    kind = file_kind(path)
-    if kind is None:
+    entry = catalogio.entry_for(path)
+    if entry is None:
         res.diagnostics.append(
             Diagnostic(shown, 0, 0, "$", "not a catalogue file (framework.yaml, errata.yaml, controls/<id>.yaml or rules/<id>.yaml)")
         )
         return res
+    if entry.problem:
+        res.diagnostics.append(Diagnostic(shown, *entry.at, "$", entry.problem))
+        return res
+    kind = (entry.kind, entry.relpath)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -378,6 +362,7 @@ def expand(targets: Iterable[Path]) -> tuple[list[Path], list[str]]:
     missing: list[str] = []
     for t in targets:
         if t.is_dir():
+            missing.extend(f"{link}: {catalogio.SYMLINK_PROBLEM}" for link in catalogio.symlinks(t))
             found = catalogue_files(t)
             if not found:
                 missing.append(f"{t}: no catalogue files in this folder")
@@ -430,19 +415,3 @@ def run(targets: Sequence[Path], *, check: bool = False, show_diff: bool = False
         return 1 if changed or failed else 0
     print(f"{len(changed)} file(s) reformatted, {ok} unchanged" + (f", {len(failed)} with errors" if failed else ""), file=err)
     return 1 if failed else 0
-
-
-def cmd_fmt(args: argparse.Namespace) -> int:
-    return run(args.paths, check=args.check, show_diff=args.diff)
-
-
-def add_parser(sub) -> None:
-    p = sub.add_parser(
-        "fmt",
-        help="rewrite catalogue files into the canonical layout (keeps comments); --check only reports",
-        description="Rewrite catalogue files into the one canonical layout without changing their data, keeping comments.",
-    )
-    p.add_argument("paths", nargs="*", type=Path, help=f"files or catalogue folders (default: {paths.DEFAULT_CATALOG})")
-    p.add_argument("--check", action="store_true", help="change nothing; exit 1 listing each file that is not in the canonical layout")
-    p.add_argument("--diff", action="store_true", help="also print what would change (or changed) as a unified diff")
-    p.set_defaults(func=cmd_fmt)

@@ -9,7 +9,13 @@ anything, never expands aliases, and reports every problem with its line and col
   document is built, so an exponential "billion laughs" file costs one linear scan;
 * so is nesting deeper than ``MAX_DEPTH`` levels (PyYAML's composer would overflow the stack);
 * duplicate keys are errors (PyYAML would silently keep the last one);
-* every string is at most ``MAX_STRING_CHARS`` characters.
+* every string is at most ``MAX_STRING_CHARS`` characters;
+* no string or key holds a bidirectional control (U+202A-U+202E, U+2066-U+2069 and the marks
+  U+061C, U+200E, U+200F: they reorder what a reviewer sees) or a zero-width character
+  (U+200B-U+200D, U+2060, U+FEFF: they make different ids or names look the same), and every
+  string and key is in Unicode NFC form (so one service name is one string, however it was typed);
+* a value whose tag cannot hold it (``!!int abc``, ``!!bool maybe``, an integer with more digits
+  than Python converts) is an error at its position, not an exception.
 
 The result keeps, for every JSON path in the document, the position of its value
 and (for mapping entries) of its key, so later checks can point at the exact line.
@@ -17,7 +23,9 @@ and (for mapping entries) of its key, so later checks can point at the exact lin
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +33,7 @@ from typing import Any
 import yaml
 
 from conformap.diagnostics import Diagnostic, JsonPath, format_json_path
+from conformap.escape import BIDI_CONTROLS, ZERO_WIDTH, terminal
 
 try:  # libyaml is an order of magnitude faster; fall back to pure Python.
     _Loader: type = yaml.CSafeLoader
@@ -35,11 +44,34 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_STRING_CHARS = 20_000
 MAX_DEPTH = 32  # nesting levels; deeper documents would exhaust the stack of PyYAML's composer
 
-# Tab, CR and every other C0/C1 control character except LF, plus Unicode line separators.
-_FORBIDDEN_CHAR = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-# The same, checked in parsed values: a double-quoted "\t" or "\x00" escape must not smuggle one in.
-_FORBIDDEN_IN_VALUE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-_CHAR_NAMES = {"\t": "tab", "\r": "carriage return (use LF line endings)", "\ufeff": "byte-order mark / zero-width no-break space"}
+# Tab, CR and every other C0/C1 control character except LF, Unicode line separators, bidirectional
+# controls and zero-width characters. Checked in the file's text and again in parsed strings and keys
+# (a double-quoted "\t", "\x00" or "\u202e" escape must not smuggle one in; there LF is refused too).
+_FORBIDDEN_CHAR = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}{ZERO_WIDTH}]")
+_FORBIDDEN_IN_KEY = re.compile(f"[\n{_FORBIDDEN_CHAR.pattern[1:-1]}]")
+_CHAR_NAMES = {"\t": "tab", "\r": "carriage return (use LF line endings)", "\n": "line feed", "\ufeff": "byte-order mark / zero-width no-break space"}
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_TAG_NAMES = {"tag:yaml.org,2002:int": "an integer", "tag:yaml.org,2002:float": "a number", "tag:yaml.org,2002:bool": "true or false", "tag:yaml.org,2002:null": "null"}
+
+
+def _char_name(ch: str) -> str:
+    if ch in _CHAR_NAMES:
+        return _CHAR_NAMES[ch]
+    if _BIDI.match(ch):
+        return f"bidirectional control U+{ord(ch):04X}"
+    if re.match(f"[{ZERO_WIDTH}]", ch):
+        return f"zero-width character U+{ord(ch):04X}"
+    return f"control character U+{ord(ch):04X}"
+
+
+def text_problem(value: str, *, key: bool = False) -> str | None:
+    """Why a parsed string (or mapping key) is not allowed in a catalogue file, or ``None``."""
+    bad = (_FORBIDDEN_IN_KEY if key else _FORBIDDEN_CHAR).search(value)
+    if bad:
+        return f"{_char_name(bad.group())} (written as an escape) is not allowed in catalogue {'keys' if key else 'text'}"
+    if not unicodedata.is_normalized("NFC", value):
+        return "text is not in Unicode NFC form (a character written as a letter plus combining marks); save it NFC-normalised"
+    return None
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -59,6 +91,7 @@ class YamlDocument:
     value_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    digest: str = ""  # SHA-256 of the file's bytes
 
     @property
     def ok(self) -> bool:
@@ -89,7 +122,7 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
     """Parse ``raw`` (a whole file's bytes). ``file`` is the name used in diagnostics."""
-    doc = YamlDocument(file)
+    doc = YamlDocument(file, digest=hashlib.sha256(raw).hexdigest())
 
     def fail(line: int, col: int, message: str) -> None:
         doc.diagnostics.append(Diagnostic(file, line, col, "$", message))
@@ -110,7 +143,7 @@ def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
     bad_lines = 0
     for m in _FORBIDDEN_CHAR.finditer(text):
         ch = m.group()
-        name = _CHAR_NAMES.get(ch, f"control character U+{ord(ch):04X}")
+        name = _char_name(ch)
         line, col = _line_col(text, m.start())
         fail(line, col, f"{name} is not allowed in catalogue files")
         bad_lines += 1
@@ -188,6 +221,10 @@ def _build(node: yaml.Node, path: JsonPath, doc: YamlDocument) -> Any:
                 doc.diagnostics.append(Diagnostic(doc.file, *kmark, format_json_path(path), "keys must be plain strings (no merge keys or complex keys)"))
                 continue
             key = key_node.value
+            problem = text_problem(key, key=True)
+            if problem:
+                doc.diagnostics.append(Diagnostic(doc.file, *kmark, format_json_path(path), f"key {terminal(repr(key))}: {problem}"))
+                continue
             if key in out:
                 first = doc.key_marks[path + (key,)][0]
                 doc.diagnostics.append(
@@ -201,18 +238,24 @@ def _build(node: yaml.Node, path: JsonPath, doc: YamlDocument) -> Any:
         return [_build(child, path + (i,), doc) for i, child in enumerate(node.value)]
     value = node.value
     if node.tag == "tag:yaml.org,2002:str" or node.tag == "tag:yaml.org,2002:timestamp":
-        bad = _FORBIDDEN_IN_VALUE.search(value)
-        if bad:
-            name = _CHAR_NAMES.get(bad.group(), f"control character U+{ord(bad.group()):04X}")
-            doc.diagnostics.append(
-                Diagnostic(doc.file, *mark, format_json_path(path), f"{name} (written as an escape) is not allowed in catalogue text")
-            )
+        problem = text_problem(value)
+        if problem:
+            doc.diagnostics.append(Diagnostic(doc.file, *mark, format_json_path(path), problem))
         if len(value) > MAX_STRING_CHARS:
             doc.diagnostics.append(
                 Diagnostic(doc.file, *mark, format_json_path(path), f"string is {len(value)} characters; the limit is {MAX_STRING_CHARS}")
             )
         return value
-    return _constructor.construct_object(node)
+    try:
+        return _constructor.construct_object(node)
+    except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError) as exc:
+        shown = terminal(value if len(value) <= 40 else value[:37] + "...")
+        if "digits" in str(exc):
+            why = f"has more digits than an integer may ({len(value)} characters)"
+        else:
+            why = f"is not {_TAG_NAMES.get(node.tag, 'a valid ' + node.tag)}"
+        doc.diagnostics.append(Diagnostic(doc.file, *mark, format_json_path(path), f"'{shown}' {why}"))
+        return None
 
 
 def read_yaml(path: Path, file: str | None = None) -> YamlDocument:

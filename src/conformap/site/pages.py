@@ -13,7 +13,7 @@ Two inputs are optional, so that the pages stay a function of the catalogue: a :
 repository (every rule and question page then ends with a "Suggest a change" section that links to
 the YAML file to edit and to the issue form, prefilled), and the Markdown of the "Changes per
 release" page, which needs git history (``scripts/gen_pages.py`` makes it with
-:func:`conformap.contrib.diff.changes_markdown`).
+:func:`conformap.contrib.changes.changes_markdown`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import networkx as nx
-from conformap.outputs import exports
+from conformap import outputs
+from conformap.outputs import mappings_csv, mappings_json
 from conformap import paths
 from conformap.analysis import stats
 from conformap.site import svg
@@ -56,7 +57,6 @@ CONTRIBUTING = "contributing.md"  # the repository's CONTRIBUTING.md, added by s
 DOWNLOAD_JSON = "downloads/mappings.json"
 DOWNLOAD_CSV = "downloads/mappings.csv"
 DOWNLOAD_SCHEMA = "downloads/mappings.schema.json"
-EXPORT_SCHEMA = paths.SCHEMA_DIR / "export.schema.json"
 UNSPECIFIED = "(unspecified)"
 
 # At most this many questions are drawn in the overlap heatmap (the table below it has them all).
@@ -870,11 +870,10 @@ def methodology_page(f: _Facts) -> str:
 
 def _download_files(cat: Catalog) -> dict[str, bytes]:
     files = {
-        DOWNLOAD_JSON: exports.render(cat, "json"),
-        DOWNLOAD_CSV: exports.render(cat, "csv"),
+        DOWNLOAD_JSON: outputs.render(cat, "json"),
+        DOWNLOAD_CSV: outputs.render(cat, "csv"),
     }
-    if EXPORT_SCHEMA.is_file():
-        files[DOWNLOAD_SCHEMA] = EXPORT_SCHEMA.read_bytes()
+    files[DOWNLOAD_SCHEMA] = mappings_json.json_schema().encode("utf-8")
     return files
 
 
@@ -887,7 +886,7 @@ def downloads_page(cat: Catalog, files: dict[str, bytes]) -> str:
     }
     counts = {
         DOWNLOAD_JSON: len(json.loads(files[DOWNLOAD_JSON])["mappings"]),
-        DOWNLOAD_CSV: len(exports.csv_rows(cat)),
+        DOWNLOAD_CSV: len(mappings_csv.csv_rows(cat)),
     }
     rows = []
     for name, data in files.items():
@@ -919,7 +918,7 @@ def render_site(
 
     ``github``: the repository the catalogue is edited in; every rule and question page then links to
     its YAML file there and to the issue form. ``changes``: the Markdown of the "Changes per release"
-    page (:func:`conformap.contrib.diff.changes_markdown`, which escapes catalogue text), written as
+    page (:func:`conformap.contrib.changes.changes_markdown`, which escapes catalogue text), written as
     ``changes.md`` and linked from the home page.
     """
     f = _Facts(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)

@@ -1,0 +1,271 @@
+"""AWS Config conformance packs (CloudFormation YAML in the style of AWS's own pack templates).
+
+One pack per mapped question (``sec-8.yaml``), one per best-practice statement (``sec-3-bp07.yaml``) and
+one for the whole framework (``<framework id>.yaml``). As in AWS's templates: ``Parameters`` named
+``<RuleCamel>Param<Name>`` defaulting to the pack's values, ``Conditions`` with ``Fn::If`` so that an empty
+parameter is left out, ``AWS::Config::ConfigRule`` resources with ``Source.Owner: AWS``, and ``Scope`` from
+the catalogue. Each rule's ``Description`` starts with the ids it serves (``SEC-3 SEC03-BP07 SEC-5: ...``);
+``controls_key`` adds AWS's non-standard ``Controls`` resource key. A pack over AWS's limits is split into
+``-part-1``, ``-part-2`` files. Every catalogue string is written as a double-quoted YAML scalar, so that
+no catalogue text can become a YAML tag, an anchor, a comment or a value of another type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import yaml
+
+from conformap.catalog.model import Catalog, Mapping, Rule
+
+MAX_RULES = 130  # rules per conformance pack
+MAX_TEMPLATE_BYTES = 51_200  # TemplateBody; larger templates need an S3 upload
+MAX_PARAMETERS = 60  # ConformancePackInputParameters
+MAX_DESCRIPTION = 256  # AWS::Config::ConfigRule Description
+MAX_TEMPLATE_DESCRIPTION = 1024  # template Description (bytes)
+ELLIPSIS = "…"
+
+
+class PackError(ValueError):
+    """A pack that cannot be made (e.g. one rule alone is over a limit); the message says why."""
+
+
+@dataclass(frozen=True)
+class PackOptions:
+    controls_key: bool = False
+    include_deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one pack covers: its file stem, a label for its Description and the mappings it deploys."""
+
+    name: str
+    label: str
+    mappings: tuple[Mapping, ...]
+
+
+class _Quoted(str):
+    """A catalogue string: always emitted double-quoted and escaped."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+
+
+def _q(value: str) -> _Quoted:
+    return _Quoted(value)
+
+
+def _camel(text: str) -> str:
+    """``restricted-ssh`` -> ``RestrictedSsh``; ``maxAccessKeyAge`` -> ``MaxAccessKeyAge`` (alphanumerics only)."""
+    parts = re.split(r"[^A-Za-z0-9]+", text)
+    return "".join(p[:1].upper() + p[1:] for p in parts if p)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def truncate(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary with an ellipsis when longer than ``limit`` characters."""
+    text = _one_line(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ELLIPSIS)]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + ELLIPSIS
+
+
+def served_ids(cat: Catalog, rule: Rule) -> tuple[str, ...]:
+    """Question and best-practice ids a rule serves, in mapping order: ``SEC-3 SEC03-BP07 SEC-5``."""
+    seen: dict[str, None] = {}
+    for m in sorted(rule.mappings, key=lambda m: (m.first_row, m.control_id, m.statement_id)):
+        seen.setdefault(m.control_id)
+        bp = cat.statement(m.statement_id).best_practice
+        if bp is not None:
+            seen.setdefault(bp.id)
+    return tuple(seen)
+
+
+def rule_description(cat: Catalog, rule: Rule) -> str:
+    """``SEC-3 SEC03-BP07: <what the rule checks>`` within CloudFormation's 256 characters."""
+    what = rule.description or rule.guidance
+    return truncate(f"{' '.join(served_ids(cat, rule))}: {what}", MAX_DESCRIPTION)
+
+
+def deployable(rule: Rule, options: PackOptions) -> bool:
+    return rule.kind == "managed" and bool(rule.identifier) and (options.include_deprecated or rule.deprecated is None)
+
+
+def scopes(cat: Catalog) -> list[Scope]:
+    """Every pack the catalogue yields: per mapped question, per best-practice statement, the whole framework."""
+    mappings = cat.mappings
+    out = []
+    for c in cat.controls:
+        ms = tuple(m for m in mappings if m.control_id == c.id)
+        if ms:
+            out.append(Scope(c.id.lower(), f"{c.id} ({_one_line(c.question)})", ms))
+    for c in cat.controls:
+        for s in c.statements:
+            ms = tuple(m for m in mappings if m.statement_id == s.id)
+            if s.best_practice is not None and ms:
+                label = f"{c.id} {s.best_practice.id} ({_one_line(s.best_practice.title)})"
+                out.append(Scope(_slug(s.id), label, ms))
+    out.append(Scope(cat.framework.id, f"every question of {_one_line(cat.framework.title)}", mappings))
+    return out
+
+
+def _slug(statement_id: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", statement_id.lower()).strip("-")
+
+
+def find_scope(cat: Catalog, *, control: str | None = None, statement: str | None = None) -> Scope:
+    """The pack of one question (``SEC-8``) or one best-practice statement (``SEC-3.BP07``), or the whole framework."""
+    wanted = control.lower() if control else _slug(statement) if statement else cat.framework.id
+    for s in scopes(cat):
+        if s.name == wanted:
+            return s
+    what = f"question {control}" if control else f"best-practice statement {statement}"
+    raise PackError(f"no pack for {what}: it is not in the catalogue or has no mapped rule")
+
+
+def _rule_parts(cat: Catalog, rule: Rule, options: PackOptions) -> tuple[dict, dict, tuple[str, dict]]:
+    """A rule's template Parameters, Conditions and (logical id, resource)."""
+    camel = _camel(rule.id)
+    params: dict[str, Any] = {}
+    conditions: dict[str, Any] = {}
+    inputs: dict[str, Any] = {}
+    for name, value in sorted(rule.pack_input_parameters.items()):
+        pname = f"{camel}Param{_camel(name)}"
+        cname = pname[0].lower() + pname[1:]
+        params[pname] = {"Default": _q(value), "Type": "String"}
+        conditions[cname] = {"Fn::Not": [{"Fn::Equals": ["", {"Ref": pname}]}]}
+        inputs[_q(name)] = {"Fn::If": [cname, {"Ref": pname}, {"Ref": "AWS::NoValue"}]}
+    props: dict[str, Any] = {"ConfigRuleName": _q(rule.id), "Description": _q(rule_description(cat, rule))}
+    if inputs:
+        props["InputParameters"] = inputs
+    if rule.pack_scope_resource_types:
+        props["Scope"] = {"ComplianceResourceTypes": [_q(t) for t in rule.pack_scope_resource_types]}
+    props["Source"] = {"Owner": "AWS", "SourceIdentifier": _q(rule.identifier or "")}
+    resource: dict[str, Any] = {}
+    if options.controls_key:
+        resource["Controls"] = [_q(i) for i in served_ids(cat, rule)]
+    resource["Properties"] = props
+    resource["Type"] = "AWS::Config::ConfigRule"
+    return params, conditions, (camel, resource)
+
+
+def _dump(doc: dict) -> bytes:
+    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6).encode("utf-8")
+
+
+def _template(description: str, parts: Iterable[tuple[dict, dict, tuple[str, dict]]]) -> dict:
+    params: dict[str, Any] = {}
+    conditions: dict[str, Any] = {}
+    resources: dict[str, Any] = {}
+    for p, c, (logical_id, res) in parts:
+        params.update(p)
+        conditions.update(c)
+        resources[logical_id] = res
+    doc: dict[str, Any] = {"Description": _q(description)}
+    if params:
+        doc["Parameters"] = params
+    doc["Resources"] = resources
+    if conditions:
+        doc["Conditions"] = conditions
+    return doc
+
+
+def _description(cat: Catalog, scope: Scope, part: str) -> str:
+    fw = cat.framework
+    text = (
+        f"conformap {fw.version or 'unversioned'} (source snapshot captured {fw.source.captured or 'on an unknown date'}){part}: "
+        f"AWS Config managed rules that AWS's page maps to {scope.label}. Each rule's Description starts with the ids it serves. "
+        "A sample, not a compliance guarantee."
+    )
+    while len(text.encode("utf-8")) > MAX_TEMPLATE_DESCRIPTION:
+        text = truncate(text, len(text) - 16)
+    return text
+
+
+def pack_rules(cat: Catalog, scope: Scope, options: PackOptions) -> tuple[Rule, ...]:
+    """The rules a pack deploys, in rule id order, each once."""
+    ids = sorted({m.rule_id for m in scope.mappings})
+    return tuple(r for r in (cat.rule(i) for i in ids) if deployable(r, options))
+
+
+def build(cat: Catalog, scope: Scope, options: PackOptions = PackOptions()) -> tuple[dict[str, bytes], list[str]]:
+    """The pack's files (``name.yaml``, or ``name-part-N.yaml`` when split) and notes on what was left out or split."""
+    notes: list[str] = []
+    rules = pack_rules(cat, scope, options)
+    skipped = sorted({m.rule_id for m in scope.mappings} - {r.id for r in rules})
+    if skipped:
+        notes.append(f"{scope.name}: left out {len(skipped)} rule(s) that are deprecated or not AWS managed rules: {', '.join(skipped)}")
+    if not rules:
+        raise PackError(f"{scope.name}: no deployable rule (all {len(skipped)} are deprecated or not managed rules)")
+    parts = [_rule_parts(cat, r, options) for r in rules]
+    if len({p[2][0] for p in parts}) != len(parts):
+        raise PackError(f"{scope.name}: two rule ids give the same CloudFormation logical id")
+    groups = _split(cat, scope, parts)
+    if len(groups) == 1:
+        return {f"{scope.name}.yaml": _dump(_template(_description(cat, scope, ""), groups[0]))}, notes
+    notes.append(
+        f"{scope.name}: {len(rules)} rules split into {len(groups)} packs to stay within AWS's limits "
+        f"({MAX_RULES} rules, {MAX_PARAMETERS} parameters, {MAX_TEMPLATE_BYTES:,} bytes of template per pack)"
+    )
+    files = {}
+    for n, group in enumerate(groups, 1):
+        desc = _description(cat, scope, f", part {n} of {len(groups)}")
+        files[f"{scope.name}-part-{n}.yaml"] = _dump(_template(desc, group))
+    return files, notes
+
+
+def _fits(cat: Catalog, scope: Scope, group: list) -> bool:
+    n_params = sum(len(p[0]) for p in group)
+    if len(group) > MAX_RULES or n_params > MAX_PARAMETERS:
+        return False
+    body = _dump(_template(_description(cat, scope, ", part 99 of 99"), group))
+    return len(body) <= MAX_TEMPLATE_BYTES
+
+
+def _split(cat: Catalog, scope: Scope, parts: list) -> list[list]:
+    """Greedy, in rule order: as many rules per pack as the limits allow (each candidate pack rendered to measure it)."""
+    if _fits(cat, scope, parts):
+        return [parts]
+    groups: list[list] = []
+    rest = list(parts)
+    while rest:
+        lo, hi = 1, len(rest)  # binary search for the longest prefix that fits
+        if not _fits(cat, scope, rest[:1]):
+            raise PackError(f"{scope.name}: rule {rest[0][2][0]} alone is over a conformance pack limit")
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if _fits(cat, scope, rest[:mid]):
+                lo = mid
+            else:
+                hi = mid - 1
+        groups.append(rest[:lo])
+        rest = rest[lo:]
+    return groups
+
+
+def all_packs(cat: Catalog, options: PackOptions = PackOptions()) -> tuple[dict[str, bytes], list[str]]:
+    """Every pack of :func:`scopes`, by file name, with the notes of each."""
+    files: dict[str, bytes] = {}
+    notes: list[str] = []
+    for scope in scopes(cat):
+        try:
+            f, n = build(cat, scope, options)
+        except PackError as exc:
+            notes.append(str(exc))
+            continue
+        files.update(f)
+        notes.extend(n)
+    return files, notes

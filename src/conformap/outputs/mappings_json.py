@@ -1,0 +1,64 @@
+"""``json`` (mappings.json): the framework, controls, rules and errata exactly as their catalogue files
+hold them (:mod:`conformap.catalog.records`, absent facts left out), every mapping again in one flat
+list in source order, headline counts, and the crosswalks (:mod:`conformap.outputs.crosswalk`), with a
+``schema_version``. Validated by
+``schema/export.schema.json`` (which refers to the catalogue schemas), published with its references
+inlined as ``mappings.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from conformap.catalog import records, schema
+from conformap.catalog.model import Catalog, Mapping
+from conformap.outputs import crosswalk
+
+SCHEMA_VERSION = "2.1"
+MAPPING_POINTER = "/properties/mappings/items"  # in rule.schema.json
+ERRATUM_POINTER = "/properties/errata/items"  # in errata.schema.json
+
+
+def _record(obj, kind: str, pointer: str = "") -> dict[str, Any]:
+    """A catalogue object as its catalogue file holds it (:mod:`conformap.catalog.records`), keys in schema order."""
+    return schema.ordered(records.to_record(obj), kind, pointer)
+
+
+def mapping_record(m: Mapping) -> dict[str, Any]:
+    """One entry of the flat mapping list: the rule, then the mapping as its rule file holds it."""
+    return {"rule": m.rule_id, **_record(m, "rule", MAPPING_POINTER)}
+
+
+def to_json_data(cat: Catalog) -> dict[str, Any]:
+    from conformap.analysis.graph import build_graph
+    from conformap.analysis.stats import summary
+
+    s = summary(build_graph(cat))
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "catalogue_version": cat.framework.version,
+        "framework": _record(cat.framework, "framework"),
+        "counts": {
+            "controls": s.controls,
+            "controls_in_source": sum(1 for c in cat.controls if c.in_source),
+            "controls_with_rules": s.controls_mapped,
+            "rules": s.rules,
+            "mappings": s.mappings,
+            "errata": len(cat.errata),
+        },
+        "controls": [_record(c, "control") for c in cat.controls],
+        "rules": [_record(r, "rule") for r in cat.rules],
+        "mappings": [mapping_record(m) for m in cat.mappings],
+        "errata": [_record(e, "errata", ERRATUM_POINTER) for e in cat.errata],
+        "crosswalks": crosswalk.json_section(cat),
+    }
+
+
+def json_schema() -> str:
+    """``schema/export.schema.json`` with every reference inlined: one file that validates mappings.json alone."""
+    return json.dumps(schema.inlined("export.schema.json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def render(cat: Catalog) -> str:
+    return json.dumps(to_json_data(cat), ensure_ascii=False, indent=2) + "\n"

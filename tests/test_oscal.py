@@ -1,0 +1,130 @@
+"""OSCAL 1.2.1 catalog and component-definition: compliance-trestle parses both; every mapping appears once."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import conformap
+from conformap.cli import main
+from conformap.outputs import oscal
+
+EXPECTED = Path(__file__).resolve().parent / "expected" / "oscal"
+trestle_catalog = pytest.importorskip("trestle.oscal.catalog")
+trestle_component = pytest.importorskip("trestle.oscal.component")
+
+
+@pytest.fixture(scope="module")
+def mini(fixtures_dir):
+    return conformap.load(fixtures_dir / "mini")
+
+
+def _statement_triples(cd: dict) -> list[tuple[str, str, str]]:
+    """(control-id, statement-id, Rule_Id) of every per-statement Rule_Id prop: one per mapping."""
+    comp = cd["component-definition"]["components"][0]
+    return [
+        (ir["control-id"], st["statement-id"], p["value"])
+        for ci in comp["control-implementations"]
+        for ir in ci["implemented-requirements"]
+        for st in ir.get("statements", [])
+        for p in st["props"]
+        if p["name"] == "Rule_Id"
+    ]
+
+
+@pytest.mark.parametrize("which", ["real", "mini", "hostile"])
+def test_trestle_reads_both_documents(which, real_catalog, fixtures_dir, tmp_path):
+    cat = real_catalog if which == "real" else conformap.load(fixtures_dir / which)
+    (tmp_path / "catalog.json").write_bytes(oscal.catalog_json(cat))
+    (tmp_path / "component-definition.json").write_bytes(oscal.component_definition_json(cat))
+    c = trestle_catalog.Catalog.oscal_read(tmp_path / "catalog.json")
+    cd = trestle_component.ComponentDefinition.oscal_read(tmp_path / "component-definition.json")
+    assert c.metadata.oscal_version.root.root == oscal.OSCAL_VERSION == cd.metadata.oscal_version.root.root
+    assert [ctl.id for ctl in c.controls] == [x.id.lower() for x in cat.controls]
+    assert cd.components[0].title == "AWS Config managed rules"
+
+
+def test_every_mapping_appears_exactly_once(real_catalog):
+    cd = oscal.component_definition_data(real_catalog)
+    triples = _statement_triples(cd)
+    expected = [
+        (m.control_id.lower(), oscal.part_id(real_catalog.statement(m.statement_id)), m.rule_id) for m in real_catalog.mappings
+    ]
+    assert len(expected) == 181
+    assert Counter(triples) == Counter(expected) and max(Counter(triples).values()) == 1
+
+
+def test_statement_ids_exist_in_the_catalog(real_catalog):
+    cat = oscal.catalog_data(real_catalog)
+    part_ids = {p["id"] for c in cat["catalog"]["controls"] for s in c["parts"] for p in s.get("parts", [])}
+    assert {st for _, st, _ in _statement_triples(oscal.component_definition_data(real_catalog))} <= part_ids
+    bp07 = next(p for c in cat["catalog"]["controls"] for s in c["parts"] for p in s.get("parts", []) if p["id"] == "sec-3_smt.bp07")
+    assert bp07["links"][0]["href"].startswith("https://docs.aws.amazon.com/")
+
+
+def test_metadata_is_dated_from_the_catalogue(real_catalog):
+    for doc in (oscal.catalog_data(real_catalog)["catalog"], oscal.component_definition_data(real_catalog)["component-definition"]):
+        md = doc["metadata"]
+        assert md["last-modified"] == f"{real_catalog.framework.released}T00:00:00Z"
+        assert md["version"] == real_catalog.framework.version == "0.1.0"
+        assert {"name": "source-captured", "value": "2026-11-28", "ns": oscal.CONFORMAP_NS} in md["props"]
+
+
+def test_prop_values_are_single_line(real_catalog, fixtures_dir):
+    def props(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "props":
+                    yield from v
+                yield from props(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from props(v)
+
+    for cat in (real_catalog, conformap.load(fixtures_dir / "hostile")):
+        for p in props(oscal.component_definition_data(cat)):
+            assert "\n" not in p["value"] and p["value"] == p["value"].strip()
+
+
+def test_golden_documents_of_the_mini_catalogue(mini):
+    assert oscal.catalog_json(mini) == (EXPECTED / "mini-catalog.json").read_bytes()
+    assert oscal.component_definition_json(mini) == (EXPECTED / "mini-component-definition.json").read_bytes()
+    # uuids are uuid5 of stable names, computed here independently of the module
+    ns = uuid.uuid5(uuid.NAMESPACE_URL, "https://conformap.dev/oscal")
+    golden = json.loads((EXPECTED / "mini-catalog.json").read_text("utf-8"))
+    assert golden["catalog"]["uuid"] == str(uuid.uuid5(ns, "mini/catalog"))
+    cd = json.loads((EXPECTED / "mini-component-definition.json").read_text("utf-8"))
+    ir = cd["component-definition"]["components"][0]["control-implementations"][0]["implemented-requirements"][1]
+    assert ir["uuid"] == str(uuid.uuid5(ns, "mini/component-definition/m-2"))
+    assert _statement_triples(cd) == [
+        ("m-1", "m-1_smt.desc", "alpha-rule"),
+        ("m-2", "m-2_smt.bp01", "alpha-rule"),
+        ("m-2", "m-2_smt.bp02", "beta-rule"),
+        ("m-2", "m-2_smt.bp02", "gamma-check"),
+    ]
+
+
+def test_cli_writes_oscal(fixtures_dir, tmp_path):
+    out = tmp_path / "c.json"
+    assert main(["export", "--format", "oscal-component-definition", "--catalog", str(fixtures_dir / "mini"), "--out", str(out)]) == 0
+    assert out.read_bytes() == (EXPECTED / "mini-component-definition.json").read_bytes()
+    assert main(["export", "--format", "oscal-catalog", "--catalog", str(fixtures_dir / "mini"), "--out", str(tmp_path)]) == 1
+
+
+@pytest.mark.slow  # a trestle workspace and its CLI: a few seconds
+def test_trestle_validate_all_passes(real_catalog, tmp_path):
+    """`trestle validate -a` (schema plus trestle's registered validators, e.g. duplicate uuids) in a workspace."""
+    import subprocess
+    import sys
+
+    trestle = [sys.executable, "-c", "import sys; from trestle.cli import run; sys.exit(run())"]
+    assert subprocess.run([*trestle, "init"], cwd=tmp_path, capture_output=True).returncode == 0
+    for folder, data in (("catalogs", oscal.catalog_json(real_catalog)), ("component-definitions", oscal.component_definition_json(real_catalog))):
+        (tmp_path / folder / "wa").mkdir(parents=True)
+        (tmp_path / folder / "wa" / f"{folder[:-1]}.json").write_bytes(data)
+    result = subprocess.run([*trestle, "validate", "-a"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.count("VALID: Model") == 2, result.stdout + result.stderr

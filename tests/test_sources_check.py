@@ -1,0 +1,69 @@
+"""`conformap sources check`: the committed snapshots against the catalogue, text and JSON, and its exit status
+(0 with only disagreements between sources, 1 on drift, 1 with --strict on any difference)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import yaml
+
+from conformap import paths
+from conformap.cli import main
+
+
+def run(capsys, *args):
+    code = main(["sources", "check", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_the_catalogue_has_no_drift_and_known_disagreements(capsys):
+    code, out, _ = run(capsys, "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert [s["name"] for s in report["sources"]] == sorted(paths.SOURCE_SNAPSHOTS)
+    assert all(len(s["commit"]) == 40 for s in report["sources"])
+    kinds = {d["kind"] for d in report["differences"]}
+    assert kinds == {"disagreement"}
+    subjects = {(d["source"], d["subject"], d["field"]) for d in report["differences"]}
+    assert ("guard-registry", "lambda-inside-vpc / SEC-6", "items") in subjects
+    assert ("security-hub-oscal", "CloudTrail.1", "config_rules") in subjects  # a rule named differently
+    s = report["summary"]
+    assert (s["rules_in_security_hub_guide"], s["rules_in_security_hub_oscal"], s["rules_in_guard_map"], s["rules_guard_agrees_with_at_question_level"]) == (98, 99, 66, 65)
+    assert s["mappings_corroborated_by_guard"] + s["mappings_contradicted_by_guard"] + s["mappings_guard_does_not_cover"] == 181
+
+
+def test_text_output_and_strict(capsys):
+    code, out, _ = run(capsys)
+    assert code == 0
+    assert "drift: 0\n" in out
+    assert "  [guard-registry] lambda-inside-vpc / SEC-6: items: the Guard Rules Registry maps lambda-inside-vpc to SEC-3.7, SEC-5.2, SEC-5.3, not to SEC-6\n" in out
+    assert run(capsys, "--strict")[0] == 1
+
+
+def test_the_report_is_deterministic(capsys):
+    assert run(capsys, "--format", "json")[1] == run(capsys, "--format", "json")[1]
+
+
+def test_a_parameter_the_rule_lost_is_drift(tmp_path, capsys):
+    root = tmp_path / "catalog"
+    shutil.copytree(paths.DEFAULT_CATALOG, root)
+    f = root / "rules" / "ec2-stopped-instance.yaml"
+    data = yaml.safe_load(f.read_text(encoding="utf-8"))
+    data.pop("parameters")
+    f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out, _ = run(capsys, "--catalog", str(root), "--format", "json")
+    assert code == 1
+    drift = [d for d in json.loads(out)["differences"] if d["kind"] == "drift"]
+    assert [(d["subject"], d["field"], d["stated"]) for d in drift] == [("ec2-stopped-instance", "parameters.AllowedDays", "AllowedDays")]
+
+
+def test_an_invalid_catalogue_is_reported_not_compared(tmp_path, capsys):
+    root = tmp_path / "catalog"
+    shutil.copytree(paths.DEFAULT_CATALOG, root)
+    g = root / "crosswalks" / "guard-wa-security-pillar.yaml"
+    g.write_text(g.read_text(encoding="utf-8").replace("rule: lambda-inside-vpc", "rule: lambda-outside-vpc"), encoding="utf-8")
+    code, out, err = run(capsys, "--catalog", str(root))
+    assert code == 1 and out == ""
+    assert "guard-wa-security-pillar.yaml:" in err and "unknown rule 'lambda-outside-vpc'" in err
