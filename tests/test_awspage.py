@@ -46,7 +46,6 @@ TEXT = "\n".join([
     "",  # 14
     "Beta guidance.",  # 15
     "Template",  # 16: the table is over
-    "SEC-3 Not read? Ever.",  # 17
 ])
 
 
@@ -108,7 +107,6 @@ MD = "\n".join([
     "| SEC-3 | How else? | [gamma-rule (Process Check)](https://x) | C. |",  # 9
     "| SEC-3 | How else? | [delta-rule](https://x) (PROCESS  CHECK) | D. \\|",  # 10: escaped last pipe
     "SEC-4 | Not read? | epsilon-rule | E. |",  # 11: no leading pipe: the table is over
-    "| SEC-4 | Not read? | epsilon-rule | E. |",  # 12
 ])
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import conformap
-from conformap.contrib.diff import compare, word_diff
+from conformap.contrib.compare import compare, word_diff
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 GROWN = {

@@ -20,7 +20,6 @@ import conformap
 from conformap import escape
 from conformap.catalog.awspage import parse_page
 from conformap.cli import main
-from conformap.outputs import exports
 from conformap.site import pages
 from test_pages import EXTENSION_CONFIGS as CONFIGS  # the markdown_extensions of mkdocs.yml
 from test_pages import EXTENSIONS
@@ -35,9 +34,9 @@ MINI = FIXTURES / "mini"
 @pytest.mark.parametrize("trigger", ["\uff1d", "\uff0b", "\uff0d", "\uff20"])  # ＝ ＋ － ＠
 def test_every_full_width_formula_trigger_is_neutralised(trigger):
     """Bug: the full-width minus (U+FF0D) dropped from the formula triggers."""
-    assert exports.csv_safe(trigger + "1+1") == "'" + trigger + "1+1"
-    assert exports.csv_safe("  " + trigger + "SUM(A1)") == "'  " + trigger + "SUM(A1)"
-    assert exports.csv_safe("a" + trigger + "b") == "a" + trigger + "b"  # only a leading trigger counts
+    assert escape.spreadsheet_cell(trigger + "1+1") == "'" + trigger + "1+1"
+    assert escape.spreadsheet_cell("  " + trigger + "SUM(A1)") == "'  " + trigger + "SUM(A1)"
+    assert escape.spreadsheet_cell("a" + trigger + "b") == "a" + trigger + "b"  # only a leading trigger counts
 
 
 # --------------------------------------------------------------------------- 2. '~' in Markdown

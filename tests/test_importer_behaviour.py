@@ -71,7 +71,7 @@ def test_a_new_best_practice_gets_the_next_free_number(root, tmp_path):
 
 
 def test_a_dropped_row_renumbers_the_rows_after_it(root, tmp_path):
-    report = import_page(page(tmp_path, PAGE.replace(ROW_2, "")), root)
+    report = import_page(page(tmp_path, PAGE.replace(ROW_2, "")), root, allow_removals=1)
     assert mappings(root, "alpha-rule") == [("M-1", "M-1.desc", [1])]
     assert mappings(root, "beta-rule") == [("M-2", "M-2.BP02", [2])]
     assert mappings(root, "gamma-check") == [("M-2", "M-2.BP02", [3])]
