@@ -146,3 +146,20 @@ def test_link_is_a_markdown_link_only_for_a_plain_https_url():
     assert escape.link("AWS *docs*", "http://example.com/") == "AWS \\*docs\\*"
     html = render(escape.link("a ~~b~~", "https://example.com/x(y)"))
     assert html == '<p><a href="https://example.com/x%28y%29">a &#126;&#126;b&#126;&#126;</a></p>'  # shows a ~~b~~
+
+
+@pytest.mark.parametrize("value, span, shown", [
+    ("a", "`a`", "a"),
+    ("a`b", "``a`b``", "a`b"),
+    ("a``b", "```a``b```", "a``b"),
+    ("`x", "`` `x ``", "`x"),
+    ("x`", "`` x` ``", "x`"),
+    ("<b> *c*", "`<b> *c*`", "&lt;b&gt; *c*"),
+])
+def test_code_span_cannot_be_closed_by_the_text(value, span, shown):
+    assert escape.code_span(value) == span
+    assert render(span) == f"<p><code>{shown}</code></p>"
+
+
+def test_an_empty_code_span_is_padded():
+    assert escape.code_span("") == "`  `"
