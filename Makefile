@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install test test-fast validate fmt build serve bench clean
+.PHONY: help install test test-fast validate fmt build serve bench mutate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ serve: $(STAMP) ## build and serve the site on http://127.0.0.1:8000 with live r
 
 bench: $(STAMP) ## measure build time and memory on 1x, 5x and 25x catalogues (best of 2 builds each)
 	$(BIN)/python scripts/bench.py --repeat 2
+
+mutate: $(STAMP) ## mutation testing of the modules listed in mutation.toml (slow; not part of test); MODULE=escape for one
+	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE))
 
 clean: ## remove build outputs (keeps .venv)
 	rm -rf site .pytest_cache .hypothesis build

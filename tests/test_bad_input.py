@@ -270,6 +270,13 @@ def test_unknown_statement(tmp_path):
     ], fixture="unknown-statement")
 
 
+def test_unknown_printed_statement(tmp_path):
+    # Without this check validation passed and the page build crashed with a KeyError (issue 14).
+    expect_errors(tmp_path, [
+        "rules/delta-rule.yaml:8:24: $.mappings[0].printed_statement: unknown statement 'M-2.BP09'",
+    ], fixture="unknown-printed-statement")
+
+
 def test_statement_of_another_control(tmp_path):
     expect_errors(tmp_path, [
         "rules/delta-rule.yaml:7:16: $.mappings[0].statement: statement 'M-2.BP01' belongs to control 'M-2', not 'M-1'",
@@ -444,6 +451,7 @@ def test_every_bad_fixture_has_a_test():
         "duplicate-ids", "unknown-erratum-rule", "wrong-snapshot-sha256", "warning-only", "many-errors",
         "broken-control-no-cascade", "schema-and-reference-errors", "id-mismatch-and-reference-error",
         "stale-erratum-rows", "hidden-file", "guidance-not-verbatim", "page-row-not-cited",
+        "unknown-printed-statement",
     }
     assert {p.name for p in BAD.iterdir() if p.is_dir()} == used
     source = Path(__file__).read_text(encoding="utf-8")
