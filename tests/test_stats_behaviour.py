@@ -32,7 +32,7 @@ def rule(rid: str, service: str | None, *targets: tuple[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def g(tmp_path_factory):
+def g(tmp_path_factory):  # the Analysis of the catalogue
     root = tmp_path_factory.mktemp("stats") / "catalog"
     shutil.copytree(STATS, root)
     (root / "controls" / "A-10.yaml").write_text(
@@ -44,41 +44,41 @@ def g(tmp_path_factory):
     files |= {f"r{n}": rule(f"r{n}", "S3", ("A-1", "A-1.desc")) for n in range(7, 13)}
     for rid, text in files.items():
         (root / "rules" / f"{rid}.yaml").write_text(text, encoding="utf-8")
-    return build_graph(conformap.load(root))
+    return stats.Analysis(build_graph(conformap.load(root)))
 
 
 def test_questions_are_ordered_by_number_not_by_id(g):
-    assert stats.controls(g) == ["A-1", "A-2", "A-3", "A-4", "A-10"]
-    assert stats.rule_controls(g, "z1") == ["A-2", "A-10"]
-    assert stats.coverage_by_service(g)[0] == ("(unspecified)", 2, ["A-2", "A-10"])  # r6 and z1
-    assert stats.unmapped_controls(g) == ["A-4"]
+    assert g.controls == ["A-1", "A-2", "A-3", "A-4", "A-10"]
+    assert g.rule_controls["z1"] == ("A-2", "A-10")
+    assert list(g.coverage_by_service)[0] == ("(unspecified)", 2, ["A-2", "A-10"])  # r6 and z1
+    assert g.unmapped_controls == ["A-4"]
 
 
 def test_rules_without_a_service_are_counted_as_unspecified(g):
-    assert stats.control_services(g, "A-10") == [("(unspecified)", 1)]
-    assert stats.control_services(g, "A-2") == [("(unspecified)", 1), ("S1", 2), ("S2", 2)]
+    assert g.control_services("A-10") == [("(unspecified)", 1)]
+    assert g.control_services("A-2") == [("(unspecified)", 1), ("S1", 2), ("S2", 2)]
 
 
 def test_rules_of_a_question_are_sorted_by_name(g):
-    assert stats.control_rules(g, "A-1") == ["r1", "r10", "r11", "r12", "r2", "r7", "r8", "r9"]
-    assert stats.control_rules(g, "A-2") == ["q1", "r2", "r3", "r4", "z1"]
+    assert g.control_rules["A-1"] == ["r1", "r10", "r11", "r12", "r2", "r7", "r8", "r9"]
+    assert g.control_rules["A-2"] == ["q1", "r2", "r3", "r4", "z1"]
 
 
 def test_mapped_alongside_ties_are_broken_by_name_and_five_are_shown(g):
     # r2 supports A-1 and A-2: every other rule of either shares one question with it.
-    assert stats.mapped_alongside(g, "r2") == [("q1", 1), ("r1", 1), ("r10", 1), ("r11", 1), ("r12", 1)]
-    assert stats.mapped_alongside(g, "r1") == [("r10", 1), ("r11", 1), ("r12", 1), ("r2", 1), ("r7", 1)]
-    assert stats.mapped_alongside(g, "r3", limit=10) == [("r4", 2), ("q1", 1), ("r2", 1), ("r5", 1), ("z1", 1)]
+    assert g.mapped_alongside("r2") == [("q1", 1), ("r1", 1), ("r10", 1), ("r11", 1), ("r12", 1)]
+    assert g.mapped_alongside("r1") == [("r10", 1), ("r11", 1), ("r12", 1), ("r2", 1), ("r7", 1)]
+    assert g.mapped_alongside("r3", limit=10) == [("r4", 2), ("q1", 1), ("r2", 1), ("r5", 1), ("z1", 1)]
 
 
 def test_jaccard_is_rounded_to_three_places(g):
-    assert stats.overlap(g, "A-1", "A-2") == (1, 0.083)  # {r2} / 12 rules = 0.0833...
-    assert stats.overlap(g, "A-2", "A-10") == (1, 0.2)  # {z1} / 5 rules
+    assert g.overlap("A-1", "A-2") == (1, 0.083)  # {r2} / 12 rules = 0.0833...
+    assert g.overlap("A-2", "A-10") == (1, 0.2)  # {z1} / 5 rules
 
 
 def test_a_mapping_to_another_questions_statement_is_not_counted(g):
     """The graph may carry a mapping the loader would reject; the statistics ignore it (stats.py)."""
-    bad = g.copy()
+    bad = g.graph.copy()
     bad.add_edge("rule:r5", "statement:A-2.x", rel="supports", control="A-3")
-    assert stats.control_rules(bad, "A-2") == ["q1", "r2", "r3", "r4", "z1"]
-    assert stats.control_rules(bad, "A-3") == ["r3", "r4", "r5"]
+    assert stats.Analysis(bad).control_rules["A-2"] == ["q1", "r2", "r3", "r4", "z1"]
+    assert stats.Analysis(bad).control_rules["A-3"] == ["r3", "r4", "r5"]
