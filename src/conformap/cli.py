@@ -221,6 +221,18 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def cmd_import_source(args) -> int:
+    from conformap.catalog import srcimport
+
+    return srcimport.run_command(args)
+
+
+def cmd_sources_check(args) -> int:
+    from conformap.contrib import sources_check
+
+    return sources_check.run_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conformap",
@@ -294,11 +306,24 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_arg(p)
     p.set_defaults(func=cmd_render_site)
 
-    from conformap.catalog import srcimport
-    from conformap.contrib import sources_check
+    p = sub.add_parser(
+        "import-source",
+        help="snapshot another public source (Security Hub, NIST 800-53, Guard registry, AWS Config rule pages, pack scopes) into the catalogue",
+    )
+    p.add_argument("name", choices=sorted(paths.SOURCE_SNAPSHOTS), help="which source")
+    p.add_argument("path", type=Path, help="a checkout of the source's repository at COMMIT (or, for a one-file source, that file)")
+    p.add_argument("--commit", required=True, help="the full (40 hex digits) commit the checkout is at")
+    p.add_argument("--commit-date", required=True, help="that commit's date, YYYY-MM-DD")
+    catalog_arg(p)
+    p.set_defaults(func=cmd_import_source)
 
-    srcimport.add_parser(sub)  # conformap import-source NAME PATH --commit SHA --commit-date DATE
-    sources_check.add_parser(sub)  # conformap sources check [--format json]
+    p = sub.add_parser("sources", help="compare the catalogue with the other sources it records (committed snapshots only)")
+    inner = p.add_subparsers(dest="sources_command", required=True)
+    c = inner.add_parser("check", help="print what differs between the catalogue and its recorded sources; exit 1 on drift")
+    catalog_arg(c)
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--strict", action="store_true", help="also exit 1 when sources disagree with each other or with a mapping")
+    c.set_defaults(func=cmd_sources_check)
     return parser
 
 

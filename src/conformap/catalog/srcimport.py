@@ -325,21 +325,7 @@ def import_source(name: str, source: Path, commit: str, commit_date: str, catalo
     return report
 
 
-def add_parser(sub) -> None:
-    """``conformap import-source NAME PATH --commit SHA --commit-date YYYY-MM-DD [--catalog DIR]``."""
-    p = sub.add_parser(
-        "import-source",
-        help="snapshot another public source (Security Hub, NIST 800-53, Guard registry, AWS Config rule pages, pack scopes) into the catalogue",
-    )
-    p.add_argument("name", choices=sorted(SPECS), help="which source")
-    p.add_argument("path", type=Path, help="a checkout of the source's repository at COMMIT (or, for a one-file source, that file)")
-    p.add_argument("--commit", required=True, help="the full (40 hex digits) commit the checkout is at")
-    p.add_argument("--commit-date", required=True, help="that commit's date, YYYY-MM-DD")
-    p.add_argument("--catalog", type=Path, default=None, help=f"catalogue folder (default: {paths.DEFAULT_CATALOG})")
-    p.set_defaults(func=_cmd)
-
-
-def _cmd(args) -> int:
+def run_command(args) -> int:
     if not re.fullmatch(r"[0-9a-f]{40}", args.commit) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.commit_date):
         print("conformap import-source: --commit takes 40 lower-case hex digits and --commit-date YYYY-MM-DD", file=sys.stderr)
         return 2

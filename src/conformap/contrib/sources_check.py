@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from conformap import paths
 from conformap.catalog.model import Catalog
@@ -169,7 +168,7 @@ def _text(report: SourcesReport, out) -> None:
             print(f"  [{d.source}] {d.subject}: {d.field}: {d.message}{detail}", file=out)
 
 
-def _cmd(args) -> int:
+def run_command(args) -> int:
     from conformap.catalog.loader import validate
     from conformap.diagnostics import errors
 
@@ -187,14 +186,3 @@ def _cmd(args) -> int:
     if report.drift or (args.strict and report.differences):
         return 1
     return 0
-
-
-def add_parser(sub) -> None:
-    """``conformap sources check [--catalog DIR] [--format text|json] [--strict]``."""
-    p = sub.add_parser("sources", help="compare the catalogue with the other sources it records (committed snapshots only)")
-    inner = p.add_subparsers(dest="sources_command", required=True)
-    c = inner.add_parser("check", help="print what differs between the catalogue and its recorded sources; exit 1 on drift")
-    c.add_argument("--catalog", type=Path, default=None, help=f"catalogue folder (default: {paths.DEFAULT_CATALOG})")
-    c.add_argument("--format", choices=["text", "json"], default="text")
-    c.add_argument("--strict", action="store_true", help="also exit 1 when sources disagree with each other or with a mapping")
-    c.set_defaults(func=_cmd)
