@@ -4,17 +4,21 @@
 
 Every rule is copied FACTOR times (copy k of ``rule-name`` is ``rule-name-xk``; copy 1 keeps the
 name) with the same guidance and mappings; source rows are shifted so that each is still claimed
-once. Controls, statements and errata are kept, so the site has the same shape with FACTOR times the
-rules, mappings and rule pages.
+once, and the snapshot of the page repeats its table FACTOR times with the copies' names, so that
+``validate`` checks every mapping against it as it does for the real catalogue. Controls,
+statements and errata are kept, so the site has the same shape with FACTOR times the rules,
+mappings and rule pages.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 from pathlib import Path
 
 from conformap import paths
+from conformap.catalog.awspage import TEXT_HEADER, parse_page
 from conformap.catalog.importer import render
 from conformap.catalog.yamlio import read_yaml
 
@@ -47,6 +51,16 @@ def synthesize(factor: int, out: Path, source: Path = paths.DEFAULT_CATALOG) -> 
     fw_rel = paths.FRAMEWORK_FILE
     fw = read_yaml(out / fw_rel).data
     fw["source"]["rows"] = rows * factor
+    _, page_rows = parse_page((source / fw["source"]["snapshot"]).read_text(encoding="utf-8"))
+    blocks = []
+    for k in range(1, factor + 1):
+        suffix = "" if k == 1 else f"-x{k}"
+        for r in page_rows:
+            cell = r.rule + suffix + (" (Process Check)" if r.process_check else "")
+            blocks.append(f"{r.control_id} {r.question} {r.description}\n\n{cell}\n\n{r.guidance}")
+    page = f"Synthetic page ({factor}x)\n\n{TEXT_HEADER}\n" + "\n".join(blocks) + "\n\nTemplate\n\nNone.\n"
+    (out / fw["source"]["snapshot"]).write_text(page, encoding="utf-8")
+    fw["source"].update(sha256=hashlib.sha256(page.encode("utf-8")).hexdigest(), form="text")
     (out / fw_rel).write_text(render(fw, "framework", fw_rel), encoding="utf-8")
     return out
 
