@@ -325,10 +325,16 @@ def test_site_paths(site, mini):
         "downloads/mappings.json",
         "downloads/mappings.csv",
         "downloads/mappings.schema.json",
+        "downloads/mappings.xlsx",
+        "downloads/manifest.json",
+        "downloads/oscal/catalog.json",
+        "downloads/oscal/component-definition.json",
         *(f"controls/s-{n}.md" for n in range(1, 5)),
         *(f"rules/{r}-check.md" for r in ("alpha", "beta", "gamma", "delta", "epsilon")),
     }
-    assert set(site) == expected
+    packs = {p for p in site if p.startswith("downloads/conformance-packs/")}
+    assert packs and all(p.endswith(".yaml") for p in packs)  # their names: tests/test_conformance_packs.py
+    assert set(site) - packs == expected
     assert all(isinstance(v, str) for k, v in site.items() if k.endswith(".md"))
     assert all(isinstance(v, bytes) for k, v in site.items() if not k.endswith(".md"))
 
@@ -511,11 +517,16 @@ def test_downloads_agree(site, mini):
     assert "$ref" not in site["downloads/mappings.schema.json"].decode("utf-8")  # one file, usable alone
     jsonschema.Draft202012Validator(published).validate(data)
     index = site["downloads/index.md"]
-    for name in ("mappings.json", "mappings.csv", "mappings.schema.json"):
-        content = site[f"downloads/{name}"]
-        assert f"[{name}]({name})" in index
+    listed = [p for p in site if p.startswith("downloads/") and p not in ("downloads/index.md", "downloads/manifest.json")]
+    assert len(listed) >= 8
+    for path in listed:
+        name = path[len("downloads/"):]
+        content = site[path]
+        assert f'<a href="{name}" download>' in index  # the browser saves the file instead of opening it
         assert f"| {len(content)} | <code class=\"cm-hash\">{hashlib.sha256(content).hexdigest()}</code> |" in index
     assert "| 8 mappings |" in index and "| 8 rows |" in index
+    manifest = json.loads(site["downloads/manifest.json"])
+    assert {"downloads/" + f["path"] for f in manifest["files"]} == set(listed)
 
 
 def test_methodology_states_the_definitions(site):

@@ -18,19 +18,18 @@ release" page, which needs git history (:func:`conformap.contrib.changes.changes
 from __future__ import annotations
 
 import hashlib
-import json
-import posixpath
 from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
 from markupsafe import Markup
 
-from conformap import outputs, paths
+from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
 from conformap.catalog.model import Catalog, Control, Mapping, Rule
-from conformap.outputs import mappings_csv, mappings_json
+from conformap.outputs import downloads
+from conformap.outputs.manifest import manifest_json
 from conformap.site import github as gh
 from conformap.site import routes, svg
 from conformap.site.github import GitHub
@@ -154,27 +153,24 @@ def methodology_page(site: _Site) -> str:
     return site.page("methodology.md.j2", routes.METHODOLOGY)
 
 
-def download_files(cat: Catalog) -> dict[str, bytes]:
-    """The downloads: docs-relative path -> bytes."""
-    files = {
-        routes.DOWNLOAD_JSON: outputs.render(cat, "json"),
-        routes.DOWNLOAD_CSV: outputs.render(cat, "csv"),
-    }
-    files[routes.DOWNLOAD_SCHEMA] = mappings_json.json_schema().encode("utf-8")
-    return files
+def downloads_page(site: _Site, entries: list) -> str:
+    """Every published file (:func:`conformap.outputs.downloads.entries`), then the data dictionary."""
+    from conformap.outputs import columns
 
-
-def downloads_page(site: _Site, files: dict[str, bytes]) -> str:
-    counts = {
-        routes.DOWNLOAD_JSON: len(json.loads(files[routes.DOWNLOAD_JSON])["mappings"]),
-        routes.DOWNLOAD_CSV: len(mappings_csv.csv_rows(site.cat)),
-    }
     listed = [
-        # The label is a constant file name (routes), already Markdown.
-        dict(path=path, name=Markup(posixpath.basename(path)), count=counts.get(path), size=len(data), sha256=hashlib.sha256(data).hexdigest())
-        for path, data in files.items()
+        dict(
+            href=Markup(routes.rel(routes.DOWNLOADS, downloads.PREFIX + e.path)),  # built from file names of the code
+            name=e.path,
+            description=e.description,
+            rows="" if e.rows is None else f"{e.rows} {e.unit}",
+            size=len(e.data),
+            sha256=hashlib.sha256(e.data).hexdigest(),
+        )
+        for e in entries
     ]
-    return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed)
+    dictionary = [(table, [(c.name, c.type, columns.meaning(c)) for c in cols]) for table, cols in columns.dictionary()]
+    manifest = Markup(routes.rel(routes.DOWNLOADS, downloads.PREFIX + downloads.MANIFEST))
+    return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary, manifest=manifest)
 
 
 def render_site(
@@ -201,8 +197,10 @@ def render_site(
     out[routes.OVERLAP] = overlap_page(site)
     out[routes.ERRATA] = errata_page(site)
     out[routes.METHODOLOGY] = methodology_page(site)
-    files = download_files(catalog)
-    out[routes.DOWNLOADS] = downloads_page(site, files)
+    entries = downloads.entries(catalog)
+    files = {downloads.PREFIX + e.path: e.data for e in entries}
+    files[downloads.PREFIX + downloads.MANIFEST] = manifest_json(catalog, entries)
+    out[routes.DOWNLOADS] = downloads_page(site, entries)
     out.update(files)
     if changes is not None:
         out[routes.CHANGES] = changes
