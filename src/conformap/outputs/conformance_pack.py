@@ -51,7 +51,7 @@ class _Quoted(str):
     """A catalogue string: always emitted double-quoted and escaped."""
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: the same bytes, several times faster
     pass
 
 
