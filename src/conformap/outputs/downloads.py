@@ -70,9 +70,10 @@ def question_pack(control_id: str) -> str:
     return f"{PACKS_DIR}{control_id.lower()}.yaml"
 
 
-def download_files(cat: Catalog) -> dict[str, bytes]:
-    """Docs-relative path -> bytes of every download, ``downloads/manifest.json`` included."""
-    es = entries(cat)
+def download_files(cat: Catalog, es: list[Entry] | None = None) -> dict[str, bytes]:
+    """Docs-relative path -> bytes of every download, ``downloads/manifest.json`` included (``es``: the
+    :func:`entries` when the caller has them already)."""
+    es = entries(cat) if es is None else es
     files = {PREFIX + e.path: e.data for e in es}
     files[PREFIX + MANIFEST] = manifest_json(cat, es)
     return files
