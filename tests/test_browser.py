@@ -29,6 +29,7 @@ def test_search_finds_a_rule_and_reaches_its_page(page, real_url):
     box = page.locator("input.md-search__input")
     box.wait_for(state="visible")
     box.fill("restricted-ssh")
+    box.press("End")  # Material reads the query on keyup
     result = page.locator(".md-search-result__item a[href*='rules/restricted-ssh/']").first
     result.wait_for(state="visible", timeout=15_000)
     shot(page, "search-results")

@@ -16,7 +16,8 @@
                 the texts of its links, or its text when it has none;
    data-copy    a "Copy <noun> names" button that copies that column of the rows shown, one per line
                 (a cell's first link text, or its text);
-   data-noun    what a row is ("rules"), for the status line and the copy button.
+   data-noun    what a row is ("rules"), for the status line and the copy button;
+   data-placeholder  the filter box's hint.
 
    Without JavaScript the table is shown whole. Every control is a native <input>, <button> or <select>,
    so the keyboard reaches and works all of them. Material for MkDocs' instant navigation swaps pages
@@ -106,7 +107,7 @@
       id: id,
       type: "search",
       class: "cm-table__input md-input",
-      placeholder: "Type a name, service, question…",
+      placeholder: this.box.getAttribute("data-placeholder") || "Type to filter the rows…",
       autocomplete: "off",
       spellcheck: "false",
     });

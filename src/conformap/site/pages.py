@@ -18,21 +18,18 @@ release" page, which needs git history (:func:`conformap.contrib.changes.changes
 from __future__ import annotations
 
 import hashlib
-import json
-import posixpath
 from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
-from markupsafe import Markup
 
-from conformap import outputs, paths
+from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
 from conformap.catalog.model import Catalog, Control, Mapping, Rule
-from conformap.outputs import mappings_csv, mappings_json
+from conformap.outputs import downloads as published
 from conformap.site import github as gh
-from conformap.site import routes, svg
+from conformap.site import routes, search, svg
 from conformap.site.github import GitHub
 from conformap.site.render import render
 
@@ -41,8 +38,6 @@ HEATMAP_MAX = 40
 # At most this many rules with the same question set are listed on a rule page (the list would
 # otherwise grow with the square of the catalogue).
 SAME_SET_MAX = 12
-# At most this many rules are named in a row of the overlap page's "Rules by number of questions".
-WHICH_MAX = 20
 
 
 class _Site:
@@ -64,6 +59,7 @@ class _Site:
             if m.printed_statement and m.printed_statement != m.statement_id:
                 printed[cat.statement(m.printed_statement).control_id].append(m)
         self.printed_with = {c: sorted(ms, key=lambda m: (m.rule_id, m.statement_id)) for c, ms in printed.items()}
+        self.rule_boosts = search.rule_boosts(r.id for r in cat.rules)
 
     def page(self, template: str, src: str, **context: object) -> str:
         """The page ``src`` from ``template``: its blocks end with a blank line, the page with one line break."""
@@ -87,7 +83,8 @@ def controls_index(site: _Site) -> str:
     return site.page("controls_index.md.j2", routes.CONTROLS_INDEX, controls=site.cat.controls)
 
 
-def control_detail(site: _Site, c: Control) -> str:
+def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None = None) -> str:
+    """A question's page; ``files``: its CSV and conformance pack (:func:`question_files`), linked beside its rules."""
     cat = site.cat
     by_statement: dict[str, list[tuple[Rule, Mapping]]] = defaultdict(list)
     for rid in site.a.control_rules[c.id]:
@@ -105,6 +102,8 @@ def control_detail(site: _Site, c: Control) -> str:
         by_statement={s: sorted(items, key=lambda rm: rm[0].id) for s, items in by_statement.items()},
         printed=site.printed_with.get(c.id, []),
         errata=cat.errata_for_control(c.id),
+        question_files=files,
+        boost=search.QUESTION_BOOST,
     )
 
 
@@ -129,6 +128,7 @@ def rule_detail(site: _Site, r: Rule) -> str:
         source_urls=gh.source_urls,
         same_set_max=SAME_SET_MAX,
         issue_fields={k: v for k, v in fields.items() if v},
+        boost=site.rule_boosts[r.id],
     )
 
 
@@ -139,10 +139,11 @@ def overlap_page(site: _Site) -> str:
     return site.page(
         "overlap.md.j2",
         routes.OVERLAP,
-        heatmap=svg.heatmap(ids, [[a.matrix[x][y] for y in ids] for x in ids]),
+        heatmap=svg.heatmap(
+            ids, [[a.matrix[x][y] for y in ids] for x in ids], cell_href=lambda x, y: "#" + routes.pair_anchor(*a.pair(x, y))
+        ),
         heatmap_max=HEATMAP_MAX,
-        bars=svg.bar_chart([(k, len(rules)) for k, rules in counts.items()]),
-        which_max=WHICH_MAX,
+        bars=svg.bar_chart([(k, len(rules)) for k, rules in counts.items()], bar_href=lambda k: "#" + routes.questions_anchor(k)),
     )
 
 
@@ -154,26 +155,20 @@ def methodology_page(site: _Site) -> str:
     return site.page("methodology.md.j2", routes.METHODOLOGY)
 
 
-def download_files(cat: Catalog) -> dict[str, bytes]:
-    """The downloads: docs-relative path -> bytes."""
-    files = {
-        routes.DOWNLOAD_JSON: outputs.render(cat, "json"),
-        routes.DOWNLOAD_CSV: outputs.render(cat, "csv"),
-    }
-    files[routes.DOWNLOAD_SCHEMA] = mappings_json.json_schema().encode("utf-8")
-    return files
+def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | None] | None:
+    """The downloads of one question that the site publishes: its CSV and its conformance pack (docs-relative)."""
+    csv_path = published.PREFIX + published.question_csv(control_id)
+    pack = published.PREFIX + published.question_pack(control_id)
+    return {"csv": csv_path, "pack": pack if pack in files else None} if csv_path in files else None
 
 
-def downloads_page(site: _Site, files: dict[str, bytes]) -> str:
-    counts = {
-        routes.DOWNLOAD_JSON: len(json.loads(files[routes.DOWNLOAD_JSON])["mappings"]),
-        routes.DOWNLOAD_CSV: len(mappings_csv.csv_rows(site.cat)),
-    }
+def downloads_page(site: _Site, entries: list[published.Entry], files: dict[str, bytes]) -> str:
+    manifest = published.PREFIX + published.MANIFEST
     listed = [
-        # The label is a constant file name (routes), already Markdown.
-        dict(path=path, name=Markup(posixpath.basename(path)), count=counts.get(path), size=len(data), sha256=hashlib.sha256(data).hexdigest())
-        for path, data in files.items()
-    ]
+        dict(path=published.PREFIX + e.path, name=e.path, what=e.description, rows=e.rows, unit=e.unit, data=e.data) for e in entries
+    ] + [dict(path=manifest, name=published.MANIFEST, what=None, rows=None, unit=None, data=files[manifest])]
+    for f in listed:
+        f["size"], f["sha256"] = len(f["data"]), hashlib.sha256(f.pop("data")).hexdigest()
     return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed)
 
 
@@ -192,17 +187,18 @@ def render_site(
     ``changes.md`` and linked from the home page.
     """
     site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
+    entries = published.entries(catalog)
+    files = published.download_files(catalog, entries)
     out: dict[str, str | bytes] = {routes.HOME: home(site), routes.CONTROLS_INDEX: controls_index(site)}
     for c in catalog.controls:
-        out[routes.control_page(c.id)] = control_detail(site, c)
+        out[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files))
     out[routes.RULES_INDEX] = rules_index(site)
     for r in catalog.rules:
         out[routes.rule_page(r.id)] = rule_detail(site, r)
     out[routes.OVERLAP] = overlap_page(site)
     out[routes.ERRATA] = errata_page(site)
     out[routes.METHODOLOGY] = methodology_page(site)
-    files = download_files(catalog)
-    out[routes.DOWNLOADS] = downloads_page(site, files)
+    out[routes.DOWNLOADS] = downloads_page(site, entries, files)
     out.update(files)
     if changes is not None:
         out[routes.CHANGES] = changes
