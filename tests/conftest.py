@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, LAUNCH_ARGS, serve, watched
 
 import conformap
 from conformap import paths
@@ -71,3 +72,41 @@ def hostile_site(tmp_path_factory) -> Path:
     proc = build_site(FIXTURES / "hostile", out)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out
+
+
+# --------------------------------------------------------------------------- browser tests (tests/browser_support.py)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CONFORMAP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install it with 'apt-get install chromium'")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def real_url(real_site):
+    server, url = serve(real_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def hostile_url(hostile_site):
+    server, url = serve(hostile_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield watched(context)
+    context.close()

@@ -1,8 +1,9 @@
 """End-to-end tests in a real browser: Playwright for Python driving Debian's headless Chromium.
 
 The built sites are served from 127.0.0.1 by a throw-away HTTP server. Every visited page is watched
-for console errors and for requests to any host but 127.0.0.1. Screenshots of the main pages are saved
-under test-artifacts/screenshots/ (git-ignored), for a person to look at.
+for console errors and for requests to any host but 127.0.0.1 (tests/browser_support.py; the fixtures
+are in conftest.py). Screenshots of the main pages are saved under test-artifacts/screenshots/
+(git-ignored), for a person to look at.
 
 Chromium comes from Debian (``apt-get install chromium``; .ci/run installs it). Without it these tests
 are skipped with a reason, unless CONFORMAP_REQUIRE_BROWSER=1 (set by .ci/run), which makes that an error.
@@ -11,109 +12,15 @@ are skipped with a reason, unless CONFORMAP_REQUIRE_BROWSER=1 (set by .ci/run), 
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
 import json
-import os
 import shutil
-import threading
-from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-
-from conformap import paths
+from browser_support import ARTIFACTS, assert_clean, shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-CHROMIUM = os.environ.get("CONFORMAP_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = paths.PROJECT_ROOT / "test-artifacts" / "screenshots"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CONFORMAP_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM}; install it with 'apt-get install chromium'")
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-def _serve(directory: Path):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-@pytest.fixture(scope="session")
-def real_url(real_site):
-    server, url = _serve(real_site)
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def hostile_url(hostile_site):
-    server, url = _serve(hostile_site)
-    yield url
-    server.shutdown()
-
-
-class Watch:
-    """Records console errors, page errors, dialogs and off-host requests of one browser page."""
-
-    def __init__(self, page):
-        self.problems: list[str] = []
-        self.requests: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("dialog", lambda d: (self.problems.append(f"dialog opened: {d.message}"), d.dismiss()))
-        page.on("request", lambda r: self.requests.append(r.url))
-
-    def off_host(self) -> list[str]:
-        return [u for u in self.requests if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname != "127.0.0.1"]
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.watch = Watch(pg)
-    yield pg
-    context.close()
-
-
-def _shot(pg, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
-
-
-def _assert_clean(pg):
-    assert pg.watch.problems == []
-    assert pg.watch.off_host() == []
 
 
 def test_search_finds_a_rule_and_reaches_its_page(page, real_url):
@@ -122,13 +29,14 @@ def test_search_finds_a_rule_and_reaches_its_page(page, real_url):
     box = page.locator("input.md-search__input")
     box.wait_for(state="visible")
     box.fill("restricted-ssh")
+    box.press("End")  # Material reads the query on keyup
     result = page.locator(".md-search-result__item a[href*='rules/restricted-ssh/']").first
     result.wait_for(state="visible", timeout=15_000)
-    _shot(page, "search-results")
+    shot(page, "search-results")
     result.click()
     page.wait_for_url("**/rules/restricted-ssh/**")
     assert "restricted-ssh" in page.locator("h1").first.inner_text()
-    _assert_clean(page)
+    assert_clean(page)
 
 
 @pytest.mark.parametrize("rule", ["s3-bucket-public-read-prohibited", "vpc-network-acl-unused-check", "elasticsearch-in-vpc-only"])
@@ -142,12 +50,12 @@ def test_every_question_link_on_a_rule_page_leads_back(page, real_url, rule):
         page.goto(href)
         back = page.locator(f"article a[href*='rules/{rule}/']")
         assert back.count() >= 1, f"{href} does not list {rule}"
-    _assert_clean(page)
+    assert_clean(page)
 
 
 def test_downloads_through_their_links(page, real_url):
     page.goto(urljoin(real_url, "downloads/"))
-    _shot(page, "downloads")
+    shot(page, "downloads")
     links = {}
     for name in ("mappings.csv", "mappings.json", "mappings.schema.json"):
         link = page.locator(f"article a[href$='{name}']").first
@@ -164,7 +72,7 @@ def test_downloads_through_their_links(page, real_url):
     import jsonschema
 
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
-    _assert_clean(page)
+    assert_clean(page)
 
 
 MAIN_PAGES = [
@@ -188,8 +96,8 @@ def test_main_pages_have_no_console_error_or_third_party_request(page, real_url)
     for rel in MAIN_PAGES:
         page.goto(urljoin(real_url, rel))
         page.wait_for_load_state("networkidle")
-        _shot(page, "page-" + (rel.strip("/").replace("/", "-") or "home"))
-    _assert_clean(page)
+        shot(page, "page-" + (rel.strip("/").replace("/", "-") or "home"))
+    assert_clean(page)
 
 
 def test_rule_page_suggests_a_change(page, real_url):
@@ -202,7 +110,7 @@ def test_rule_page_suggests_a_change(page, real_url):
     assert report.count() == 1 and report.is_visible()
     query = parse_qs(urlsplit(report.get_attribute("href")).query)
     assert query == {"template": ["mapping-correction.yml"], "title": ["[mapping] restricted-ssh"], "rule": ["restricted-ssh"], "question": ["SEC-5"]}
-    _shot(page, "rule-suggest-a-change")
+    shot(page, "rule-suggest-a-change")
     # The site's own link of the section, and the navigation entries of the new pages, lead somewhere.
     nav = page.locator("nav.md-nav--primary")
     for name in ("Changes", "Contributing"):
@@ -210,7 +118,7 @@ def test_rule_page_suggests_a_change(page, real_url):
     page.locator("article a", has_text="Contributing").first.click()
     page.wait_for_url("**/contributing/")
     assert "Contributing to conformap" in page.locator("h1").first.inner_text()
-    _assert_clean(page)
+    assert_clean(page)
 
 
 def test_dark_mode_overlap_page(page, real_url):
@@ -225,8 +133,8 @@ def test_dark_mode_overlap_page(page, real_url):
     assert svg.count() == 1
     assert svg.get_attribute("aria-label")
     assert page.locator("article svg title").count() > 0
-    _shot(page, "overlap-dark")
-    _assert_clean(page)
+    shot(page, "overlap-dark")
+    assert_clean(page)
 
 
 @pytest.mark.parametrize("rel", ["rules/iam-policy-no-statements-with-admin-access/", "controls/sec-3/", "rules/", "overlap/"])
@@ -264,8 +172,8 @@ def test_hostile_strings_render_as_text(page, hostile_url, hostile_site):
     text = page.locator("article").inner_text()
     assert "<script>window.__pwned='guidance'</script>" in text  # shown literally
     assert "[link](javascript:window.__pwned='md')" in text
-    _shot(page, "hostile-rule")
-    _assert_clean(page)
+    shot(page, "hostile-rule")
+    assert_clean(page)
 
 
 def teardown_module(module):

@@ -93,3 +93,19 @@ def test_hostile_catalogue_gives_valid_json_everywhere(fixtures_dir):
         if path.endswith(".yaml"):
             assert isinstance(yaml.safe_load(data), dict)
     assert json.loads(files["downloads/mappings.json"])["framework"]["title"] == cat.framework.title
+
+
+def test_question_csv_is_the_questions_rows_of_mappings_csv(real_catalog):
+    """downloads/questions/<id>.csv: exactly the rows of mappings.csv for that question, same header, for each mapped question."""
+    files = downloads.download_files(real_catalog)
+    full = list(csv.reader(io.StringIO(files["downloads/mappings.csv"].decode("utf-8"), newline="")))
+    header, body = full[0], full[1:]
+    by_question: dict[str, list[list[str]]] = {}
+    for row in body:
+        by_question.setdefault(row[header.index("control_id")], []).append(row)
+    published = {p.removeprefix("downloads/questions/") for p in files if p.startswith("downloads/questions/")}
+    assert published == {f"{c.lower()}.csv" for c in by_question}
+    for control, rows in by_question.items():
+        got = list(csv.reader(io.StringIO(files[f"downloads/questions/{control.lower()}.csv"].decode("utf-8"), newline="")))
+        assert got == [header, *rows], control
+    assert len(by_question["SEC-8"]) == 29

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import markdown
 import pytest
+from test_pages import EXTENSION_CONFIGS, EXTENSIONS
 
 from conformap import escape
-from test_pages import EXTENSION_CONFIGS, EXTENSIONS
 
 
 def render(md: str) -> str:

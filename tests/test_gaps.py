@@ -15,14 +15,14 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from test_pages import EXTENSION_CONFIGS as CONFIGS  # the markdown_extensions of mkdocs.yml
+from test_pages import EXTENSIONS
 
 import conformap
 from conformap import escape
 from conformap.catalog.awspage import parse_page
 from conformap.cli import main
 from conformap.site import pages
-from test_pages import EXTENSION_CONFIGS as CONFIGS  # the markdown_extensions of mkdocs.yml
-from test_pages import EXTENSIONS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"

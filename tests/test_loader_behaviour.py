@@ -16,8 +16,8 @@ import io
 from pathlib import Path
 
 import pytest
-
 import test_bad_input as bad
+
 from conformap.cli import main
 
 

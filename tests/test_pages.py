@@ -322,19 +322,16 @@ def test_site_paths(site, mini):
         "errata.md",
         "methodology.md",
         "downloads/index.md",
-        "downloads/mappings.json",
-        "downloads/mappings.csv",
-        "downloads/mappings.schema.json",
-        "downloads/mappings.xlsx",
-        "downloads/manifest.json",
-        "downloads/oscal/catalog.json",
-        "downloads/oscal/component-definition.json",
         *(f"controls/s-{n}.md" for n in range(1, 5)),
         *(f"rules/{r}-check.md" for r in ("alpha", "beta", "gamma", "delta", "epsilon")),
     }
-    packs = {p for p in site if p.startswith("downloads/conformance-packs/")}
-    assert packs and all(p.endswith(".yaml") for p in packs)  # their names: tests/test_conformance_packs.py
-    assert set(site) - packs == expected
+    # The downloads are every file of outputs.downloads (tests/test_downloads.py), a CSV per mapped question among them.
+    published = {p for p in site if p.startswith("downloads/") and p != "downloads/index.md"}
+    assert {"downloads/mappings.json", "downloads/mappings.csv", "downloads/mappings.schema.json", "downloads/manifest.json"} <= published
+    assert {p for p in published if p.startswith("downloads/questions/")} == {
+        f"downloads/questions/s-{n}.csv" for n in range(1, 5) if any(m.control_id == f"S-{n}" for m in mini.mappings)
+    }
+    assert set(site) == expected | published
     assert all(isinstance(v, str) for k, v in site.items() if k.endswith(".md"))
     assert all(isinstance(v, bytes) for k, v in site.items() if not k.endswith(".md"))
 
@@ -366,7 +363,7 @@ def test_no_link_to_a_missing_page(site):
             continue
         base = Path(name).parent
         for target in links(md):
-            if target.startswith("https://"):
+            if target.startswith("https://") or target == "":  # "" : an anchor of the same page
                 continue
             resolved = (base / target).as_posix()
             resolved = re.sub(r"[^/]+/\.\./", "", resolved)
@@ -383,16 +380,17 @@ def test_unmapped_control_says_so(site):
 
 def test_control_page(site):
     s2 = site["controls/s-2.md"]
-    assert s2.startswith("# S\\-2 · How do you do the \\*second\\* thing?\n")
+    assert s2.startswith("---\nsearch:\n  boost: 3\n---\n# S\\-2 · How do you do the \\*second\\* thing?\n")
+    assert '<p hidden class="cm-aliases">S 2 · S02 · S2</p>' in s2  # the id's other forms, for the site search
     assert "The framework now asks: *How do you do the second thing today?*" in s2
     assert "[S02\\-BP01 The first practice &lt;img src=x onerror=alert\\(1\\)&gt;](https://example.com/framework/s02-bp01)" in s2
     assert "**3 rules** · 0 exclusive" in s2
-    assert "| [S\\-1](s-1.md) | How do you protect the &lt;script&gt;alert\\(1\\)&lt;/script&gt; first thing? | 1 | 0.25 |" in s2
-    assert "| [S\\-3](s-3.md) | How do you do the third thing? &lt;/title&gt;&lt;script&gt;alert\\(3\\)&lt;/script&gt; | 2 | 0.5 |" in s2
+    assert "| [S\\-1](s-1.md) | How do you protect the &lt;script&gt;alert\\(1\\)&lt;/script&gt; first thing? | [1](../overlap.md#pair-s-1-s-2) | 0.25 |" in s2
+    assert "| [S\\-3](s-3.md) | How do you do the third thing? &lt;/title&gt;&lt;script&gt;alert\\(3\\)&lt;/script&gt; | [2](../overlap.md#pair-s-2-s-3) | 0.5 |" in s2
     assert "| Amazon EC2 | 2 |" in s2 and "| Amazon S3 | 1 |" in s2
     assert "[E2: beta\\-check is deprecated](../errata.md#e2)" in s2
     s1 = site["controls/s-1.md"]
-    assert "## Exclusive rules (1)" in s1 and "no other: [delta\\-check](../rules/delta-check.md)." in s1
+    assert "## Exclusive rules\n\nSupporting this question and no other: 1 of its 2 rules, [delta\\-check](../rules/delta-check.md)." in s1
     s3 = site["controls/s-3.md"]
     assert "contributed mapping, not in the source: Contributed: it checks the third thing\\." in s3
     assert "the source printed this row with the text of [S\\-1](../controls/s-1.md#s-s-1.desc)" not in s3  # same-dir link
@@ -411,7 +409,7 @@ def test_printed_statement_is_linked_both_ways(site):
 
 def test_rule_page(site):
     alpha = site["rules/alpha-check.md"]
-    assert alpha.startswith("# alpha\\-check\n")
+    assert alpha.startswith("---\nsearch:\n  boost: 2\n---\n# alpha\\-check\n")
     assert "- **Identifier:** <code>ALPHA\\_CHECK</code>" in alpha
     assert "[AWS Config Developer Guide](https://docs.aws.amazon.com/config/latest/developerguide/alpha-check.html)" in alpha
     assert "- **Resource types:** <code>AWS::S3::Bucket</code>" in alpha
@@ -456,8 +454,13 @@ def test_overlap_page_numbers(site):
     assert "| [S\\-3](controls/s-3.md) | 0 | 2 | 3 | 0 |" in page
     assert "| [S\\-4](controls/s-4.md) | 0 | 0 | 0 | 0 |" in page
     # pairs, by Jaccard
-    pairs = re.findall(r"^\| \[S\\-(\d)\]\(controls/s-\d\.md\) \| \[S\\-(\d)\]\(controls/s-\d\.md\) \| (\d+) \| ([\d.]+) \|$", page, re.M)
+    pairs = re.findall(
+        r"^\| \[S\\-(\d)\]\(controls/s-\d\.md\) \| \[S\\-(\d)\]\(controls/s-\d\.md\) \| \[(\d+)\]\(#pair-s-\1-s-\2\) \| ([\d.]+) \|$", page, re.M
+    )
     assert pairs == [("2", "3", "2", "0.5"), ("1", "2", "1", "0.25")]
+    # each pair's shared rules, under a count-free anchor the heatmap cells and the table rows open
+    assert '<div id="pair-s-2-s-3" class="cm-list" markdown="1">' in page
+    assert "**[S\\-2](controls/s-2.md) and [S\\-3](controls/s-3.md)** share 2 rules: [beta\\-check](rules/beta-check.md), [gamma\\-check](rules/gamma-check.md)." in page
     # heatmap cells: value in text and title, diagonal outlined
     svg = re.search(r"<svg[^>]*cm-heatmap.*?</svg>", page).group(0)
     assert 'role="img"' in svg and "aria-label=" in svg
@@ -465,12 +468,20 @@ def test_overlap_page_numbers(site):
     assert "<title>S-2 and S-3: 2 rules in common</title>" in svg
     assert "<title>S-3: 3 rules</title>" in svg
     assert svg.count("<g><title>") == 16
+    assert svg.count('<a xlink:href="#pair-s-2-s-3">') == 2 and svg.count('<a xlink:href="#pair-s-1-s-2">') == 2
+    assert svg.count("<a ") == 4  # only the cells of questions sharing rules open a list
     # distribution
     bars = re.search(r"<svg[^>]*cm-bars.*?</svg>", page).group(0)
     assert "1 question: 2 rules; 2 questions: 3 rules." in bars
     assert "<title>2 rules support 1 question</title>" in bars and "<title>3 rules support 2 questions</title>" in bars
-    assert "| 1 | 2 | [delta\\-check](rules/delta-check.md), [epsilon\\-check](rules/epsilon-check.md) |" in page
-    assert "| 2 | 3 | [alpha\\-check](rules/alpha-check.md), [beta\\-check](rules/beta-check.md), [gamma\\-check](rules/gamma-check.md) |" in page
+    assert '<a xlink:href="#supporting-1-questions">' in bars and '<a xlink:href="#supporting-2-questions">' in bars
+    assert "| 1 | 2 | [the 2 rules](#supporting-1-questions) |" in page
+    assert "| 2 | 3 | [the 3 rules](#supporting-2-questions) |" in page
+    assert "**Supporting 1 question** (2 rules): [delta\\-check](rules/delta-check.md), [epsilon\\-check](rules/epsilon-check.md)." in page
+    assert (
+        "**Supporting 2 questions** (3 rules): [alpha\\-check](rules/alpha-check.md), [beta\\-check](rules/beta-check.md), "
+        "[gamma\\-check](rules/gamma-check.md)."
+    ) in page
     # services
     assert "| Amazon EC2 | 2 | [S\\-2](controls/s-2.md), [S\\-3](controls/s-3.md) |" in page
     assert "| *not stated by the source* | 1 | [S\\-3](controls/s-3.md) |" in page
@@ -486,8 +497,12 @@ def test_charts_use_theme_colours_and_no_script(site):
 
 def assert_svg_inert(svg: str) -> None:
     for tag, attrs in parse(svg).tags:
-        assert tag in {"svg", "g", "title", "rect", "text", "line"}, tag
-        assert not any(a.startswith("on") or a in {"href", "xlink:href"} for a in attrs), (tag, attrs)
+        assert tag in {"svg", "g", "title", "rect", "text", "line", "a"}, tag
+        assert not any(a.startswith("on") for a in attrs), (tag, attrs)
+        if tag == "a":  # a cell or bar opens a list of the same page, nothing else
+            assert list(attrs) == ["xlink:href"] and re.fullmatch(r"#[a-z0-9-]+", attrs["xlink:href"]), attrs
+        else:
+            assert not {"href", "xlink:href"} & set(attrs), (tag, attrs)
 
 
 def test_home_numbers(site, mini):
@@ -517,16 +532,17 @@ def test_downloads_agree(site, mini):
     assert "$ref" not in site["downloads/mappings.schema.json"].decode("utf-8")  # one file, usable alone
     jsonschema.Draft202012Validator(published).validate(data)
     index = site["downloads/index.md"]
-    listed = [p for p in site if p.startswith("downloads/") and p not in ("downloads/index.md", "downloads/manifest.json")]
-    assert len(listed) >= 8
+    listed = [p for p in site if p.startswith("downloads/") and p != "downloads/index.md"]
+    assert len(listed) >= 9
     for path in listed:
         name = path[len("downloads/"):]
         content = site[path]
-        assert f'<a href="{name}" download>' in index  # the browser saves the file instead of opening it
+        assert f'<a href="{name}" download>{mdtext.text(name)}</a>' in index  # saved, not opened in the tab
         assert f"| {len(content)} | <code class=\"cm-hash\">{hashlib.sha256(content).hexdigest()}</code> |" in index
     assert "| 8 mappings |" in index and "| 8 rows |" in index
     manifest = json.loads(site["downloads/manifest.json"])
-    assert {"downloads/" + f["path"] for f in manifest["files"]} == set(listed)
+    assert {"downloads/" + f["path"] for f in manifest["files"]} == set(listed) - {"downloads/manifest.json"}
+    assert "## Data dictionary" in index and "| rule\_identifier | id | The managed rule" in index
 
 
 def test_methodology_states_the_definitions(site):
@@ -613,7 +629,7 @@ def test_the_engine_escapes_every_value():
     assert env.from_string("{{ v }}").render(v=hostile) == mdtext.text(hostile)
     assert env.from_string("{{ v }}").render(v=routes.link("ok", "index.md", "rules/index.md")) == "[ok](rules/index.md)"
     svg = template("heatmap.svg.j2").render(
-        ids=["<A>"], matrix=[[1]], cell=44, left=64, top=30, width=110, height=76, opacity=lambda v: 0.5
+        ids=["<A>"], matrix=[[1]], cell=44, left=64, top=30, width=110, height=76, opacity=lambda v: 0.5, cell_href=None
     )
     assert "&lt;A&gt;" in svg and "<A>" not in svg
     with pytest.raises(Exception, match="undefined"):

@@ -168,6 +168,14 @@ class Analysis:
         """For one control: (other control, shared rules, Jaccard) for every other control with rules."""
         return [(o, *self.overlap(control_id, o)) for o in self.controls_with_rules if o != control_id]
 
+    def pair(self, a: str, b: str) -> tuple[str, str]:
+        """The two controls in catalogue order (the overlap page's pair sections are named this way)."""
+        return (a, b) if self.controls.index(a) <= self.controls.index(b) else (b, a)
+
+    def pair_rules(self, a: str, b: str) -> list[str]:
+        """The rules supporting both controls, by name (as many as ``matrix[a][b]``)."""
+        return [r for r in self.control_rules[a] if b in self.rule_controls[r]]
+
     def overlapping_pairs(self) -> list[tuple[str, str, int, float]]:
         """(control, control, shared rules, Jaccard) for every pair sharing a rule, most similar first."""
         pairs = []

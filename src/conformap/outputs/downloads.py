@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from conformap import outputs
 from conformap.catalog.model import Catalog
-from conformap.outputs import conformance_pack, mappings_json, oscal, oscal_mapping, xlsx
+from conformap.outputs import conformance_pack, mappings_csv, mappings_json, oscal, oscal_mapping, xlsx
 from conformap.outputs.manifest import Entry, manifest_json
 
 PREFIX = "downloads/"
 MANIFEST = "manifest.json"
 PACKS_DIR = "conformance-packs/"
+QUESTIONS_DIR = "questions/"
 OSCAL_CATALOG = "oscal/catalog.json"
 OSCAL_COMPONENT_DEFINITION = "oscal/component-definition.json"
 OSCAL_MAPPING_COLLECTION = "oscal/mapping-collection.json"
@@ -24,6 +25,11 @@ def entries(cat: Catalog) -> list[Entry]:
         Entry("mappings.xlsx", xlsx.workbook_bytes(cat), "xlsx", "Excel workbook: Mappings, Rules, Questions and About (version, source, data dictionary).", n, "mappings"),
     ]
     out.append(Entry("mappings.schema.json", mappings_json.json_schema().encode("utf-8"), "json-schema", "JSON Schema (2020-12) of mappings.json."))
+    for c in cat.controls:
+        rows = sum(1 for m in cat.mappings if m.control_id == c.id)
+        if rows:
+            data = mappings_csv.render(cat, c.id).encode("utf-8")
+            out.append(Entry(question_csv(c.id), data, "csv", f"{c.id}'s mappings, the columns of mappings.csv.", rows, "rows"))
     out.append(Entry(OSCAL_CATALOG, oscal.catalog_json(cat), "oscal-catalog", "OSCAL 1.2.1 catalog: the questions as controls, statements and best practices as parts.", len(cat.controls), "controls"))
     out.append(
         Entry(
@@ -54,9 +60,20 @@ def entries(cat: Catalog) -> list[Entry]:
     return out
 
 
-def download_files(cat: Catalog) -> dict[str, bytes]:
-    """Docs-relative path -> bytes of every download, ``downloads/manifest.json`` included."""
-    es = entries(cat)
+def question_csv(control_id: str) -> str:
+    """``questions/sec-8.csv``: one question's rows of mappings.csv, relative to ``downloads/``."""
+    return f"{QUESTIONS_DIR}{control_id.lower()}.csv"
+
+
+def question_pack(control_id: str) -> str:
+    """``conformance-packs/sec-8.yaml``: the conformance pack of one question, relative to ``downloads/``."""
+    return f"{PACKS_DIR}{control_id.lower()}.yaml"
+
+
+def download_files(cat: Catalog, es: list[Entry] | None = None) -> dict[str, bytes]:
+    """Docs-relative path -> bytes of every download, ``downloads/manifest.json`` included (``es``: the
+    :func:`entries` when the caller has them already)."""
+    es = entries(cat) if es is None else es
     files = {PREFIX + e.path: e.data for e in es}
     files[PREFIX + MANIFEST] = manifest_json(cat, es)
     return files

@@ -20,9 +20,12 @@ def crosswalk_cells(cat: Catalog, rule_id: str) -> dict[str, str]:
     return {c.name: LIST_SEPARATOR.join(ids[c.name]) for c in CROSSWALK_COLUMNS}
 
 
-def csv_rows(cat: Catalog) -> list[dict[str, str]]:
+def csv_rows(cat: Catalog, control_id: str | None = None) -> list[dict[str, str]]:
+    """One row per mapping; only the mappings of one question when ``control_id`` is given."""
     rows = []
     for m in cat.mappings:
+        if control_id is not None and m.control_id != control_id:
+            continue
         rule = cat.rule(m.rule_id)
         control = cat.control(m.control_id)
         st = cat.statement(m.statement_id)
@@ -53,10 +56,11 @@ def csv_rows(cat: Catalog) -> list[dict[str, str]]:
     return rows
 
 
-def render(cat: Catalog) -> str:
+def render(cat: Catalog, control_id: str | None = None) -> str:
+    """The CSV of every mapping, or of one question's mappings (``downloads/questions/<id>.csv``)."""
     buf = io.StringIO(newline="")
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
-    for row in csv_rows(cat):
+    for row in csv_rows(cat, control_id):
         writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
     return buf.getvalue()

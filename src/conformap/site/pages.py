@@ -22,16 +22,15 @@ from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
-from markupsafe import Markup
 
 from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
 from conformap.catalog.model import Catalog, Control, Mapping, Rule
-from conformap.outputs import downloads
-from conformap.outputs.manifest import manifest_json
+from conformap.outputs import columns
+from conformap.outputs import downloads as published
 from conformap.site import github as gh
-from conformap.site import routes, svg
+from conformap.site import routes, search, svg
 from conformap.site.github import GitHub
 from conformap.site.render import render
 
@@ -40,8 +39,6 @@ HEATMAP_MAX = 40
 # At most this many rules with the same question set are listed on a rule page (the list would
 # otherwise grow with the square of the catalogue).
 SAME_SET_MAX = 12
-# At most this many rules are named in a row of the overlap page's "Rules by number of questions".
-WHICH_MAX = 20
 
 
 class _Site:
@@ -63,6 +60,7 @@ class _Site:
             if m.printed_statement and m.printed_statement != m.statement_id:
                 printed[cat.statement(m.printed_statement).control_id].append(m)
         self.printed_with = {c: sorted(ms, key=lambda m: (m.rule_id, m.statement_id)) for c, ms in printed.items()}
+        self.rule_boosts = search.rule_boosts(r.id for r in cat.rules)
 
     def page(self, template: str, src: str, **context: object) -> str:
         """The page ``src`` from ``template``: its blocks end with a blank line, the page with one line break."""
@@ -86,7 +84,8 @@ def controls_index(site: _Site) -> str:
     return site.page("controls_index.md.j2", routes.CONTROLS_INDEX, controls=site.cat.controls)
 
 
-def control_detail(site: _Site, c: Control) -> str:
+def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None = None) -> str:
+    """A question's page; ``files``: its CSV and conformance pack (:func:`question_files`), linked beside its rules."""
     cat = site.cat
     by_statement: dict[str, list[tuple[Rule, Mapping]]] = defaultdict(list)
     for rid in site.a.control_rules[c.id]:
@@ -104,6 +103,8 @@ def control_detail(site: _Site, c: Control) -> str:
         by_statement={s: sorted(items, key=lambda rm: rm[0].id) for s, items in by_statement.items()},
         printed=site.printed_with.get(c.id, []),
         errata=cat.errata_for_control(c.id),
+        question_files=files,
+        boost=search.QUESTION_BOOST,
     )
 
 
@@ -128,6 +129,7 @@ def rule_detail(site: _Site, r: Rule) -> str:
         source_urls=gh.source_urls,
         same_set_max=SAME_SET_MAX,
         issue_fields={k: v for k, v in fields.items() if v},
+        boost=site.rule_boosts[r.id],
     )
 
 
@@ -138,10 +140,11 @@ def overlap_page(site: _Site) -> str:
     return site.page(
         "overlap.md.j2",
         routes.OVERLAP,
-        heatmap=svg.heatmap(ids, [[a.matrix[x][y] for y in ids] for x in ids]),
+        heatmap=svg.heatmap(
+            ids, [[a.matrix[x][y] for y in ids] for x in ids], cell_href=lambda x, y: "#" + routes.pair_anchor(*a.pair(x, y))
+        ),
         heatmap_max=HEATMAP_MAX,
-        bars=svg.bar_chart([(k, len(rules)) for k, rules in counts.items()]),
-        which_max=WHICH_MAX,
+        bars=svg.bar_chart([(k, len(rules)) for k, rules in counts.items()], bar_href=lambda k: "#" + routes.questions_anchor(k)),
     )
 
 
@@ -153,24 +156,22 @@ def methodology_page(site: _Site) -> str:
     return site.page("methodology.md.j2", routes.METHODOLOGY)
 
 
-def downloads_page(site: _Site, entries: list) -> str:
-    """Every published file (:func:`conformap.outputs.downloads.entries`), then the data dictionary."""
-    from conformap.outputs import columns
+def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | None] | None:
+    """The downloads of one question that the site publishes: its CSV and its conformance pack (docs-relative)."""
+    csv_path = published.PREFIX + published.question_csv(control_id)
+    pack = published.PREFIX + published.question_pack(control_id)
+    return {"csv": csv_path, "pack": pack if pack in files else None} if csv_path in files else None
 
+
+def downloads_page(site: _Site, entries: list[published.Entry], files: dict[str, bytes]) -> str:
+    manifest = published.PREFIX + published.MANIFEST
     listed = [
-        dict(
-            href=Markup(routes.rel(routes.DOWNLOADS, downloads.PREFIX + e.path)),  # built from file names of the code
-            name=e.path,
-            description=e.description,
-            rows="" if e.rows is None else f"{e.rows} {e.unit}",
-            size=len(e.data),
-            sha256=hashlib.sha256(e.data).hexdigest(),
-        )
-        for e in entries
-    ]
+        dict(path=published.PREFIX + e.path, name=e.path, what=e.description, rows=e.rows, unit=e.unit, data=e.data) for e in entries
+    ] + [dict(path=manifest, name=published.MANIFEST, what=None, rows=None, unit=None, data=files[manifest])]
+    for f in listed:
+        f["size"], f["sha256"] = len(f["data"]), hashlib.sha256(f.pop("data")).hexdigest()
     dictionary = [(table, [(c.name, c.type, columns.meaning(c)) for c in cols]) for table, cols in columns.dictionary()]
-    manifest = Markup(routes.rel(routes.DOWNLOADS, downloads.PREFIX + downloads.MANIFEST))
-    return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary, manifest=manifest)
+    return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary)
 
 
 def render_site(
@@ -188,19 +189,18 @@ def render_site(
     ``changes.md`` and linked from the home page.
     """
     site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
+    entries = published.entries(catalog)
+    files = published.download_files(catalog, entries)
     out: dict[str, str | bytes] = {routes.HOME: home(site), routes.CONTROLS_INDEX: controls_index(site)}
     for c in catalog.controls:
-        out[routes.control_page(c.id)] = control_detail(site, c)
+        out[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files))
     out[routes.RULES_INDEX] = rules_index(site)
     for r in catalog.rules:
         out[routes.rule_page(r.id)] = rule_detail(site, r)
     out[routes.OVERLAP] = overlap_page(site)
     out[routes.ERRATA] = errata_page(site)
     out[routes.METHODOLOGY] = methodology_page(site)
-    entries = downloads.entries(catalog)
-    files = {downloads.PREFIX + e.path: e.data for e in entries}
-    files[downloads.PREFIX + downloads.MANIFEST] = manifest_json(catalog, entries)
-    out[routes.DOWNLOADS] = downloads_page(site, entries)
+    out[routes.DOWNLOADS] = downloads_page(site, entries, files)
     out.update(files)
     if changes is not None:
         out[routes.CHANGES] = changes

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 from markupsafe import Markup
 
 from conformap import escape
-from conformap.site import routes
+from conformap.site import routes, search
 
 
 def _markdown(value: object) -> Markup:
@@ -130,6 +130,9 @@ def environment() -> Environment:
         pages=routes,
         statement_anchor=lambda statement_id: Markup(routes.statement_anchor(statement_id)),
         erratum_anchor=lambda erratum_id: Markup(routes.erratum_anchor(erratum_id)),
+        pair_anchor=lambda first, second: Markup(routes.pair_anchor(first, second)),
+        questions_anchor=lambda n: Markup(routes.questions_anchor(n)),
+        id_forms=search.id_forms,
         rel=_linker(lambda src, dst, anchor=None: Markup(routes.rel(src, dst, anchor))),
         control_link=_linker(routes.control_link),
         rule_link=_linker(routes.rule_link),

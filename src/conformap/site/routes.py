@@ -31,7 +31,6 @@ CONTRIBUTING = "contributing.md"  # the repository's CONTRIBUTING.md, added by s
 ABOUT = "about.md"  # hand-written, in docs/
 DOWNLOAD_JSON = "downloads/mappings.json"
 DOWNLOAD_CSV = "downloads/mappings.csv"
-DOWNLOAD_SCHEMA = "downloads/mappings.schema.json"
 
 
 @lru_cache(maxsize=None)
@@ -57,6 +56,16 @@ def statement_anchor(statement_id: str) -> str:
 
 def erratum_anchor(erratum_id: str) -> str:
     return _checked("erratum_id", erratum_id, "an anchor").lower()
+
+
+def pair_anchor(first: str, second: str) -> str:
+    """``pair-sec-3-sec-5``: the overlap page's list of the rules two questions share (no count in it)."""
+    return f"pair-{_checked('control_id', first, 'an anchor').lower()}-{_checked('control_id', second, 'an anchor').lower()}"
+
+
+def questions_anchor(n: int) -> str:
+    """``supporting-2-questions``: the overlap page's list of the rules that support ``n`` questions."""
+    return f"supporting-{int(n)}-questions"
 
 
 @lru_cache(maxsize=4096)

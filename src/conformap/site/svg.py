@@ -10,7 +10,7 @@ and each page puts a table with the same numbers next to the chart for screen re
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from markupsafe import Markup
 
@@ -24,8 +24,13 @@ def _opacity(value: int, top: int) -> float:
     return round(0.12 + 0.78 * value / top, 2)
 
 
-def heatmap(ids: Sequence[str], matrix: Sequence[Sequence[int]], *, cell: int = 44) -> Markup:
-    """The overlap of questions ``ids`` (``matrix[i][j]``: rules in common; the diagonal, a question's own rules)."""
+def heatmap(
+    ids: Sequence[str], matrix: Sequence[Sequence[int]], *, cell: int = 44, cell_href: Callable[[str, str], str] | None = None
+) -> Markup:
+    """The overlap of questions ``ids`` (``matrix[i][j]``: rules in common; the diagonal, a question's own rules).
+
+    ``cell_href(a, b)``: where a cell off the diagonal with shared rules links to (the list of those rules).
+    """
     n = len(ids)
     left, top = 64, 30
     off_diag = [matrix[i][j] for i in range(n) for j in range(n) if i != j]
@@ -41,12 +46,16 @@ def heatmap(ids: Sequence[str], matrix: Sequence[Sequence[int]], *, cell: int = 
             width=left + n * cell + 2,
             height=top + n * cell + 2,
             opacity=lambda value: _opacity(value, top_value),
+            cell_href=cell_href,
         )
     )
 
 
-def bar_chart(bars: Sequence[tuple[int, int]], *, bar: int = 72, plot_height: int = 180) -> Markup:
-    """Rules by number of questions supported: ``bars`` is (number of questions, number of rules) pairs."""
+def bar_chart(
+    bars: Sequence[tuple[int, int]], *, bar: int = 72, plot_height: int = 180, bar_href: Callable[[int], str] | None = None
+) -> Markup:
+    """Rules by number of questions supported: ``bars`` is (number of questions, number of rules) pairs;
+    ``bar_href(k)``: where the bar of ``k`` questions links to (the list of its rules)."""
     left, top, bottom = 44, 20, 48
     gap = bar // 3
     return Markup(
@@ -61,5 +70,6 @@ def bar_chart(bars: Sequence[tuple[int, int]], *, bar: int = 72, plot_height: in
             width=left + len(bars) * (bar + gap) + gap,
             height=top + plot_height + bottom,
             peak=max((n for _, n in bars), default=0),
+            bar_href=bar_href,
         )
     )
