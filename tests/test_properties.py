@@ -7,13 +7,16 @@ import json
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pagegen import resnapshot
 
 import conformap
 from conformap import outputs
+from conformap.catalog import schema
 from conformap.catalog.importer import render
+from conformap.site import render_site, routes
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -93,6 +96,7 @@ def test_random_valid_catalogues_validate_export_and_load_back(tmp_path_factory,
     cat, diags = conformap.validate(root)
     assert cat is not None, [d.format() for d in diags]
     assert [d for d in diags if d.severity.value == "error"] == []
+    assert render_site(cat)  # what validate accepts, the site builds (issue 10, class 6)
     # The model holds exactly what was written.
     assert {r.id: r.guidance for r in cat.rules} == {r["id"]: r["guidance"] for r in data["rules"]}
     assert {c.id: c.question for c in cat.controls} == {c["id"]: c["question"] for c in data["controls"]}
@@ -159,3 +163,25 @@ def test_structural_damage_is_an_error_in_the_damaged_file(tmp_path_factory, dat
     assert cat is None
     damaged = f"rules/{rule['id']}.yaml"
     assert any(d.file.endswith(damaged) and d.line >= 1 and d.severity.value == "error" for d in diags), [d.format() for d in diags]
+
+
+# Ids: what the schema's id patterns accept, the page layer can name (one definition; issue 10, class 6).
+ID_CANDIDATES = st.one_of(
+    st.from_regex(r"[a-zA-Z0-9.\-]{1,12}\n?", fullmatch=True),
+    st.sampled_from(["index", "INDEX", "Index", "SEC-1\n", "a--b", "-a", "SEC-1.BP01", "SEC-1.desc", "CON", "con-1"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=ID_CANDIDATES)
+def test_every_id_validation_accepts_names_a_page(value):
+    if schema.is_id("rule_id", value):
+        assert routes.rule_page(value).startswith("rules/")
+    if schema.is_id("control_id", value):
+        assert routes.control_page(value).startswith("controls/")
+    if schema.is_id("statement_id", value):
+        assert routes.statement_anchor(value)
+    for kind, make in (("rule_id", routes.rule_page), ("control_id", routes.control_page)):
+        if not schema.is_id(kind, value):
+            with pytest.raises(ValueError):
+                make(value)
