@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping as MappingT
@@ -382,9 +383,17 @@ class Catalog:
 
     # --- crosswalks (empty results when the catalogue has no snapshots) ---
 
+    @cached_property
+    def _security_hub_by_rule(self) -> dict[str, tuple[SecurityHubControl, ...]]:
+        by_rule: dict[str, list[SecurityHubControl]] = {}
+        for c in self.crosswalks.security_hub:
+            for rule_id in c.config_rules:
+                by_rule.setdefault(rule_id, []).append(c)
+        return {r: tuple(cs) for r, cs in by_rule.items()}
+
     def security_hub_for_rule(self, rule_id: str) -> tuple[SecurityHubControl, ...]:
         """The Security Hub controls whose AWS Config rule is this rule, by id, per either AWS source."""
-        return tuple(c for c in self.crosswalks.security_hub if rule_id in c.config_rules)
+        return self._security_hub_by_rule.get(rule_id, ())
 
     def nist_for_rule(self, rule_id: str) -> tuple[NistControl, ...]:
         """The NIST SP 800-53 Rev. 5 controls related to the rule's Security Hub controls, in NIST order."""
