@@ -30,7 +30,7 @@ from conformap.catalog.model import Catalog, Control, Mapping, Rule
 from conformap.outputs import columns
 from conformap.outputs import downloads as published
 from conformap.site import github as gh
-from conformap.site import routes, search, svg
+from conformap.site import crosswalk, routes, search, svg
 from conformap.site.github import GitHub
 from conformap.site.render import render
 
@@ -130,6 +130,9 @@ def rule_detail(site: _Site, r: Rule) -> str:
         same_set_max=SAME_SET_MAX,
         issue_fields={k: v for k, v in fields.items() if v},
         boost=site.rule_boosts[r.id],
+        hub=cat.security_hub_for_rule(r.id),
+        nist=cat.nist_for_rule(r.id),
+        pci=cat.pci_for_rule(r.id),
     )
 
 
@@ -146,6 +149,10 @@ def overlap_page(site: _Site) -> str:
         heatmap_max=HEATMAP_MAX,
         bars=svg.bar_chart([(k, len(rules)) for k, rules in counts.items()], bar_href=lambda k: "#" + routes.questions_anchor(k)),
     )
+
+
+def crosswalk_page(site: _Site) -> str:
+    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site))
 
 
 def errata_page(site: _Site) -> str:
@@ -198,6 +205,7 @@ def render_site(
     for r in catalog.rules:
         out[routes.rule_page(r.id)] = rule_detail(site, r)
     out[routes.OVERLAP] = overlap_page(site)
+    out[routes.CROSSWALK] = crosswalk_page(site)
     out[routes.ERRATA] = errata_page(site)
     out[routes.METHODOLOGY] = methodology_page(site)
     out[routes.DOWNLOADS] = downloads_page(site, entries, files)
