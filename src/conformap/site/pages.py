@@ -18,7 +18,7 @@ release" page, which needs git history (:func:`conformap.contrib.changes.changes
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import networkx as nx
@@ -27,6 +27,7 @@ from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
 from conformap.catalog.model import Catalog, Control, Mapping, Rule
+from conformap.contrib import sources_check
 from conformap.outputs import columns
 from conformap.outputs import downloads as published
 from conformap.site import github as gh
@@ -105,6 +106,8 @@ def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None 
         errata=cat.errata_for_control(c.id),
         question_files=files,
         boost=search.QUESTION_BOOST,
+        hub=cat.security_hub_for_control(c.id),
+        nist=cat.nist_for_control(c.id),
     )
 
 
@@ -160,7 +163,9 @@ def errata_page(site: _Site) -> str:
 
 
 def methodology_page(site: _Site) -> str:
-    return site.page("methodology.md.j2", routes.METHODOLOGY)
+    report = sources_check.check(site.cat)
+    kinds = Counter((d.kind, d.source) for d in report.differences)
+    return site.page("methodology.md.j2", routes.METHODOLOGY, report=report, difference_counts=sorted(kinds.items()))
 
 
 def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | None] | None:
