@@ -134,3 +134,11 @@ def test_hostile_crosswalk_text_stays_text(tmp_path):
         assert "<script>" not in text
         assert "](javascript:" not in text
     assert "&lt;script&gt;" in site["rules/access-keys-rotated.md"]
+
+
+def test_crosswalk_heatmap_cells_open_their_rules(site):
+    page = site["crosswalk.md"]
+    hrefs = re.findall(r'xlink:href="#(q-sec-\d+-[a-z]{2})"', page)
+    table = re.findall(r"\]\(#(q-sec-\d+-[a-z]{2})\)", page)
+    assert hrefs and sorted(hrefs) == sorted(table)
+    assert "<title>SEC-6 and AC: " in page

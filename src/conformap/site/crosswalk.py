@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from conformap.site import routes, svg
+
 
 if TYPE_CHECKING:
     from conformap.site.pages import _Site
@@ -36,10 +38,18 @@ def context(site: "_Site") -> dict[str, object]:
         (n, sorted({q for rid in nist_rules[n.id] for q in site.a.rule_controls[rid]}, key=lambda q: cat.control(q).number), nist_rules[n.id])
         for n in reached
     ]
+    heatmap = svg.heatmap(
+        questions,
+        [[len(cells[q][f.id]) for f in families] for q in questions],
+        columns=[f.id for f in families],
+        label="Heatmap of the rules of each question that reach each NIST SP 800-53 Rev. 5 family. The table below lists every value.",
+        cell_href=lambda q, f: "#" + routes.crosswalk_cell_anchor(q, f),
+    )
     corr = cat.corroborations()
     contradicted = [c for c in corr if c.agrees is False]
     return dict(
         families=families,
+        heatmap=heatmap,
         questions=questions,
         cells=cells,
         nist=nist,
