@@ -142,3 +142,8 @@ def test_crosswalk_heatmap_cells_open_their_rules(site):
     table = re.findall(r"\]\(#(q-sec-\d+-[a-z]{2})\)", page)
     assert hrefs and sorted(hrefs) == sorted(table)
     assert "<title>SEC-6 and AC: " in page
+
+
+def test_errata_page_points_to_the_contradiction(site):
+    assert "contradicts 1 mapping of the catalogue: see the [corroboration](crosswalk.md#corroboration)" in site["errata.md"]
+    assert "## Corroboration\n" in site["crosswalk.md"]

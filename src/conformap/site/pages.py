@@ -159,7 +159,8 @@ def crosswalk_page(site: _Site) -> str:
 
 
 def errata_page(site: _Site) -> str:
-    return site.page("errata.md.j2", routes.ERRATA, errata=site.cat.errata)
+    contradicted = sum(1 for c in site.cat.corroborations() if c.agrees is False)
+    return site.page("errata.md.j2", routes.ERRATA, errata=site.cat.errata, contradicted=contradicted)
 
 
 def methodology_page(site: _Site) -> str:
