@@ -319,6 +319,7 @@ def test_site_paths(site, mini):
         "controls/index.md",
         "rules/index.md",
         "overlap.md",
+        "crosswalk.md",
         "errata.md",
         "methodology.md",
         "downloads/index.md",
@@ -629,7 +630,7 @@ def test_the_engine_escapes_every_value():
     assert env.from_string("{{ v }}").render(v=hostile) == mdtext.text(hostile)
     assert env.from_string("{{ v }}").render(v=routes.link("ok", "index.md", "rules/index.md")) == "[ok](rules/index.md)"
     svg = template("heatmap.svg.j2").render(
-        ids=["<A>"], matrix=[[1]], cell=44, left=64, top=30, width=110, height=76, opacity=lambda v: 0.5, cell_href=None
+        ids=["<A>"], columns=["<A>"], diagonal=True, label=None, matrix=[[1]], cell=44, left=64, top=30, width=110, height=76, opacity=lambda v: 0.5, cell_href=None
     )
     assert "&lt;A&gt;" in svg and "<A>" not in svg
     with pytest.raises(Exception, match="undefined"):
@@ -644,6 +645,7 @@ def test_mkdocs_nav_is_bounded():
         "controls/index.md",
         "rules/index.md",
         "overlap.md",
+        "crosswalk.md",
         "errata.md",
         "methodology.md",
         "downloads/index.md",

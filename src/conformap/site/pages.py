@@ -18,7 +18,7 @@ release" page, which needs git history (:func:`conformap.contrib.changes.changes
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import networkx as nx
@@ -27,10 +27,11 @@ from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
 from conformap.catalog.model import Catalog, Control, Mapping, Rule
+from conformap.contrib import sources_check
 from conformap.outputs import columns
 from conformap.outputs import downloads as published
+from conformap.site import crosswalk, routes, search, svg
 from conformap.site import github as gh
-from conformap.site import routes, search, svg
 from conformap.site.github import GitHub
 from conformap.site.render import render
 
@@ -105,6 +106,8 @@ def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None 
         errata=cat.errata_for_control(c.id),
         question_files=files,
         boost=search.QUESTION_BOOST,
+        hub=cat.security_hub_for_control(c.id),
+        nist=cat.nist_for_control(c.id),
     )
 
 
@@ -130,6 +133,9 @@ def rule_detail(site: _Site, r: Rule) -> str:
         same_set_max=SAME_SET_MAX,
         issue_fields={k: v for k, v in fields.items() if v},
         boost=site.rule_boosts[r.id],
+        hub=cat.security_hub_for_rule(r.id),
+        nist=cat.nist_for_rule(r.id),
+        pci=cat.pci_for_rule(r.id),
     )
 
 
@@ -148,12 +154,19 @@ def overlap_page(site: _Site) -> str:
     )
 
 
+def crosswalk_page(site: _Site) -> str:
+    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site))
+
+
 def errata_page(site: _Site) -> str:
-    return site.page("errata.md.j2", routes.ERRATA, errata=site.cat.errata)
+    contradicted = sum(1 for c in site.cat.corroborations() if c.agrees is False)
+    return site.page("errata.md.j2", routes.ERRATA, errata=site.cat.errata, contradicted=contradicted)
 
 
 def methodology_page(site: _Site) -> str:
-    return site.page("methodology.md.j2", routes.METHODOLOGY)
+    report = sources_check.check(site.cat)
+    kinds = Counter((d.kind, d.source) for d in report.differences)
+    return site.page("methodology.md.j2", routes.METHODOLOGY, report=report, difference_counts=sorted(kinds.items()))
 
 
 def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | None] | None:
@@ -198,6 +211,7 @@ def render_site(
     for r in catalog.rules:
         out[routes.rule_page(r.id)] = rule_detail(site, r)
     out[routes.OVERLAP] = overlap_page(site)
+    out[routes.CROSSWALK] = crosswalk_page(site)
     out[routes.ERRATA] = errata_page(site)
     out[routes.METHODOLOGY] = methodology_page(site)
     out[routes.DOWNLOADS] = downloads_page(site, entries, files)

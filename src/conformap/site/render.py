@@ -132,6 +132,8 @@ def environment() -> Environment:
         erratum_anchor=lambda erratum_id: Markup(routes.erratum_anchor(erratum_id)),
         pair_anchor=lambda first, second: Markup(routes.pair_anchor(first, second)),
         questions_anchor=lambda n: Markup(routes.questions_anchor(n)),
+        crosswalk_cell_anchor=lambda control_id, family: Markup(routes.crosswalk_cell_anchor(control_id, family)),
+        nist_anchor=lambda nist_id: Markup(routes.nist_anchor(nist_id)),
         id_forms=search.id_forms,
         rel=_linker(lambda src, dst, anchor=None: Markup(routes.rel(src, dst, anchor))),
         control_link=_linker(routes.control_link),

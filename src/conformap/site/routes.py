@@ -12,6 +12,7 @@ them as they are while every other value is escaped (:mod:`conformap.site.render
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markupsafe import Markup
@@ -23,6 +24,7 @@ HOME = "index.md"
 CONTROLS_INDEX = "controls/index.md"
 RULES_INDEX = "rules/index.md"
 OVERLAP = "overlap.md"
+CROSSWALK = "crosswalk.md"
 ERRATA = "errata.md"
 METHODOLOGY = "methodology.md"
 DOWNLOADS = "downloads/index.md"
@@ -66,6 +68,32 @@ def pair_anchor(first: str, second: str) -> str:
 def questions_anchor(n: int) -> str:
     """``supporting-2-questions``: the overlap page's list of the rules that support ``n`` questions."""
     return f"supporting-{int(n)}-questions"
+
+
+@lru_cache(maxsize=1)
+def _nist_patterns() -> dict[str, re.Pattern[str]]:
+    # The NIST ids' patterns, from their schema (the one definition).
+    props = schema.raw("nist-800-53.schema.json")["properties"]
+    return {
+        "control": re.compile(props["controls"]["items"]["properties"]["id"]["pattern"]),
+        "family": re.compile(props["families"]["items"]["properties"]["id"]["pattern"]),
+    }
+
+
+def _nist(kind: str, value: str) -> str:
+    if not _nist_patterns()[kind].search(value):
+        raise ValueError(f"NIST {kind} id {value!r} cannot name an anchor")
+    return value.lower().replace("(", "-").replace(")", "")
+
+
+def crosswalk_cell_anchor(control_id: str, family: str) -> str:
+    """``q-sec-8-ac``: the crosswalk page's list of the rules of question SEC-8 that reach NIST family AC."""
+    return f"q-{_checked('control_id', control_id, 'an anchor').lower()}-{_nist('family', family)}"
+
+
+def nist_anchor(nist_id: str) -> str:
+    """``nist-ac-2-1`` for AC-2(1): the crosswalk page's section of one NIST SP 800-53 control."""
+    return "nist-" + _nist("control", nist_id)
 
 
 @lru_cache(maxsize=4096)

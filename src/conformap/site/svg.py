@@ -25,26 +25,37 @@ def _opacity(value: int, top: int) -> float:
 
 
 def heatmap(
-    ids: Sequence[str], matrix: Sequence[Sequence[int]], *, cell: int = 44, cell_href: Callable[[str, str], str] | None = None
+    ids: Sequence[str],
+    matrix: Sequence[Sequence[int]],
+    *,
+    columns: Sequence[str] | None = None,
+    label: str | None = None,
+    cell: int = 44,
+    cell_href: Callable[[str, str], str] | None = None,
 ) -> Markup:
     """The overlap of questions ``ids`` (``matrix[i][j]``: rules in common; the diagonal, a question's own rules).
 
-    ``cell_href(a, b)``: where a cell off the diagonal with shared rules links to (the list of those rules).
+    With ``columns``, rows ``ids`` against other ``columns`` (no diagonal), described by ``label``.
+    ``cell_href(a, b)``: where a cell off the diagonal with rules links to (the list of those rules).
     """
-    n = len(ids)
+    diagonal = columns is None
+    cols = ids if columns is None else columns
+    values = [matrix[i][j] for i in range(len(ids)) for j in range(len(cols)) if not (diagonal and i == j)]
+    top_value = max(values, default=0)
     left, top = 64, 30
-    off_diag = [matrix[i][j] for i in range(n) for j in range(n) if i != j]
-    top_value = max(off_diag, default=0)
     return Markup(
         render(
             "heatmap.svg.j2",
             ids=ids,
+            columns=cols,
+            diagonal=diagonal,
+            label=label,
             matrix=matrix,
             cell=cell,
             left=left,
             top=top,
-            width=left + n * cell + 2,
-            height=top + n * cell + 2,
+            width=left + len(cols) * cell + 2,
+            height=top + len(ids) * cell + 2,
             opacity=lambda value: _opacity(value, top_value),
             cell_href=cell_href,
         )
