@@ -236,23 +236,39 @@ def _fits(cat: Catalog, scope: Scope, group: list) -> bool:
 
 
 def _split(cat: Catalog, scope: Scope, parts: list) -> list[list]:
-    """Greedy, in rule order: as many rules per pack as the limits allow (each candidate pack rendered to measure it)."""
+    """Greedy, in rule order: as many rules per pack as the limits allow.
+
+    Each rule's share of a template is measured once (a template of that rule alone, less an empty one);
+    the sum of the shares guesses the longest prefix that fits, and rendering that prefix, one rule more or
+    less at a time, finds it exactly, so a pack is rendered a few times, not once per step of a search.
+    """
     if _fits(cat, scope, parts):
         return [parts]
+    desc = _description(cat, scope, ", part 99 of 99")
+    empty = len(_dump(_template(desc, [])))
+    shares = [len(_dump(_template(desc, [p]))) - empty for p in parts]
     groups: list[list] = []
-    rest = list(parts)
-    while rest:
-        lo, hi = 1, len(rest)  # binary search for the longest prefix that fits
-        if not _fits(cat, scope, rest[:1]):
-            raise PackError(f"{scope.name}: rule {rest[0][2][0]} alone is over a conformance pack limit")
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if _fits(cat, scope, rest[:mid]):
-                lo = mid
-            else:
-                hi = mid - 1
-        groups.append(rest[:lo])
-        rest = rest[lo:]
+    start = 0
+    while start < len(parts):
+        if not _fits(cat, scope, parts[start : start + 1]):
+            raise PackError(f"{scope.name}: rule {parts[start][2][0]} alone is over a conformance pack limit")
+        end, size, params = start, empty, 0
+        while (
+            end < len(parts)
+            and end - start < MAX_RULES
+            and params + len(parts[end][0]) <= MAX_PARAMETERS
+            and size + shares[end] <= MAX_TEMPLATE_BYTES
+        ):
+            size += shares[end]
+            params += len(parts[end][0])
+            end += 1
+        end = max(end, start + 1)
+        while end < len(parts) and _fits(cat, scope, parts[start : end + 1]):
+            end += 1
+        while end > start + 1 and not _fits(cat, scope, parts[start:end]):
+            end -= 1
+        groups.append(parts[start:end])
+        start = end
     return groups
 
 
