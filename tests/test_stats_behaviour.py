@@ -82,3 +82,20 @@ def test_a_mapping_to_another_questions_statement_is_not_counted(g):
     bad.add_edge("rule:r5", "statement:A-2.x", rel="supports", control="A-3")
     assert stats.Analysis(bad).control_rules["A-2"] == ["q1", "r2", "r3", "r4", "z1"]
     assert stats.Analysis(bad).control_rules["A-3"] == ["r3", "r4", "r5"]
+
+
+def test_pairs_are_named_in_question_order_and_list_exactly_the_shared_rules(g):
+    # By number, A-2 comes before A-10 although "A-10" sorts first as text.
+    assert g.pair("A-10", "A-2") == ("A-2", "A-10") and g.pair("A-2", "A-10") == ("A-2", "A-10")
+    assert g.pair("A-3", "A-1") == ("A-1", "A-3") and g.pair("A-1", "A-1") == ("A-1", "A-1")
+    # q1 r2 r3 r4 z1; A-3: r3 r4 r5; A-1: r1 r2 r7..r12; A-10: z1 (module docstring).
+    assert g.pair_rules("A-2", "A-3") == ["r3", "r4"] and g.pair_rules("A-3", "A-2") == ["r3", "r4"]
+    assert g.pair_rules("A-1", "A-2") == ["r2"]
+    assert g.pair_rules("A-2", "A-10") == ["z1"]
+    assert g.pair_rules("A-1", "A-3") == []
+    assert len(g.pair_rules("A-2", "A-3")) == g.matrix["A-2"]["A-3"]
+
+
+def test_analysis_of_a_catalogue_builds_its_graph(tmp_path):
+    a = stats.Analysis.of(conformap.load(STATS))
+    assert a.controls == ["A-1", "A-2", "A-3", "A-4"] and a.mapping_count == 9
