@@ -187,7 +187,7 @@ def cmd_render_site(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from conformap.catalog.fmt import run
+    from conformap.catalog.fmtfiles import run
 
     return run(args.paths, check=args.check, show_diff=args.diff)
 

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from conformap import paths
 from conformap.catalog import fidelity, records
-from conformap.catalog.model import (
+from conformap.catalog.crosswalk_model import (
     Crosswalks,
     GuardMapping,
     NistControl,
@@ -26,8 +26,8 @@ from conformap.catalog.model import (
     SecurityHubControl,
     SecurityHubEntry,
     SourceSnapshot,
-    natural_key,
 )
+from conformap.catalog.model import natural_key
 from conformap.catalog.yamlio import YamlDocument, read_yaml
 from conformap.diagnostics import Diagnostic, Severity
 

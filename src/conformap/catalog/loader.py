@@ -13,14 +13,7 @@ from pathlib import Path
 
 from conformap import paths
 from conformap.catalog import checks, files, records, schema
-from conformap.catalog.model import (
-    Catalog,
-    Control,
-    Erratum,
-    Framework,
-    Rule,
-    natural_key,
-)
+from conformap.catalog.model import Catalog, Control, Erratum, Framework, Rule, natural_key
 from conformap.catalog.yamlio import YamlDocument, read_yaml
 from conformap.diagnostics import CatalogError, Diagnostic, Severity, errors
 

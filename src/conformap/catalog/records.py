@@ -16,7 +16,7 @@ from functools import lru_cache
 from types import MappingProxyType, NoneType, UnionType
 from typing import Any, Callable, Mapping
 
-from conformap.catalog.model import KEEP, KEY, LOCAL, PARENT
+from conformap.catalog.fieldmeta import KEEP, KEY, LOCAL, PARENT
 
 # Members of a list whose records carry one of these keys are named by it in flattened paths.
 _NAMING_KEYS = ("id", "name")

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from conformap.catalog import records, schema
+from conformap.catalog.crosswalk_model import Corroboration, SecurityHubControl
 from conformap.catalog.crosswalks import SECURITY_HUB_SOURCES
-from conformap.catalog.model import Catalog, Corroboration, SecurityHubControl
+from conformap.catalog.model import Catalog
 
 # The snapshots the section draws on (their provenance is listed in ``crosswalks.sources``).
 SOURCES = (*SECURITY_HUB_SOURCES, "nist-800-53", "guard-registry")

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformap.catalog.model import Catalog, NistControl, SecurityHubControl, SourceSnapshot
+from conformap.catalog.crosswalk_model import NistControl, SecurityHubControl, SourceSnapshot
+from conformap.catalog.model import Catalog
 from conformap.outputs.crosswalk import SOURCES
 from conformap.outputs.oscal import CONFORMAP_NS, control_id, metadata, prop, single_line, stable_uuid, to_bytes
 
