@@ -226,3 +226,16 @@ def test_cli_exports_packs(fixtures_dir, tmp_path, capsys):
     assert main(["export", "--format", "conformance-pack", "--control", "G-9", "--catalog", golden, "--out", str(tmp_path / "x.yaml")]) == 1
     assert "no pack for question G-9" in capsys.readouterr().err and not (tmp_path / "x.yaml").exists()
     assert main(["export", "--format", "csv", "--control", "G-2", "--catalog", golden]) == 1
+
+
+def test_input_parameters_that_collide_are_refused(fixtures_dir):
+    """``max-days`` and ``maxDays`` both become the parameter ``AlphaCheckParamMaxDays``: one would silently
+    take the other's default, so the pack is refused."""
+    cat = conformap.load(fixtures_dir / "golden")
+    alpha = cat.rule("alpha-check")
+    rule = dataclasses.replace(alpha, pack_input_parameters=MappingProxyType({"max-days": "1", "maxDays": "2"}))
+    clash = dataclasses.replace(cat, rules=tuple(rule if r.id == alpha.id else r for r in cat.rules))
+    with pytest.raises(cp.PackError, match="^g-1: two input parameters give the same CloudFormation parameter name$"):
+        cp.build(clash, cp.find_scope(clash, control="G-1"))
+    files, notes = cp.all_packs(clash)
+    assert "g-1.yaml" not in files and "g-1: two input parameters give the same CloudFormation parameter name" in notes

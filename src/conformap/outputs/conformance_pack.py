@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -107,14 +107,19 @@ def deployable(rule: Rule, options: PackOptions) -> bool:
 def scopes(cat: Catalog) -> list[Scope]:
     """Every pack the catalogue yields: per mapped question, per best-practice statement, the whole framework."""
     mappings = cat.mappings
+    by_control: dict[str, list[Mapping]] = {}
+    by_statement: dict[str, list[Mapping]] = {}
+    for m in mappings:
+        by_control.setdefault(m.control_id, []).append(m)
+        by_statement.setdefault(m.statement_id, []).append(m)
     out = []
     for c in cat.controls:
-        ms = tuple(m for m in mappings if m.control_id == c.id)
+        ms = tuple(by_control.get(c.id, ()))
         if ms:
             out.append(Scope(c.id.lower(), f"{c.id} ({_one_line(c.question)})", ms))
     for c in cat.controls:
         for s in c.statements:
-            ms = tuple(m for m in mappings if m.statement_id == s.id)
+            ms = tuple(by_statement.get(s.id, ()))
             if s.best_practice is not None and ms:
                 label = f"{c.id} {s.best_practice.id} ({_one_line(s.best_practice.title)})"
                 out.append(Scope(_slug(s.id), label, ms))
@@ -136,14 +141,31 @@ def find_scope(cat: Catalog, *, control: str | None = None, statement: str | Non
     raise PackError(f"no pack for {what}: it is not in the catalogue or has no mapped rule")
 
 
-def _rule_parts(cat: Catalog, rule: Rule, options: PackOptions) -> tuple[dict, dict, tuple[str, dict]]:
-    """A rule's template Parameters, Conditions and (logical id, resource)."""
+@dataclass(frozen=True)
+class _Part:
+    """One rule's share of a template, rendered once: its logical id, its parameter names and the YAML
+    text of its entries under ``Parameters``, ``Resources`` and ``Conditions`` (indented as in a template)."""
+
+    logical_id: str
+    parameter_names: tuple[str, ...]  # one per input parameter (a repeat is an error of the pack)
+    parameters: bytes
+    resource: bytes
+    conditions: bytes
+
+
+_SECTIONS = ("Parameters", "Resources", "Conditions")  # the template's keys after Description, in order
+
+
+def _rule_part(cat: Catalog, rule: Rule, options: PackOptions) -> _Part:
+    """A rule's template Parameters, Conditions and resource, dumped once as the lines they take in any pack."""
     camel = _camel(rule.id)
     params: dict[str, Any] = {}
     conditions: dict[str, Any] = {}
     inputs: dict[str, Any] = {}
+    names: list[str] = []
     for name, value in sorted(rule.pack_input_parameters.items()):
         pname = f"{camel}Param{_camel(name)}"
+        names.append(pname)
         cname = pname[0].lower() + pname[1:]
         params[pname] = {"Default": _q(value), "Type": "String"}
         conditions[cname] = {"Fn::Not": [{"Fn::Equals": ["", {"Ref": pname}]}]}
@@ -159,28 +181,51 @@ def _rule_parts(cat: Catalog, rule: Rule, options: PackOptions) -> tuple[dict, d
         resource["Controls"] = [_q(i) for i in served_ids(cat, rule)]
     resource["Properties"] = props
     resource["Type"] = "AWS::Config::ConfigRule"
-    return params, conditions, (camel, resource)
+    # Dumped in a template of this rule alone, every entry sits at the depth it has in any pack: a
+    # template is the Description, then each section's key followed by the entries of its rules.
+    text = _dump({k: v for k, v in zip(_SECTIONS, (params, {camel: resource}, conditions)) if v})
+    body = _sections(text)
+    return _Part(camel, tuple(names), body.get("Parameters", b""), body["Resources"], body.get("Conditions", b""))
+
+
+def _sections(text: bytes) -> dict[str, bytes]:
+    """A dumped template's top-level keys -> the lines under each (every nested line is indented)."""
+    out: dict[str, bytes] = {}
+    key = None
+    for line in text.splitlines(keepends=True):
+        if line[:1] != b" ":
+            key = line.split(b":", 1)[0].decode("utf-8")
+            out[key] = b""
+        else:
+            out[key] += line
+    return out
 
 
 def _dump(doc: dict) -> bytes:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6).encode("utf-8")
 
 
-def _template(description: str, parts: Iterable[tuple[dict, dict, tuple[str, dict]]]) -> dict:
-    params: dict[str, Any] = {}
-    conditions: dict[str, Any] = {}
-    resources: dict[str, Any] = {}
-    for p, c, (logical_id, res) in parts:
-        params.update(p)
-        conditions.update(c)
-        resources[logical_id] = res
-    doc: dict[str, Any] = {"Description": _q(description)}
-    if params:
-        doc["Parameters"] = params
-    doc["Resources"] = resources
-    if conditions:
-        doc["Conditions"] = conditions
-    return doc
+def _header(description: str) -> bytes:
+    return _dump({"Description": _q(description)})
+
+
+def _template(header: bytes, parts: list[_Part]) -> bytes:
+    """The pack's YAML: as ``yaml.dump`` writes the whole template, assembled from the rules' parts."""
+    out = [header]
+    for key, field_ in zip(_SECTIONS, ("parameters", "resource", "conditions")):
+        entries = [getattr(p, field_) for p in parts]
+        if any(entries):
+            out.append(f"{key}:\n".encode("utf-8"))
+            out.extend(entries)
+    return b"".join(out)
+
+
+def _size(header: bytes, parts: list[_Part]) -> int:
+    """len(_template(header, parts)), without building it."""
+    size = len(header) + len(b"Resources:\n") + sum(len(p.parameters) + len(p.resource) + len(p.conditions) for p in parts)
+    if any(p.parameters for p in parts):
+        size += len(b"Parameters:\n") + len(b"Conditions:\n")
+    return size
 
 
 def _description(cat: Catalog, scope: Scope, part: str) -> str:
@@ -201,8 +246,12 @@ def pack_rules(cat: Catalog, scope: Scope, options: PackOptions) -> tuple[Rule, 
     return tuple(r for r in (cat.rule(i) for i in ids) if deployable(r, options))
 
 
-def build(cat: Catalog, scope: Scope, options: PackOptions = PackOptions()) -> tuple[dict[str, bytes], list[str]]:
-    """The pack's files (``name.yaml``, or ``name-part-N.yaml`` when split) and notes on what was left out or split."""
+def build(
+    cat: Catalog, scope: Scope, options: PackOptions = PackOptions(), *, _parts: dict[str, _Part] | None = None
+) -> tuple[dict[str, bytes], list[str]]:
+    """The pack's files (``name.yaml``, or ``name-part-N.yaml`` when split) and notes on what was left out or split.
+
+    ``_parts``: rules' parts already rendered with the same options (:func:`all_packs` shares them)."""
     notes: list[str] = []
     rules = pack_rules(cat, scope, options)
     skipped = sorted({m.rule_id for m in scope.mappings} - {r.id for r in rules})
@@ -210,63 +259,50 @@ def build(cat: Catalog, scope: Scope, options: PackOptions = PackOptions()) -> t
         notes.append(f"{scope.name}: left out {len(skipped)} rule(s) that are deprecated or not AWS managed rules: {', '.join(skipped)}")
     if not rules:
         raise PackError(f"{scope.name}: no deployable rule (all {len(skipped)} are deprecated or not managed rules)")
-    parts = [_rule_parts(cat, r, options) for r in rules]
-    if len({p[2][0] for p in parts}) != len(parts):
+    cache = {} if _parts is None else _parts
+    parts = [cache[r.id] if r.id in cache else cache.setdefault(r.id, _rule_part(cat, r, options)) for r in rules]
+    if len({p.logical_id for p in parts}) != len(parts):
         raise PackError(f"{scope.name}: two rule ids give the same CloudFormation logical id")
+    names = [n for p in parts for n in p.parameter_names]
+    if len(set(names)) != len(names):
+        raise PackError(f"{scope.name}: two input parameters give the same CloudFormation parameter name")
     groups = _split(cat, scope, parts)
     if len(groups) == 1:
-        return {f"{scope.name}.yaml": _dump(_template(_description(cat, scope, ""), groups[0]))}, notes
+        return {f"{scope.name}.yaml": _template(_header(_description(cat, scope, "")), groups[0])}, notes
     notes.append(
         f"{scope.name}: {len(rules)} rules split into {len(groups)} packs to stay within AWS's limits "
         f"({MAX_RULES} rules, {MAX_PARAMETERS} parameters, {MAX_TEMPLATE_BYTES:,} bytes of template per pack)"
     )
     files = {}
     for n, group in enumerate(groups, 1):
-        desc = _description(cat, scope, f", part {n} of {len(groups)}")
-        files[f"{scope.name}-part-{n}.yaml"] = _dump(_template(desc, group))
+        header = _header(_description(cat, scope, f", part {n} of {len(groups)}"))
+        files[f"{scope.name}-part-{n}.yaml"] = _template(header, group)
     return files, notes
 
 
-def _fits(cat: Catalog, scope: Scope, group: list) -> bool:
-    n_params = sum(len(p[0]) for p in group)
-    if len(group) > MAX_RULES or n_params > MAX_PARAMETERS:
-        return False
-    body = _dump(_template(_description(cat, scope, ", part 99 of 99"), group))
-    return len(body) <= MAX_TEMPLATE_BYTES
+def _fits(header: bytes, group: list[_Part]) -> bool:
+    n_params = sum(len(p.parameter_names) for p in group)
+    return len(group) <= MAX_RULES and n_params <= MAX_PARAMETERS and _size(header, group) <= MAX_TEMPLATE_BYTES
 
 
-def _split(cat: Catalog, scope: Scope, parts: list) -> list[list]:
+def _split(cat: Catalog, scope: Scope, parts: list[_Part]) -> list[list[_Part]]:
     """Greedy, in rule order: as many rules per pack as the limits allow.
 
-    Each rule's share of a template is measured once (a template of that rule alone, less an empty one);
-    the sum of the shares guesses the longest prefix that fits, and rendering that prefix, one rule more or
-    less at a time, finds it exactly, so a pack is rendered a few times, not once per step of a search.
+    Sizes are measured, not guessed: a template's length is its header's plus its rules' parts (and the
+    section keys), so each group is the longest run of rules that fits, found without rendering it. The
+    limits are checked with the longest header a part can have (``part 99 of 99``).
     """
-    if _fits(cat, scope, parts):
+    header = _header(_description(cat, scope, ", part 99 of 99"))
+    if _fits(header, parts):
         return [parts]
-    desc = _description(cat, scope, ", part 99 of 99")
-    empty = len(_dump(_template(desc, [])))
-    shares = [len(_dump(_template(desc, [p]))) - empty for p in parts]
-    groups: list[list] = []
+    groups: list[list[_Part]] = []
     start = 0
     while start < len(parts):
-        if not _fits(cat, scope, parts[start : start + 1]):
-            raise PackError(f"{scope.name}: rule {parts[start][2][0]} alone is over a conformance pack limit")
-        end, size, params = start, empty, 0
-        while (
-            end < len(parts)
-            and end - start < MAX_RULES
-            and params + len(parts[end][0]) <= MAX_PARAMETERS
-            and size + shares[end] <= MAX_TEMPLATE_BYTES
-        ):
-            size += shares[end]
-            params += len(parts[end][0])
+        if not _fits(header, parts[start : start + 1]):
+            raise PackError(f"{scope.name}: rule {parts[start].logical_id} alone is over a conformance pack limit")
+        end = start + 1
+        while end < len(parts) and _fits(header, parts[start : end + 1]):
             end += 1
-        end = max(end, start + 1)
-        while end < len(parts) and _fits(cat, scope, parts[start : end + 1]):
-            end += 1
-        while end > start + 1 and not _fits(cat, scope, parts[start:end]):
-            end -= 1
         groups.append(parts[start:end])
         start = end
     return groups
@@ -276,9 +312,10 @@ def all_packs(cat: Catalog, options: PackOptions = PackOptions()) -> tuple[dict[
     """Every pack of :func:`scopes`, by file name, with the notes of each."""
     files: dict[str, bytes] = {}
     notes: list[str] = []
+    parts: dict[str, _Part] = {}
     for scope in scopes(cat):
         try:
-            f, n = build(cat, scope, options)
+            f, n = build(cat, scope, options, _parts=parts)
         except PackError as exc:
             notes.append(str(exc))
             continue
