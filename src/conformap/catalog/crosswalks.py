@@ -45,7 +45,7 @@ def read_snapshots(root: Path, cache=None) -> tuple[dict[str, YamlDocument], lis
         file = root / rel
         if not file.is_file():
             continue
-        doc = read_yaml(file, paths.display_path(file))
+        doc = cache.read(file, kind, paths.display_path(file)) if cache is not None else read_yaml(file, paths.display_path(file))
         diags.extend(doc.diagnostics)
         if not doc.ok:
             continue

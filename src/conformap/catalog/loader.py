@@ -13,8 +13,9 @@ from pathlib import Path
 
 from conformap import paths
 from conformap.catalog import checks, files, records, schema
+from conformap.catalog.cache import DocCache
 from conformap.catalog.model import Catalog, Control, Erratum, Framework, Rule, natural_key
-from conformap.catalog.yamlio import YamlDocument, read_yaml
+from conformap.catalog.yamlio import YamlDocument
 from conformap.diagnostics import CatalogError, Diagnostic, Severity, errors
 
 WARNING = Severity.WARNING
@@ -31,14 +32,14 @@ class _Reader:
         # Rule files that parsed but failed their schema or id check: their mappings' references are
         # still checked, so one run reports every problem of the file.
         self.partial_rules: list[YamlDocument] = []
-        self.cache = schema.ValidCache()
+        self.cache = DocCache()
 
     def show(self, file: Path) -> str:
         return paths.display_path(file)
 
     def read(self, file: Path, kind: str) -> YamlDocument | None:
         """The document if it is valid against its schema, else ``None`` (its problems are recorded)."""
-        doc = read_yaml(file, self.show(file))
+        doc = self.cache.read(file, kind, self.show(file))
         self.diags.extend(doc.diagnostics)
         if not doc.ok:
             return None

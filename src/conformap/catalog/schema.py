@@ -5,8 +5,6 @@
   readable messages (unknown fields with a "did you mean", missing fields, patterns explained by
   the schema's own description);
 * :func:`ordered` — data with its keys in the order the schema lists them (the canonical layout);
-* :class:`ValidCache` — which documents already passed their schema, so that ``conformap validate``
-  (run by the pre-commit hook at every commit) checks only the files that changed;
 * :data:`IDS` / :func:`is_id` — what an id may be (rule, control, statement, erratum), compiled from
   ``defs.schema.json``: validation and page generation share this one definition.
 
@@ -34,6 +32,7 @@ MAX_SCHEMA_ERRORS = 100  # schema errors reported per file (a 256 KB file can ho
 if TYPE_CHECKING:  # imported lazily: jsonschema costs a tenth of a second to import
     import jsonschema
 
+    from conformap.catalog.cache import DocCache
     from conformap.catalog.yamlio import YamlDocument
 
 DEFS_FILE = "defs.schema.json"
@@ -198,10 +197,11 @@ def errors(kind: str, data: Any) -> list["jsonschema.ValidationError"]:
     return list(islice(found, MAX_SCHEMA_ERRORS + 1))
 
 
-def diagnostics(doc: "YamlDocument", kind: str, cache: "ValidCache | None" = None) -> list[Diagnostic]:
+def diagnostics(doc: "YamlDocument", kind: str, cache: "DocCache | None" = None) -> list[Diagnostic]:
     """Every schema error of a parsed document (up to ``MAX_SCHEMA_ERRORS``), located at its line and column.
 
-    With a ``cache``, a document whose bytes already passed this kind's schema is not checked again.
+    With a ``cache`` (:class:`~conformap.catalog.cache.DocCache`), a document whose bytes already passed
+    this kind's schema is not checked again, and one that passes now is remembered.
     """
     if cache is not None and cache.has(kind, doc.digest):
         return []
@@ -211,79 +211,10 @@ def diagnostics(doc: "YamlDocument", kind: str, cache: "ValidCache | None" = Non
         path, msg, at_key = _message(err)
         out.append(doc.error(path, msg, key=at_key))
     if cache is not None and not out:
-        cache.add(kind, doc.digest)
+        cache.add(kind, doc)
     if len(found) > MAX_SCHEMA_ERRORS:
         out.append(doc.error((), f"more schema errors in this file are not shown (the first {MAX_SCHEMA_ERRORS} are)"))
     return out
-
-
-class ValidCache:
-    """Digests of documents that passed their schema, kept between runs in the user's cache folder.
-
-    A digest is of the file's bytes and kind, under a fingerprint of every schema file and of the
-    code that reads and validates documents (schema.py, yamlio.py, strictschema.py and escape.py,
-    whose character classes yamlio refuses): change any of them and nothing cached counts. Only
-    success is cached (errors are always found again, with their positions). The folder is
-    ``$CONFORMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/conformap``, else ``~/.cache/conformap``;
-    ``CONFORMAP_CACHE_DIR=off`` turns the cache off. A cache that cannot be read or written is
-    simply not used.
-    """
-
-    MAX_ENTRIES = 50_000
-
-    def __init__(self) -> None:
-        self.path = self._path()
-        self.known: set[str] = set()
-        self.new: set[str] = set()
-        if self.path is not None:
-            try:
-                self.known = set(self.path.read_text(encoding="ascii").split())
-            except (OSError, UnicodeDecodeError):
-                self.known = set()
-
-    @staticmethod
-    def _path():
-        import hashlib
-        import os
-        from pathlib import Path
-
-        where = os.environ.get("CONFORMAP_CACHE_DIR") or ""
-        if where == "off":
-            return None
-        if not where:
-            base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-            where = os.path.join(base, "conformap")
-        h = hashlib.sha256()
-        code = [Path(__file__), Path(__file__).with_name("yamlio.py"), Path(__file__).with_name("strictschema.py"), Path(__file__).parents[1] / "escape.py"]
-        for file in sorted(paths.SCHEMA_DIR.glob("*.schema.json")) + code:
-            try:
-                h.update(file.read_bytes())
-            except OSError:
-                return None
-        return Path(where) / f"valid-{h.hexdigest()[:20]}.txt"
-
-    def has(self, kind: str, digest: str) -> bool:
-        return bool(digest) and f"{kind}:{digest}" in self.known
-
-    def add(self, kind: str, digest: str) -> None:
-        if digest:
-            self.new.add(f"{kind}:{digest}")
-
-    def save(self) -> None:
-        """Write what this run learnt (atomically; any failure leaves the cache as it was)."""
-        if self.path is None or not (self.new - self.known):
-            return
-        import os
-        import tempfile
-
-        keep = sorted(self.known | self.new)[-self.MAX_ENTRIES :]
-        try:  # not the catalogue writer: this file is no catalogue file, and losing it costs one slower run
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="ascii", dir=self.path.parent, delete=False) as fh:
-                fh.write("\n".join(keep) + "\n")
-            os.replace(fh.name, self.path)
-        except OSError:
-            pass
 
 
 # --------------------------------------------------------------------------- key order
