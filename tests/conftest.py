@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_validation_cache(tmp_path_factory):
-    """The validation cache of this test session, not the user's (tests/test_validate_cache.py tests the cache)."""
+    """The document cache of this test session, not the user's (tests/test_validate_cache.py tests the cache)."""
     os.environ["CONFORMAP_CACHE_DIR"] = str(tmp_path_factory.mktemp("conformap-cache"))
     yield
 

@@ -112,3 +112,4 @@ def test_off_and_unwritable(tmp_path, monkeypatch, fixtures_dir):
     monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(blocker / "cache"))
     cat, _ = conformap.validate(fixtures_dir / "mini")  # the cache cannot be written: validation goes on
     assert cat is not None
+

@@ -17,6 +17,7 @@ from conformap.catalog.cache import DocCache
 from conformap.catalog.model import Catalog, Control, Erratum, Framework, Rule, natural_key
 from conformap.catalog.yamlio import YamlDocument
 from conformap.diagnostics import CatalogError, Diagnostic, Severity, errors
+from conformap.perf import gc_paused
 
 WARNING = Severity.WARNING
 
@@ -106,6 +107,11 @@ def _build_errata(doc: YamlDocument | None) -> tuple[Erratum, ...]:
 
 def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
     """Validate a catalogue directory. Returns the model (``None`` if there are errors) and all diagnostics."""
+    with gc_paused():
+        return _validate(path)
+
+
+def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]]:
     root = Path(path) if path is not None else paths.DEFAULT_CATALOG
     reader = _Reader(root)
     if not root.is_dir():

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from conformap import paths
 from conformap.catalog.model import Catalog
+from conformap.perf import gc_paused
 from conformap.site import routes
 from conformap.site.github import GitHub
 from conformap.site.pages import render_site
@@ -42,7 +43,8 @@ def github_from_mkdocs(config_file: Path = MKDOCS_FILE) -> GitHub | None:
 
 def site_files(catalog: Catalog, *, github: GitHub | None, changes: str | None) -> dict[str, str | bytes]:
     """Every generated file of the site, CONTRIBUTING.md (as ``contributing.md``) included."""
-    files = render_site(catalog, github=github, changes=changes)
+    with gc_paused():
+        files = render_site(catalog, github=github, changes=changes)
     if CONTRIBUTING_FILE.is_file():
         files[routes.CONTRIBUTING] = CONTRIBUTING_FILE.read_text(encoding="utf-8")
     return files
