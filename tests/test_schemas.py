@@ -173,3 +173,22 @@ def test_invalid_fixture(kind, file):
     doc = yaml.safe_load(text)
     got = {(e.validator, json_path(e.absolute_path)) for e in schema.errors(kind, doc)}
     assert got == expected
+
+
+def test_every_reference_is_inlined_and_a_dangling_one_is_named():
+    """The $ref inlining resolves our schemas' references itself (no `referencing` import on the warm path)."""
+    from conformap.catalog import schema as sch
+
+    def refs(node):
+        if isinstance(node, dict):
+            return ("$ref" in node) + sum(refs(v) for v in node.values())
+        return sum(refs(v) for v in node) if isinstance(node, list) else 0
+
+    for file in sorted(sch.paths.SCHEMA_DIR.glob("*.schema.json")):
+        assert refs(sch.inlined(file.name)) == 0, file.name
+    base = sch.raw("rule.schema.json")["$id"]
+    assert sch._lookup(sch.urljoin(base, "defs.schema.json"), "/$defs/rule_id")["pattern"].startswith("^")
+    with pytest.raises(ValueError, match=r"schema reference .*defs\.schema\.json#/\$defs/no_such_def points nowhere"):
+        sch._lookup(sch.urljoin(base, "defs.schema.json"), "/$defs/no_such_def")
+    with pytest.raises(ValueError, match="points nowhere"):
+        sch._lookup("https://example.invalid/other.schema.json", "")

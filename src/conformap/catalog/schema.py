@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from conformap import paths
 from conformap.diagnostics import Diagnostic
@@ -75,16 +75,32 @@ def is_id(kind: str, value: object) -> bool:
 
 @lru_cache(maxsize=1)
 def _registry():
+    """The schemas as a ``referencing`` registry, for the validator (imported only when validating)."""
     from referencing import Registry, Resource
 
-    resources = []
-    for file in sorted(paths.SCHEMA_DIR.glob("*.schema.json")):
-        schema = raw(file.name)
-        resources.append((schema["$id"], Resource.from_contents(schema)))
-    return Registry().with_resources(resources)
+    return Registry().with_resources((uri, Resource.from_contents(schema)) for uri, schema in _by_id().items())
 
 
-def _inline_refs(node: Any, registry, base: str, depth: int = 0) -> Any:
+@lru_cache(maxsize=1)
+def _by_id() -> dict[str, dict]:
+    """Every schema file by its ``$id``."""
+    schemas = (raw(file.name) for file in sorted(paths.SCHEMA_DIR.glob("*.schema.json")))
+    return {schema["$id"]: schema for schema in schemas}
+
+
+def _lookup(uri: str, fragment: str) -> Any:
+    """The part of the schema ``uri`` at the JSON pointer ``fragment`` (our schemas use no ``$anchor``)."""
+    try:
+        node: Any = _by_id()[uri]
+        for part in fragment.split("/")[1:]:
+            key = unquote(part).replace("~1", "/").replace("~0", "~")
+            node = node[int(key)] if isinstance(node, list) else node[key]
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"schema reference {uri}#{fragment} points nowhere") from exc
+    return node
+
+
+def _inline_refs(node: Any, base: str, depth: int = 0) -> Any:
     """Replace each ``$ref`` by the schema it points to, so validation does no reference lookups.
 
     Resolving ``$ref`` through the registry is most of jsonschema's work on our files; the schemas
@@ -95,17 +111,16 @@ def _inline_refs(node: Any, registry, base: str, depth: int = 0) -> Any:
     if depth > 50:
         raise ValueError("schema $ref chain too deep (a cycle?)")
     if isinstance(node, list):
-        return [_inline_refs(x, registry, base, depth) for x in node]
+        return [_inline_refs(x, base, depth) for x in node]
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
-    out = {k: _inline_refs(v, registry, base, depth) for k, v in node.items() if k != "$ref" or not isinstance(v, str)}
+    out = {k: _inline_refs(v, base, depth) for k, v in node.items() if k != "$ref" or not isinstance(v, str)}
     if not isinstance(ref, str):
         return out
     uri, _, fragment = ref.partition("#")
     target_uri = base if not uri else urljoin(base, uri)
-    resolved = registry.resolver(base_uri=target_uri).lookup("#" + fragment)
-    target = _inline_refs(resolved.contents, registry, target_uri, depth + 1)
+    target = _inline_refs(_lookup(target_uri, fragment), target_uri, depth + 1)
     if not isinstance(target, dict):
         return {**out, "allOf": [target]}
     if all(k in _ANNOTATIONS for k in out) and "$id" not in target:
@@ -117,7 +132,7 @@ def _inline_refs(node: Any, registry, base: str, depth: int = 0) -> Any:
 def inlined(kind: str) -> dict:
     """The schema of a file kind with every ``$ref`` replaced by its target."""
     schema = raw(kind)
-    return _inline_refs(schema, _registry(), schema["$id"])
+    return _inline_refs(schema, schema["$id"])
 
 
 @lru_cache(maxsize=1)
