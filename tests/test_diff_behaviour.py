@@ -89,3 +89,15 @@ def test_word_diff_of_long_texts_is_exact():
     assert word_diff(f"{same} keys {same}", f"{same} rotates {same}") == [
         ["=", same], ["-", "keys"], ["+", "rotates"], ["=", same],
     ]
+
+
+def test_a_mapping_in_a_report_has_every_field_of_the_schema(fixtures_dir):
+    """The report's mapping fields come from rule.schema.json (in its order), not from a list in the code."""
+    from conformap.contrib import compare as cmp
+
+    cat = conformap.load(fixtures_dir / "golden")
+    m = cat.mappings[0]
+    rec = cmp._mapping_record(m)
+    assert list(rec) == ["rule", "control", "statement", "source_rows", "printed_statement", "rationale"]
+    assert rec["rule"] == m.rule_id and rec["control"] == m.control_id and rec["statement"] == m.statement_id
+    assert isinstance(rec["source_rows"], list)

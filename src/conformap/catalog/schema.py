@@ -276,6 +276,9 @@ def _ordered(value: Any, schema: dict) -> Any:
     return value
 
 
+MAPPING_POINTER = "/properties/mappings/items"  # where rule.schema.json defines a mapping
+
+
 def subschema(kind: str, pointer: str = "") -> dict:
     """The part of a kind's (inlined) schema at a JSON pointer such as ``/properties/mappings/items``."""
     node: Any = inlined(kind)

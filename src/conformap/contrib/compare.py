@@ -20,9 +20,10 @@ comparison is made on the model, so layout changes (``conformap fmt``) never sho
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from typing import Any
 
-from conformap.catalog import records
+from conformap.catalog import records, schema
 from conformap.catalog.model import Catalog, Mapping, Rule, natural_key
 
 ARROW = "→"
@@ -59,11 +60,17 @@ def word_diff(old: str, new: str) -> list[list[str]]:
 _MAPPING_KEY = ("rule", "control", "statement")
 
 
+@lru_cache(maxsize=1)
+def _mapping_fields() -> dict[str, Any]:
+    """A mapping's fields, in the rule schema's order, each with its value when absent (``[]`` for a list)."""
+    props = schema.properties_of(schema.subschema("rule", schema.MAPPING_POINTER))
+    return {k: [] if v.get("type") == "array" else None for k, v in props.items()}
+
+
 def _mapping_record(m: Mapping) -> dict[str, Any]:
-    """A mapping as the report lists it: its rule, then its record (absent facts as null)."""
+    """A mapping as the report lists it: its rule, then every field of its record (absent facts as null)."""
     rec = records.to_record(m)
-    return {"rule": m.rule_id, **{k: rec.get(k) for k in ("control", "statement")}, "source_rows": rec.get("source_rows", []),
-            "printed_statement": rec.get("printed_statement"), "rationale": rec.get("rationale")}
+    return {"rule": m.rule_id, **{k: rec.get(k, absent) for k, absent in _mapping_fields().items()}}
 
 
 def _renames(old: dict[str, Rule], new: dict[str, Rule], added: list[str], removed: list[str]) -> list[dict[str, str]]:

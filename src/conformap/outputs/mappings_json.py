@@ -16,7 +16,6 @@ from conformap.catalog.model import Catalog, Mapping
 from conformap.outputs import crosswalk
 
 SCHEMA_VERSION = "2.1"
-MAPPING_POINTER = "/properties/mappings/items"  # in rule.schema.json
 ERRATUM_POINTER = "/properties/errata/items"  # in errata.schema.json
 
 
@@ -27,7 +26,7 @@ def _record(obj, kind: str, pointer: str = "") -> dict[str, Any]:
 
 def mapping_record(m: Mapping) -> dict[str, Any]:
     """One entry of the flat mapping list: the rule, then the mapping as its rule file holds it."""
-    return {"rule": m.rule_id, **_record(m, "rule", MAPPING_POINTER)}
+    return {"rule": m.rule_id, **_record(m, "rule", schema.MAPPING_POINTER)}
 
 
 def to_json_data(cat: Catalog) -> dict[str, Any]:
