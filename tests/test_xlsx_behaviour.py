@@ -121,7 +121,7 @@ def test_table_sheets_have_a_bold_frozen_filtered_header_and_widths_by_type(gold
     widths = [18, 18, 50, 50, 50, 11, 18, 24, 10, 50, 50, 50, 40, 24, 24]
     wraps = [False, False, True, True, True, False, False, False, False, False, True, True, False, False, False]
     assert _columns(book["Rules"]) == {chr(ord("A") + i): (w + PAD, wrap) for i, (w, wrap) in enumerate(zip(widths, wraps))}
-    wrapped = book["Rules"]["C1"].parent.column_dimensions["C"].alignment
+    wrapped = book["Rules"].column_dimensions["C"].alignment
     assert (wrapped.wrap_text, wrapped.vertical) == (True, "top")
 
 
