@@ -15,6 +15,7 @@ import pytest
 
 import conformap
 from conformap import escape, outputs
+from conformap.outputs import mappings_csv, mappings_json
 from conformap.outputs.columns import CSV_COLUMNS
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -56,3 +57,41 @@ def test_json_is_utf8_indented_and_ends_with_a_newline(mini):
     data = json.loads(raw)
     counts = {k: data["counts"][k] for k in ("controls", "rules", "mappings", "errata")}
     assert counts == {"controls": 3, "rules": 3, "mappings": 4, "errata": 1}  # tests/fixtures/mini/errata.yaml: E1
+
+
+def test_csv_of_one_question_keeps_its_mappings_in_source_order(fixtures_dir):
+    """Golden mappings in source order: G-1 alpha, G-2 alpha, G-2 beta, G-1 gamma."""
+    golden = conformap.load(fixtures_dir / "golden")
+    one = list(csv.DictReader(io.StringIO(mappings_csv.render(golden, "G-1"), newline="")))
+    assert [(r["control_id"], r["rule"]) for r in one] == [("G-1", "alpha-check"), ("G-1", "gamma-check")]
+    assert [(r["control_id"], r["rule"]) for r in mappings_csv.csv_rows(golden, "G-2")] == [("G-2", "alpha-check"), ("G-2", "beta-check")]
+    assert mappings_csv.csv_rows(golden, "G-3") == []
+    assert len(mappings_csv.csv_rows(golden)) == 4
+
+
+def test_csv_crosswalk_cells_are_the_rules_own(real_catalog):
+    """access-keys-rotated: Security Hub IAM.3, related NIST controls AC-2(1), AC-2(3), AC-3(15)
+    (catalog/crosswalks/security-hub-guide.yaml); every row of that rule carries them, in the CSV too."""
+    rows = [r for r in mappings_csv.csv_rows(real_catalog) if r["rule"] == "access-keys-rotated"]
+    assert rows and all((r["security_hub_controls"], r["nist_800_53_r5"]) == ("IAM.3", "AC-2(1);AC-2(3);AC-3(15)") for r in rows)
+    assert mappings_csv.crosswalk_cells(real_catalog, "access-keys-rotated") == {
+        "security_hub_controls": "IAM.3",
+        "nist_800_53_r5": "AC-2(1);AC-2(3);AC-3(15)",
+    }
+
+
+def test_published_schema_keeps_only_its_own_ids_and_stays_utf8(monkeypatch):
+    """The inlined schema's parts lose the $schema/$id of their files, at any depth (in lists too); the top
+    keeps its own; text is written as UTF-8 text, indented by two."""
+    inlined = {
+        "$schema": "S",
+        "$id": "I",
+        "description": "The rule’s text",
+        "allOf": [{"$schema": "S2", "$id": "I2", "type": "object", "properties": {"x": {"$id": "I3", "type": "string"}}}],
+    }
+    monkeypatch.setattr(mappings_json.schema, "inlined", lambda name: inlined if name == "export.schema.json" else None)
+    assert mappings_json.json_schema() == (
+        '{\n  "$schema": "S",\n  "$id": "I",\n  "description": "The rule’s text",\n  "allOf": [\n    {\n'
+        '      "type": "object",\n      "properties": {\n        "x": {\n          "type": "string"\n        }\n'
+        "      }\n    }\n  ]\n}\n"
+    )

@@ -12,6 +12,8 @@ The fixture:                      controls supported
 
 from __future__ import annotations
 
+import heapq
+
 import pytest
 
 import conformap
@@ -133,3 +135,27 @@ def test_real_catalogue_headlines(real_catalog):
     # Each mapping is one rule-statement edge; rows-per-rule counts 1..3 in the source.
     assert sorted(a.rules_by_control_count) == [1, 2, 3]
     assert sum(len(v) for v in a.rules_by_control_count.values()) == 127
+
+
+def test_a_fresh_analysis_lists_services_and_statement_rules(fixtures_dir):
+    """Built here, not by the shared fixture, so that a bug in the constructor fails this test on its own."""
+    fresh = Analysis(build_graph(conformap.load(fixtures_dir / "stats")))
+    assert fresh.services == ["S1", "S2"]  # the services named by rules; r6 names none
+    assert fresh.summary.services == 2
+    assert fresh.statement_rules("A-2.x") == ["r2", "r3"]
+    assert fresh.statement_rules("A-3.desc") == ["r3", "r4", "r5"]
+    assert fresh.statement_rules("A-4.desc") == []
+
+
+def test_mapped_alongside_is_ranked_once_per_control_set(fixtures_dir, monkeypatch):
+    """r3 and r4 support the same controls (A-2, A-3): their ranking is computed once and reused."""
+    fresh = Analysis(build_graph(conformap.load(fixtures_dir / "stats")))
+    calls = []
+    real = heapq.nsmallest
+    monkeypatch.setattr(heapq, "nsmallest", lambda *args, **kw: calls.append(1) or real(*args, **kw))
+    assert fresh.mapped_alongside("r3") == [("r4", 2), ("r2", 1), ("r5", 1)]
+    assert fresh.mapped_alongside("r4") == [("r3", 2), ("r2", 1), ("r5", 1)]
+    assert fresh.mapped_alongside("r3") == [("r4", 2), ("r2", 1), ("r5", 1)]
+    assert len(calls) == 1  # one ranking for both rules
+    assert fresh.mapped_alongside("r4", limit=1) == [("r3", 2)]  # another limit: ranked again
+    assert len(calls) == 2

@@ -53,18 +53,20 @@ def to_json_data(cat: Catalog) -> dict[str, Any]:
     }
 
 
-def _embedded_ids_removed(node: Any, top: bool = True) -> Any:
-    """The schema without the ``$schema``/``$id`` of the files it was assembled from (one resource, one dialect)."""
+def _embedded_ids_removed(node: Any) -> Any:
+    """A part of the schema without the ``$schema``/``$id`` of the files it was assembled from."""
     if isinstance(node, dict):
-        return {k: _embedded_ids_removed(v, False) for k, v in node.items() if top or k not in ("$schema", "$id")}
+        return {k: _embedded_ids_removed(v) for k, v in node.items() if k not in ("$schema", "$id")}
     if isinstance(node, list):
-        return [_embedded_ids_removed(v, False) for v in node]
+        return [_embedded_ids_removed(v) for v in node]
     return node
 
 
 def json_schema() -> str:
-    """``schema/export.schema.json`` with every reference inlined: one file that validates mappings.json alone."""
-    return json.dumps(_embedded_ids_removed(schema.inlined("export.schema.json")), ensure_ascii=False, indent=2) + "\n"
+    """``schema/export.schema.json`` with every reference inlined: one file that validates mappings.json alone
+    (one resource, one dialect: only its top level keeps a ``$schema`` and an ``$id``)."""
+    inlined = schema.inlined("export.schema.json")
+    return json.dumps({k: _embedded_ids_removed(v) for k, v in inlined.items()}, ensure_ascii=False, indent=2) + "\n"
 
 
 def render(cat: Catalog) -> str:

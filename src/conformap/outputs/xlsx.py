@@ -185,9 +185,7 @@ def _created(cat: Catalog) -> dt.datetime:
 
 def workbook_bytes(cat: Catalog) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    )
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})  # no temporary files
     fw = cat.framework
     wb.set_properties(
         {
