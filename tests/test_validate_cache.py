@@ -4,10 +4,12 @@ change to a schema or to the code that reads documents empties the cache."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import conformap
 from conformap.catalog import cache as doccache
+from conformap.catalog.yamlio import MAX_FILE_BYTES
 from conformap.catalog import schema
 from conformap.cli import main
 
@@ -113,3 +115,107 @@ def test_off_and_unwritable(tmp_path, monkeypatch, fixtures_dir):
     cat, _ = conformap.validate(fixtures_dir / "mini")  # the cache cannot be written: validation goes on
     assert cat is not None
 
+
+
+def test_where_the_cache_lives(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    for value in (None, ""):  # unset or empty: the default
+        if value is None:
+            monkeypatch.delenv("CONFORMAP_CACHE_DIR", raising=False)
+        else:
+            monkeypatch.setenv("CONFORMAP_CACHE_DIR", value)
+        where = doccache.folder()
+        assert where.parent == tmp_path / "home" / ".cache" / "conformap"
+        assert re.fullmatch(r"docs-[0-9a-f]{20}", where.name)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert doccache.folder().parent == tmp_path / "xdg" / "conformap"
+    monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(tmp_path / "mine"))
+    assert doccache.folder().parent == tmp_path / "mine"
+
+
+def _doc_cache(tmp_path, monkeypatch) -> doccache.DocCache:
+    monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(tmp_path / "cache"))
+    return doccache.DocCache()
+
+
+YAML = b"id: x\nlist:\n  - a\n  -\n    b: 1\nkey:\n  value\n"
+
+
+def test_a_document_read_back_from_the_cache(tmp_path, monkeypatch):
+    """The entry holds the data; the document knows its file, digest and bytes, and finds its positions
+    (value and key) by parsing when first asked, the same as a document read without the cache."""
+    file = tmp_path / "x.yaml"
+    file.write_bytes(YAML)
+    first = _doc_cache(tmp_path, monkeypatch)
+    doc = first.read(file, "rule", "shown/x.yaml")
+    assert not isinstance(doc, doccache.CachedDocument) and doc.file == "shown/x.yaml" and not first.has("rule", doc.digest)
+    first.add("rule", doc)
+    first.save()
+    assert first.new == {}
+    (entry,) = doccache.folder().iterdir()
+    assert entry.name == f"rule-{doc.digest}.json"
+    again = doccache.DocCache()
+    cached = again.read(file, "rule", "shown/x.yaml")
+    assert isinstance(cached, doccache.CachedDocument) and again.has("rule", doc.digest) and not again.has("control", doc.digest)
+    assert (cached.file, cached.data, cached.digest, cached.raw, cached.diagnostics) == ("shown/x.yaml", doc.data, doc.digest, YAML, [])
+    assert again.read(file, "control", "x").data == doc.data and not again.has("control", doc.digest)  # another kind: parsed
+    for path, key in ((("key",), True), (("key",), False), (("list", 1, "b"), False), (("list", 1, "b"), True), ((), False)):
+        assert cached.mark(path, key=key) == doc.mark(path, key=key), (path, key)
+    assert cached.mark(("key",), key=True) == (6, 1) and cached.mark(("key",)) == (7, 3)
+    assert cached.error(("key",), "m", key=True).line == 6
+
+
+def test_files_the_cache_cannot_take_are_read_as_usual(tmp_path, monkeypatch):
+    cache = _doc_cache(tmp_path, monkeypatch)
+    folder = tmp_path / "a-folder.yaml"
+    folder.mkdir()
+    doc = cache.read(folder, "rule", "shown/a-folder.yaml")
+    assert [(d.file, d.line, d.message[:16]) for d in doc.diagnostics] == [("shown/a-folder.yaml", 0, "cannot read file")]
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a: 1\n#" + b"x" * (MAX_FILE_BYTES - 7) + b"\n")
+    assert big.stat().st_size == MAX_FILE_BYTES
+    assert cache.read(big, "rule", "shown/big.yaml").data == {"a": 1}
+    big.write_bytes(b"a: 1\n#" + b"x" * (MAX_FILE_BYTES - 6) + b"\n")
+    (d,) = cache.read(big, "rule", "shown/big.yaml").diagnostics
+    assert d.file == "shown/big.yaml" and "the limit is" in d.message
+    missing = cache.read(tmp_path / "gone.yaml", "rule", "shown/gone.yaml")
+    assert [d.file for d in missing.diagnostics] == ["shown/gone.yaml"]
+
+
+def test_saving_twice_and_a_cache_that_cannot_be_written(tmp_path, monkeypatch):
+    file = tmp_path / "x.yaml"
+    file.write_bytes(YAML)
+    cache = _doc_cache(tmp_path, monkeypatch)
+    for n, kind in enumerate(("rule", "control"), 1):
+        cache.add(kind, cache.read(file, kind, "x"))
+        cache.save()  # the folder exists the second time
+        assert len(list(doccache.folder().iterdir())) == n
+    blocked = doccache.folder() / f"errata-{cache.read(file, 'rule', 'x').digest}.json"
+    blocked.mkdir()  # an entry that cannot be replaced
+    cache.add("errata", cache.read(file, "errata", "x"))
+    cache.save()
+    assert sorted(p.name for p in doccache.folder().iterdir()) == sorted(
+        [f"rule-{blocked.name[7:]}", f"control-{blocked.name[7:]}", blocked.name]
+    )  # no temporary file left behind
+    assert cache.new  # kept: nothing was saved
+    monkeypatch.setenv("CONFORMAP_CACHE_DIR", "off")
+    off = doccache.DocCache()
+    off.add("rule", cache.read(file, "rule", "x"))
+    off.save()
+    assert off.read(file, "rule", "x").data["id"] == "x" and not off.has("rule", blocked.name[7:-5])
+
+
+def test_a_write_that_fails_leaves_nothing(tmp_path, monkeypatch):
+    """A full disk: the entry's temporary file is never made, and saving gives up quietly."""
+    file = tmp_path / "x.yaml"
+    file.write_bytes(YAML)
+    cache = _doc_cache(tmp_path, monkeypatch)
+    cache.add("rule", cache.read(file, "rule", "x"))
+
+    def full(self, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(doccache.Path, "write_bytes", full)
+    cache.save()
+    assert list(doccache.folder().iterdir()) == [] and cache.new

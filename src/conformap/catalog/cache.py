@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,18 +83,16 @@ class DocCache:
 
     def read(self, path: Path, kind: str, shown: str) -> YamlDocument:
         """The file's document, from the cache when its bytes passed ``kind``'s schema before."""
-        if self.folder is None:
-            return read_yaml(path, shown)
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return read_yaml(path, shown)
-            raw = path.read_bytes()
+            raw = path.read_bytes() if self.folder is not None and path.stat().st_size <= MAX_FILE_BYTES else None
         except OSError:
-            return read_yaml(path, shown)  # reports the problem
+            raw = None
+        if raw is None:
+            return read_yaml(path, shown)  # no cache, or a file too big or unreadable: it reports the problem
         digest = hashlib.sha256(raw).hexdigest()
         key = f"{kind}-{digest}"
         try:
-            data = json.loads(self._file(key).read_text(encoding="utf-8"))
+            data = json.loads(self._file(key).read_bytes())
         except (OSError, ValueError):
             return read_yaml_text(raw, shown)
         self.valid.add(key)
@@ -107,26 +104,23 @@ class DocCache:
 
     def add(self, kind: str, doc: YamlDocument) -> None:
         """Remember a document that was read without a problem and passed ``kind``'s schema."""
-        if self.folder is not None and doc.digest and not doc.diagnostics:
-            self.new[f"{kind}-{doc.digest}"] = doc.data
+        self.new[f"{kind}-{doc.digest}"] = doc.data
 
     def save(self) -> None:
         """Write what this run learnt, each entry atomically; any failure leaves the cache as it was."""
-        if self.folder is None or not self.new:
+        if self.folder is None:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             return
         for key, data in self.new.items():
-            tmp = None
+            target = self._file(key)
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
             try:
-                with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.folder, suffix=".tmp", delete=False) as fh:
-                    tmp = fh.name
-                    json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-                os.replace(tmp, self._file(key))
+                tmp.write_bytes(json.dumps(data).encode())
+                os.replace(tmp, target)
             except OSError:
-                if tmp is not None:
-                    Path(tmp).unlink(missing_ok=True)
+                tmp.unlink(missing_ok=True)
                 return
         self.new.clear()
