@@ -116,7 +116,7 @@ def plan_rules(rows: list[Row], existing: dict[str, dict], statement_of: dict[in
         if r.rule in guidance and guidance[r.rule] != r.guidance:
             notes.append(f"row {r.number} ({r.rule}): guidance differs from the rule's earlier row; keeping the first")
         guidance.setdefault(r.rule, r.guidance)
-        process[r.rule] = process.get(r.rule, False) or r.process_check
+        process[r.rule] = process.get(r.rule) or r.process_check
         full = (r.control_id, r.question, r.description, r.rule, r.guidance)
         if full in seen_rows:
             notes.append(f"row {r.number} repeats row {seen_rows[full]} verbatim ({r.control_id}, {r.rule})")
