@@ -298,3 +298,26 @@ def test_new_statement_ids_skip_the_ones_taken_on_the_way():
     controls, _, _ = plan_controls(rows, old, [])
     # a. is S1; b. would be S2, which is taken: S3; c. would be S3, now taken too: S4.
     assert [s["id"] for s in controls["C-1"]["statements"]] == ["C-1.S1", "C-1.S3", "C-1.S4"]
+
+
+def test_entries_that_are_not_mappings_keep_their_place():
+    """Bug: a rule file with a mappings entry that is not a mapping (``- junk``) made the import crash."""
+    rows = [row(1, "C-1", "Q?", "D.", "r-a"), row(2, "C-1", "Q?", "D.", "r-b")]
+    existing = {
+        "r-a": {"id": "r-a", "kind": "managed", "guidance": "G.", "mappings": [
+            "junk", {"control": "C-1", "statement": "C-1.desc", "source_rows": [7]}, 5, {"control": "C-9", "statement": "C-9.desc"}]},
+        "r-b": {"id": "r-b", "kind": "managed", "guidance": "G.", "mappings": "not a list"},
+        "r-c": {"id": "r-c", "kind": "managed", "guidance": "G.", "mappings": ["junk"]},
+    }
+    notes: list[str] = []
+    rules = plan_rules(rows, existing, {1: "C-1.desc", 2: "C-1.desc"}, {}, notes)
+    assert rules["r-a"]["mappings"] == [
+        "junk", {"control": "C-1", "statement": "C-1.desc", "source_rows": [1]}, 5, {"control": "C-9", "statement": "C-9.desc"}]
+    assert rules["r-b"]["mappings"] == [{"control": "C-1", "statement": "C-1.desc", "source_rows": [2]}]
+    assert rules["r-c"]["mappings"] == ["junk"]
+    assert notes == []
+    # A new mapping follows the last page mapping, past entries that are not mappings.
+    rules = plan_rules(rows[:1], {"r-a": {"mappings": [{"control": "C-2", "statement": "C-2.desc", "source_rows": [3]}, "junk"]}},
+                       {1: "C-1.desc"}, {}, [])
+    assert rules["r-a"]["mappings"] == [
+        {"control": "C-1", "statement": "C-1.desc", "source_rows": [1]}, "junk"]

@@ -121,7 +121,7 @@ class ImportReport:
             return []
         from conformap.contrib.report import mapping_change_lines
 
-        return mapping_change_lines(self.changes, "text")[which]
+        return mapping_change_lines(self.changes)[which]  # plain text
 
     @property
     def mappings_added(self) -> list[str]:
@@ -178,8 +178,8 @@ def _read_catalogue(root: Path):
         errata = None
         er_file = root / paths.ERRATA_FILE
         if er_file.is_file():
-            doc = read_yaml(er_file, paths.display_path(er_file))
             # A broken errata file is left to the validation, which reports it before and after the import.
+            doc = read_yaml(er_file)
             if doc.ok and isinstance(doc.data, dict) and isinstance(doc.data.get("errata"), list):
                 errata = doc.data
     except OSError as exc:
@@ -199,14 +199,17 @@ def _mappings(rule: dict) -> tuple[Mapping, ...]:
 
 
 def _mapping_changes(old_rules: dict[str, dict], new_rules: dict[str, dict]) -> dict:
-    """What the import does to the mappings, by the comparison engine of ``conformap diff``."""
+    """What the import does to the mappings, by the comparison engine of ``conformap diff``.
+
+    The plan keeps every rule of the catalogue (a rule the page no longer names keeps its file, less its
+    page mappings), so no rule leaves: ``new_rules`` holds every rule of ``old_rules``.
+    """
     from conformap.contrib.compare import compare_mappings
 
-    both = sorted(set(old_rules) & set(new_rules))
     return compare_mappings(
-        {rid: _mappings(r) for rid, r in old_rules.items() if rid not in new_rules},
+        {},
         {rid: _mappings(r) for rid, r in new_rules.items() if rid not in old_rules},
-        [(_mappings(old_rules[rid]), _mappings(new_rules[rid]), rid) for rid in both],
+        [(_mappings(old_rules[rid]), _mappings(new_rules[rid]), rid) for rid in sorted(old_rules)],
     )
 
 
@@ -256,7 +259,7 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     old_snapshot = old_source.get("snapshot")
     if isinstance(old_source.get("rows"), int):
         report.rows_before = old_source["rows"]
-    title_line = next((ln.strip().lstrip("# ") for ln in text.splitlines() if ln.strip()), page.stem)
+    title_line = next(ln.strip().lstrip("# ") for ln in text.splitlines() if ln.strip())  # a page with rows has one
     source = dict(old_source)
     source.update({"snapshot": snapshot, "sha256": hashlib.sha256(raw).hexdigest(), "form": form, "rows": len(rows)})
     source.setdefault("title", re.sub(r"\s+-\s+AWS Config$", "", title_line))

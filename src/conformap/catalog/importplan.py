@@ -128,13 +128,18 @@ def plan_rules(rows: list[Row], existing: dict[str, dict], statement_of: dict[in
         old = existing.get(rid, {})
         rule = dict(old)
         new_maps = page_mappings.get(rid, {})
-        old_maps = [dict(m) for m in old.get("mappings") or []]
+        listed = old.get("mappings")
+        # An entry that is not a mapping keeps its place, for the validation to report before and after.
+        old_maps = [dict(m) if isinstance(m, dict) else m for m in listed] if isinstance(listed, list) else []
         # Stable order: the mappings the rule had keep their places (a page mapping the page no longer
         # states is dropped, a contributed one is kept); mappings new to the rule follow its last page
         # mapping, in page order.
         merged: list[dict] = []
         placed: set[tuple] = set()
         for o in old_maps:
+            if not isinstance(o, dict):
+                merged.append(o)
+                continue
             key = (o.get("control"), o.get("statement"))
             if key in new_maps and key not in placed:
                 m = new_maps[key]
@@ -146,9 +151,9 @@ def plan_rules(rows: list[Row], existing: dict[str, dict], statement_of: dict[in
                 merged.append(o)
         fresh = [m for key, m in new_maps.items() if key not in placed]
         if fresh:
-            at = max((i + 1 for i, m in enumerate(merged) if m.get("source_rows")), default=0)
+            at = max((i + 1 for i, m in enumerate(merged) if isinstance(m, dict) and m.get("source_rows")), default=0)
             merged[at:at] = fresh
-        if rid not in page_mappings and old_maps and any(o.get("source_rows") for o in old_maps):
+        if rid not in page_mappings and any(isinstance(o, dict) and o.get("source_rows") for o in old_maps):
             notes.append(f"{rid}: no longer on the page; its page mappings were removed")
         rule["mappings"] = merged
         rule["id"] = rid
