@@ -321,3 +321,18 @@ def test_entries_that_are_not_mappings_keep_their_place():
                        {1: "C-1.desc"}, {}, [])
     assert rules["r-a"]["mappings"] == [
         {"control": "C-1", "statement": "C-1.desc", "source_rows": [1]}, "junk"]
+
+
+def test_entries_that_are_not_statements_are_not_kept():
+    """Bug: a control file with a statements entry that is not a mapping made the import crash."""
+    existing = {
+        "C-1": {"id": "C-1", "number": 1, "question": "Q?", "in_source": True, "statements": [
+            "junk", {"id": "C-1.desc", "kind": "question-description", "text": "Old."}]},
+        "C-2": {"id": "C-2", "number": 2, "question": "Q?", "in_source": True, "statements": 5},
+    }
+    notes: list[str] = []
+    controls, _, _ = plan_controls([row(1, "C-1", "Q?", "D."), row(2, "C-2", "Q?", "E.")], existing, notes)
+    # The one statement left is the one description, reworded: it keeps its id.
+    assert controls["C-1"]["statements"] == [{"id": "C-1.desc", "kind": "question-description", "text": "D."}]
+    assert controls["C-2"]["statements"] == [{"id": "C-2.desc", "kind": "question-description", "text": "E."}]
+    assert notes == ["C-1: statement C-1.desc text changed", "C-2: new statement C-2.desc"]

@@ -42,7 +42,9 @@ def plan_controls(rows: list[Row], existing: dict[str, dict], notes: list[str]):
         for r in by_control[cid]:
             if r.question == question_of[cid] and r.description not in texts:
                 texts.append(r.description)
-        old_statements = list(old.get("statements") or [])
+        listed = old.get("statements")
+        # Statements are the page's: entries that are not statements are not kept.
+        old_statements = [s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else []
         by_old_text = {s.get("text"): s for s in old_statements}
         used_ids = {s.get("id") for s in old_statements}
         statements = []
