@@ -292,11 +292,19 @@ def test_the_other_form_replaces_the_snapshot(root, tmp_path):
     assert not (root / "sources" / "aws-page.txt").exists()
     assert data(root, "framework.yaml")["source"]["snapshot"] == "sources/aws-page.md"
     assert report.notes == ["sources/README.md names aws-page.txt, which aws-page.md replaces; update it"]
-    # Back to the text form, with a README that names both: no note.
-    (root / "sources" / "README.md").write_text("aws-page.txt or aws-page.md\n", encoding="utf-8")
+    # Back to the text form, with a README (not UTF-8) that names both: no note.
+    (root / "sources" / "README.md").write_bytes("aws-page.txt or aws-page.md, \u00e9\n".encode("latin-1"))
     report = import_page(page(tmp_path, PAGE), root)
     assert report.written == ["sources/aws-page.txt", "framework.yaml", "sources/aws-page.md (removed)"]
     assert report.notes == []
+    # A README that is not a file names nothing.
+    (root / "sources" / "README.md").unlink()
+    (root / "sources" / "README.md").mkdir()
+    assert import_page(md, root).notes == []
+    # A README in another encoding is searched as bytes.
+    (root / "sources" / "README.md").rmdir()
+    (root / "sources" / "README.md").write_bytes("\u00e9: aws-page.md\n".encode("latin-1"))
+    assert import_page(page(tmp_path, PAGE), root).notes == ["sources/README.md names aws-page.md, which aws-page.txt replaces; update it"]
 
 
 def test_a_snapshot_outside_sources_is_left_alone(root, tmp_path):
@@ -383,8 +391,32 @@ def test_a_rule_the_page_drops_keeps_its_file(root, tmp_path):
 def test_a_first_import_of_the_markdown_form_takes_its_title_from_the_heading(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     md = tmp_path / "page.md"
-    md.write_text(markdown(PAGE).replace("# Mini page", "## Mini page - AWS Config"), encoding="utf-8")
+    md.write_text(markdown(PAGE).replace("# Mini page", "## X-Ray page - AWS Config"), encoding="utf-8")
     report = import_page(md, tmp_path / "new")
     fw = data(tmp_path / "new", "framework.yaml")
-    assert (report.form, fw["title"], fw["source"]["title"]) == ("markdown", "Mini page", "Mini page")
+    assert (report.form, fw["title"], fw["source"]["title"]) == ("markdown", "X-Ray page", "X-Ray page")
     assert (fw["source"]["snapshot"], fw["source"]["form"]) == ("sources/aws-page.md", "markdown")
+
+
+def test_a_catalogue_file_that_cannot_be_read_before_writing_names_it(root, tmp_path, monkeypatch):
+    """The import reads every file it may replace before writing any; a failure there writes nothing."""
+    before = snapshot(root)
+    snapshot_file = root / "sources" / "aws-page.txt"
+    real = Path.read_bytes
+
+    def read_bytes(self, named=True):
+        if self == snapshot_file:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self)) if named else OSError(errno.EIO, "Input/output error")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    changed = page(tmp_path, PAGE.replace("Beta guidance.", "Beta guidance, revised."))
+    with pytest.raises(CatalogPathError) as caught:
+        import_page(changed, root)
+    assert str(caught.value) == "catalog/sources/aws-page.txt: cannot read: Permission denied"
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read_bytes(self, named=False))
+    with pytest.raises(CatalogPathError) as caught:
+        import_page(changed, root)
+    assert str(caught.value) == "catalog: cannot read: Input/output error"
+    monkeypatch.setattr(Path, "read_bytes", real)
+    assert snapshot(root) == before

@@ -234,7 +234,7 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)
     first = staging.check_root(root)
-    links = catalogio.symlinks(root) if root.is_dir() else []
+    links = catalogio.symlinks(root)  # none in a folder that does not exist yet
     if links:  # a trial copy or a write could follow one out of the catalogue
         raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", catalogio.SYMLINK_PROBLEM) for link in links])
     try:
@@ -292,13 +292,12 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
             report.notes.append(f"the previous snapshot '{old_snapshot}' is not a file under {paths.SOURCES_DIR}/; it was left alone")
         elif (root / old_snapshot).is_file():
             removals.append(old_snapshot)
-            readme = root / paths.SOURCES_DIR / "README.md"
             old_name, new_name = PurePosixPath(old_snapshot).name, PurePosixPath(snapshot).name
-            try:
-                readme_text = readme.read_text(encoding="utf-8", errors="replace") if readme.is_file() else ""
-            except OSError:
-                readme_text = ""
-            if old_name in readme_text and new_name not in readme_text:
+            try:  # the README's bytes: it may be in any encoding, the names are searched as UTF-8
+                readme = (root / paths.SOURCES_DIR / "README.md").read_bytes()
+            except OSError:  # none, or not a file: nothing to point out
+                readme = b""
+            if old_name.encode() in readme and new_name.encode() not in readme:
                 report.notes.append(f"{paths.SOURCES_DIR}/README.md names {old_name}, which {new_name} replaces; update it")
 
     current: dict[str, bytes | None] = {}
@@ -313,21 +312,21 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     changes = [(rel, data) for rel, data in planned if current[rel] != data]
 
     for rel, _ in changes:
-        new, old, items = kinds.get(rel, (None, None, ""))
-        if old is not None and new != old and _rows_hidden(new, items) == _rows_hidden(old, items):
-            report.renumbered.append(rel)
+        if rel in kinds:
+            new, old, items = kinds[rel]
+            if old is not None and new != old and _rows_hidden(new, items) == _rows_hidden(old, items):
+                report.renumbered.append(rel)
 
     report.changes = {"mappings": _mapping_changes(existing_rules, rules)}
     if len(report.mappings_removed) > allow_removals:
         raise RemovalsRefused(report, allow_removals)
-    before_diags = validate(root)[1] if not first else []
-    if not changes and not removals:
-        report.diagnostics = before_diags
+    if not changes:  # nothing to write (a removal comes with its new snapshot, a change)
+        report.diagnostics = validate(root)[1]
         return report
 
     _, planned_diags = staging.stage(root, root.is_dir(), changes, removals)
     if not first:
-        known = {staging.key(d) for d in errors(before_diags)}
+        known = {staging.key(d) for d in errors(validate(root)[1])}
         added = [d for d in errors(planned_diags) if staging.key(d) not in known]
         if added:
             raise ImportRejected(added, report)

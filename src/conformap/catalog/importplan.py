@@ -132,7 +132,7 @@ def plan_rules(rows: list[Row], existing: dict[str, dict], statement_of: dict[in
         new_maps = page_mappings.get(rid, {})
         listed = old.get("mappings")
         # An entry that is not a mapping keeps its place, for the validation to report before and after.
-        old_maps = [dict(m) if isinstance(m, dict) else m for m in listed] if isinstance(listed, list) else []
+        old_maps = listed if isinstance(listed, list) else []  # read, never changed: kept entries are the catalogue's own
         # Stable order: the mappings the rule had keep their places (a page mapping the page no longer
         # states is dropped, a contributed one is kept); mappings new to the rule follow its last page
         # mapping, in page order.
