@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformap.catalog import awspage
 from conformap.catalog.awspage import PageError, Row, parse_page, parse_rule_cell, split_question
 
 HEADER = "Control ID Control Description AWS Config Rule Guidance"
@@ -192,3 +193,93 @@ def test_split_question(text, expected):
 def test_row_control_text():
     assert Row(1, 1, "SEC-1", "How?", "Like this.", "a", "G").control_text == "How? Like this."
     assert Row(1, 1, "SEC-1", "How?", "", "a", "G").control_text == "How?"
+
+
+def test_read_page_stops_past_its_limit(tmp_path):
+    """The page is read in 64 KiB chunks: a limit is exact, across chunk boundaries too."""
+    page = tmp_path / "page.txt"
+    data = bytes(range(256)) * 600  # 153,600 bytes: two whole chunks and part of a third
+    page.write_bytes(data)
+    assert awspage.read_page(page, limit=len(data)) == data
+    with pytest.raises(awspage.PageTooLarge) as info:
+        awspage.read_page(page, limit=len(data) - 1)
+    assert str(info.value) == "the page is longer than 153599 bytes (the limit for a page); it was not read further"
+    with pytest.raises(awspage.PageTooLarge):
+        awspage.read_page(page, limit=65536)  # the second chunk passes it
+    page.write_bytes(b"")
+    assert awspage.read_page(page) == b""
+
+
+def test_read_page_holds_one_chunk_at_a_time_past_the_limit(tmp_path):
+    """A 20 MB file (sparse) is refused after reading a little past the limit, not read whole."""
+    import tracemalloc
+
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(20 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        with pytest.raises(awspage.PageTooLarge):
+            awspage.read_page(big, limit=1024 * 1024)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * 1024 * 1024
+
+
+def md_page(*rows: str, after: str = "\n## Template\n") -> str:
+    """A Markdown page: header on line 1, separator on line 2, the rows from line 3."""
+    return "\n".join([MD_HEADER, "|---|---|---|---|", *rows]) + "\n" + after
+
+
+MD_ROW = "| M-1 | Q? D. | alpha-rule | G. |"
+
+
+def test_markdown_table_row_limit():
+    rows = [f"| M-1 | Q? D{i}. | rule-{i} | G. |" for i in range(5001)]
+    assert len(parse_page(md_page(*rows[:5000]))[1]) == 5000
+    assert problems_of(md_page(*rows)) == [(5003, "the table has more than 5000 rows (the limit for a page)")]
+
+
+def test_a_blank_line_inside_a_markdown_table_cuts_it():
+    page = md_page(MD_ROW, "", MD_ROW.replace("alpha", "beta"))
+    assert problems_of(page) == [(4, "the table stops here ('' is not a row), yet a row follows on line 5; remove the stray line")]
+
+
+def test_an_indented_row_after_a_stray_line_is_a_row():
+    page = md_page(MD_ROW, "Was this page helpful?", "   " + MD_ROW.replace("alpha", "beta"))
+    assert problems_of(page) == [
+        (4, "the table stops here ('Was this page helpful?' is not a row), yet a row follows on line 5; remove the stray line")
+    ]
+
+
+def test_a_control_id_alone_on_a_line_after_the_table_is_not_a_row():
+    page = md_page(MD_ROW, after="\n## Template\n\nM-2\n")
+    assert rows_of(page)[1:] == [(1, 3, "M-1", "Q?", "D.", "alpha-rule", "G.", False)]
+
+
+def complete_problems(text: str) -> list[tuple[int, str]]:
+    form, rows = parse_page(text)
+    with pytest.raises(PageError) as info:
+        awspage.check_complete(text, form, rows)
+    return info.value.problems
+
+
+def test_markdown_page_must_go_on_with_the_template_section():
+    stray = "Next topic: " + "x" * 48  # 60 characters: shown whole
+    assert complete_problems(md_page(MD_ROW, after=stray + "\n## Template\n")) == [
+        (4, f"the table stops here ('{stray}' is not a row) instead of at the 'Template' section; the page is cut or has a stray line")
+    ]
+    longer = stray + "y"  # 61 characters: cut to 57 and "..."
+    assert complete_problems(md_page(MD_ROW, after=longer + "\n")) == [
+        (4, f"the table stops here ('{longer[:57]}...' is not a row) instead of at the 'Template' section; the page is cut or has a stray line")
+    ]
+    assert complete_problems(md_page(MD_ROW, after="XTemplate\n"))[0][0] == 4  # the section's name alone, not a word ending in it
+    awspage.check_complete(md_page(MD_ROW, after="\n\n### Template\n"), "markdown", parse_page(md_page(MD_ROW))[1])
+
+
+def test_a_cut_guidance_shows_its_last_40_characters():
+    guidance = "This guidance was cut in the middle of a sentence about"
+    assert complete_problems(md_page(MD_ROW.replace("G.", guidance))) == [
+        (3, "the last row's guidance ends mid-sentence ('as cut in the middle of a sentence about'); the page was cut")
+    ]

@@ -8,6 +8,7 @@ Expected values are worked out by hand from tests/fixtures/mini:
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,164 @@ def test_word_diff_of_long_texts_is_exact():
         ["=", same], ["-", "keys"], ["+", "rotates"], ["=", same],
     ]
 
+
+# Catalogues changed in memory (dataclasses.replace on the mini fixture): one change each, so each test
+# checks one part of the report, and `make mutate` runs them in milliseconds.
+
+
+def with_controls(cat, **changed):
+    """``cat`` with controls replaced by id (a value of None drops the control)."""
+    ctrls = [changed.get(c.id, c) for c in cat.controls] + [c for cid, c in changed.items() if c is not None and cid not in {x.id for x in cat.controls}]
+    return replace(cat, controls=tuple(c for c in ctrls if c is not None))
+
+
+def with_rules(cat, *rules):
+    by_id = {r.id: r for r in cat.rules}
+    by_id.update({r.id: r for r in rules})
+    return replace(cat, rules=tuple(sorted(by_id.values(), key=lambda r: r.id)))
+
+
+def with_mapping(cat, rule_id, i, **fields):
+    rule = cat.rule(rule_id)
+    ms = list(rule.mappings)
+    ms[i] = replace(ms[i], **fields)
+    return with_rules(cat, replace(rule, mappings=tuple(ms)))
+
+
+def erratum(cat, eid, title="An erratum", rows=(3, 4)):
+    return replace(cat.errata[0], id=eid, title=title, source_rows=rows)
+
+
+def test_names_default_to_base_and_head(mini):
+    result = compare(mini, mini)
+    assert (result["base"], result["head"], result["changed"]) == ("base", "head", False)
+
+
+def test_a_control_field_alone_is_a_change(mini):
+    head = with_controls(mini, **{"M-3": replace(mini.control("M-3"), note="Still unmapped.")})
+    result = compare(mini, head)
+    assert result["controls"]["changed"] == [
+        {"id": "M-3", "changes": {"note": {"old": "The page maps no rule to this question.", "new": "Still unmapped."}}}
+    ]
+    assert result["changed"] is True
+
+
+def test_changed_controls_are_listed_by_number_not_id(mini):
+    """M-1 renumbered 5 on both sides: M-3 (number 3) comes before M-1 (number 5), though M-1 < M-3 as text."""
+    base = with_controls(mini, **{"M-1": replace(mini.control("M-1"), number=5)})
+    head = with_controls(
+        base,
+        **{"M-1": replace(base.control("M-1"), note="First."), "M-3": replace(base.control("M-3"), note="Third.")},
+    )
+    assert compare(base, head)["controls"]["changed"] == [
+        {"id": "M-3", "changes": {"note": {"old": "The page maps no rule to this question.", "new": "Third."}}},
+        {"id": "M-1", "changes": {"note": {"old": None, "new": "First."}}},
+    ]
+
+
+def test_controls_added_and_removed_are_listed_by_number(mini):
+    base = with_controls(mini, **{"M-1": replace(mini.control("M-1"), number=5)})
+    questions = [
+        {"id": "M-2", "question": "How do you do the second thing?"},
+        {"id": "M-3", "question": "How do you do the third thing?"},
+        {"id": "M-1", "question": "How do you do the first thing?"},
+    ]
+    assert compare(None, base)["controls"]["added"] == questions
+    assert compare(base, None)["controls"]["removed"] == questions
+
+
+def test_errata_are_listed_in_natural_order(mini):
+    """E2 before E10 (as text, "E10" < "E2")."""
+    two = replace(mini, errata=(erratum(mini, "E10", "Tenth"), erratum(mini, "E2", "Second")))
+    assert compare(None, two)["errata"]["added"] == [{"id": "E2", "title": "Second"}, {"id": "E10", "title": "Tenth"}]
+    assert compare(two, None)["errata"]["removed"] == [{"id": "E2", "title": "Second"}, {"id": "E10", "title": "Tenth"}]
+    retitled = replace(two, errata=(erratum(mini, "E10", "Tenth, again"), erratum(mini, "E2", "Second, again")))
+    assert [e["id"] for e in compare(two, retitled)["errata"]["changed"]] == ["E2", "E10"]
+
+
+def test_guidance_of_renamed_rules_is_listed_by_new_id(mini):
+    """beta-rule renamed aaa-rule (same identifier): its guidance change comes before alpha-rule's."""
+    beta = mini.rule("beta-rule")
+    renamed = replace(beta, id="aaa-rule", guidance="Beta guidance, revised.",
+                      mappings=tuple(replace(m, rule_id="aaa-rule") for m in beta.mappings))
+    alpha = replace(mini.rule("alpha-rule"), guidance="Alpha guidance, revised.")
+    head = replace(mini, rules=(renamed, alpha, mini.rule("gamma-check")))
+    result = compare(mini, head)
+    assert result["rules"]["renamed"] == [{"old": "beta-rule", "new": "aaa-rule", "by": "identifier"}]
+    assert [g["rule"] for g in result["guidance"]] == ["aaa-rule", "alpha-rule"]
+
+
+def test_a_guidance_change_alone_is_a_change(mini):
+    head = with_rules(mini, replace(mini.rule("beta-rule"), guidance="Beta guidance, revised."))
+    result = compare(mini, head)
+    assert (result["guidance"] != [], result["rule_metadata"], result["changed"]) == (True, [], True)
+
+
+def test_a_printed_statement_is_a_mapping_change(mini):
+    head = with_mapping(mini, "beta-rule", 0, printed_statement="M-2.BP01")
+    assert compare(mini, head)["mappings"]["changed"] == [
+        {"rule": "beta-rule", "control": "M-2", "statement": "M-2.BP02",
+         "changes": {"printed_statement": {"old": None, "new": "M-2.BP01"}}}
+    ]
+    assert compare(head, mini)["mappings"]["changed"][0]["changes"] == {"printed_statement": {"old": "M-2.BP01", "new": None}}
+
+
+def test_renumbered_mappings_alone_are_a_change(mini):
+    head = with_mapping(mini, "beta-rule", 0, source_rows=(7,))
+    result = compare(mini, head)
+    assert result["renumbered"]["mappings"] == [
+        {"rule": "beta-rule", "control": "M-2", "statement": "M-2.BP02", "source_rows": {"old": [3], "new": [7]}}
+    ]
+    assert result["renumbered"]["summary"] == "source rows renumbered in 1 mapping (rows moved on the page, which has 4 rows as before)"
+    assert result["changed"] is True
+
+
+def test_a_renumbered_erratum_alone_is_a_change(mini):
+    head = replace(mini, errata=(erratum(mini, "E1", mini.errata[0].title, (5, 6)),))
+    result = compare(mini, head)
+    assert result["renumbered"]["errata"] == [{"id": "E1", "source_rows": {"old": [3, 4], "new": [5, 6]}}]
+    assert result["renumbered"]["summary"] == "source rows renumbered in 1 erratum (rows moved on the page, which has 4 rows as before)"
+    assert result["changed"] is True
+
+
+def test_renumbering_summary_counts_errata_and_names_the_rows(mini):
+    def rows(cat, n):
+        return replace(cat, framework=replace(cat.framework, source=replace(cat.framework.source, rows=n)))
+
+    base = replace(mini, errata=(erratum(mini, "E1"), erratum(mini, "E2")))
+    head = replace(mini, errata=(erratum(mini, "E1", rows=(5, 6)), erratum(mini, "E2", rows=(5, 6))))
+    assert compare(base, rows(head, 6))["renumbered"]["summary"] == (
+        "source rows renumbered in 2 errata (the page gained 2 rows: 4 → 6)"
+    )
+    assert compare(rows(base, 7), head)["renumbered"]["summary"] == (
+        "source rows renumbered in 2 errata (the page lost 3 rows: 7 → 4)"
+    )
+    # A snapshot whose row count is unknown on one side: nothing to say about the page's length.
+    assert compare(base, rows(head, None))["renumbered"]["summary"] == "source rows renumbered in 2 errata (rows moved on the page)"
+    assert compare(rows(base, None), head)["renumbered"]["summary"] == "source rows renumbered in 2 errata (rows moved on the page)"
+
+
+def test_nothing_is_renumbered_against_no_catalogue(mini):
+    empty = {"summary": None, "mappings": [], "errata": []}
+    assert compare(None, mini)["renumbered"] == empty
+    assert compare(mini, None)["renumbered"] == empty
+
+
+def test_a_rule_metadata_change_alone_is_a_change(mini):
+    head = with_rules(mini, replace(mini.rule("alpha-rule"), description="Checks the first thing."))
+    result = compare(mini, head)
+    assert result["rule_metadata"] == [{"rule": "alpha-rule", "changes": {"description": {"old": None, "new": "Checks the first thing."}}}]
+    assert result["changed"] is True
+
+
+def test_a_rename_alone_is_a_change(mini):
+    beta = mini.rule("beta-rule")
+    renamed = replace(beta, id="aaa-rule", mappings=tuple(replace(m, rule_id="aaa-rule") for m in beta.mappings))
+    result = compare(mini, replace(mini, rules=(renamed, mini.rule("alpha-rule"), mini.rule("gamma-check"))))
+    assert result["rules"] == {"added": [], "removed": [], "renamed": [{"old": "beta-rule", "new": "aaa-rule", "by": "identifier"}]}
+    assert result["mappings"] == {"added": [], "removed": [], "changed": []}
+    assert not any(result["statistics"].values())
+    assert result["changed"] is True
 
 def test_a_mapping_in_a_report_has_every_field_of_the_schema(fixtures_dir):
     """The report's mapping fields come from rule.schema.json (in its order), not from a list in the code."""

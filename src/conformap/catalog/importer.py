@@ -121,7 +121,7 @@ class ImportReport:
             return []
         from conformap.contrib.report import mapping_change_lines
 
-        return mapping_change_lines(self.changes, "text")[which]
+        return mapping_change_lines(self.changes)[which]  # plain text
 
     @property
     def mappings_added(self) -> list[str]:
@@ -178,8 +178,8 @@ def _read_catalogue(root: Path):
         errata = None
         er_file = root / paths.ERRATA_FILE
         if er_file.is_file():
-            doc = read_yaml(er_file, paths.display_path(er_file))
             # A broken errata file is left to the validation, which reports it before and after the import.
+            doc = read_yaml(er_file)
             if doc.ok and isinstance(doc.data, dict) and isinstance(doc.data.get("errata"), list):
                 errata = doc.data
     except OSError as exc:
@@ -199,14 +199,17 @@ def _mappings(rule: dict) -> tuple[Mapping, ...]:
 
 
 def _mapping_changes(old_rules: dict[str, dict], new_rules: dict[str, dict]) -> dict:
-    """What the import does to the mappings, by the comparison engine of ``conformap diff``."""
+    """What the import does to the mappings, by the comparison engine of ``conformap diff``.
+
+    The plan keeps every rule of the catalogue (a rule the page no longer names keeps its file, less its
+    page mappings), so no rule leaves: ``new_rules`` holds every rule of ``old_rules``.
+    """
     from conformap.contrib.compare import compare_mappings
 
-    both = sorted(set(old_rules) & set(new_rules))
     return compare_mappings(
-        {rid: _mappings(r) for rid, r in old_rules.items() if rid not in new_rules},
+        {},
         {rid: _mappings(r) for rid, r in new_rules.items() if rid not in old_rules},
-        [(_mappings(old_rules[rid]), _mappings(new_rules[rid]), rid) for rid in both],
+        [(_mappings(old_rules[rid]), _mappings(new_rules[rid]), rid) for rid in sorted(old_rules)],
     )
 
 
@@ -231,7 +234,7 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)
     first = staging.check_root(root)
-    links = catalogio.symlinks(root) if root.is_dir() else []
+    links = catalogio.symlinks(root)  # none in a folder that does not exist yet
     if links:  # a trial copy or a write could follow one out of the catalogue
         raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", catalogio.SYMLINK_PROBLEM) for link in links])
     try:
@@ -256,7 +259,7 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     old_snapshot = old_source.get("snapshot")
     if isinstance(old_source.get("rows"), int):
         report.rows_before = old_source["rows"]
-    title_line = next((ln.strip().lstrip("# ") for ln in text.splitlines() if ln.strip()), page.stem)
+    title_line = next(ln.strip().lstrip("# ") for ln in text.splitlines() if ln.strip())  # a page with rows has one
     source = dict(old_source)
     source.update({"snapshot": snapshot, "sha256": hashlib.sha256(raw).hexdigest(), "form": form, "rows": len(rows)})
     source.setdefault("title", re.sub(r"\s+-\s+AWS Config$", "", title_line))
@@ -289,13 +292,12 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
             report.notes.append(f"the previous snapshot '{old_snapshot}' is not a file under {paths.SOURCES_DIR}/; it was left alone")
         elif (root / old_snapshot).is_file():
             removals.append(old_snapshot)
-            readme = root / paths.SOURCES_DIR / "README.md"
             old_name, new_name = PurePosixPath(old_snapshot).name, PurePosixPath(snapshot).name
-            try:
-                readme_text = readme.read_text(encoding="utf-8", errors="replace") if readme.is_file() else ""
-            except OSError:
-                readme_text = ""
-            if old_name in readme_text and new_name not in readme_text:
+            try:  # the README's bytes: it may be in any encoding, the names are searched as UTF-8
+                readme = (root / paths.SOURCES_DIR / "README.md").read_bytes()
+            except OSError:  # none, or not a file: nothing to point out
+                readme = b""
+            if old_name.encode() in readme and new_name.encode() not in readme:
                 report.notes.append(f"{paths.SOURCES_DIR}/README.md names {old_name}, which {new_name} replaces; update it")
 
     current: dict[str, bytes | None] = {}
@@ -310,21 +312,21 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     changes = [(rel, data) for rel, data in planned if current[rel] != data]
 
     for rel, _ in changes:
-        new, old, items = kinds.get(rel, (None, None, ""))
-        if old is not None and new != old and _rows_hidden(new, items) == _rows_hidden(old, items):
-            report.renumbered.append(rel)
+        if rel in kinds:
+            new, old, items = kinds[rel]
+            if old is not None and new != old and _rows_hidden(new, items) == _rows_hidden(old, items):
+                report.renumbered.append(rel)
 
     report.changes = {"mappings": _mapping_changes(existing_rules, rules)}
     if len(report.mappings_removed) > allow_removals:
         raise RemovalsRefused(report, allow_removals)
-    before_diags = validate(root)[1] if not first else []
-    if not changes and not removals:
-        report.diagnostics = before_diags
+    if not changes:  # nothing to write (a removal comes with its new snapshot, a change)
+        report.diagnostics = validate(root)[1]
         return report
 
     _, planned_diags = staging.stage(root, root.is_dir(), changes, removals)
     if not first:
-        known = {staging.key(d) for d in errors(before_diags)}
+        known = {staging.key(d) for d in errors(validate(root)[1])}
         added = [d for d in errors(planned_diags) if staging.key(d) not in known]
         if added:
             raise ImportRejected(added, report)

@@ -42,7 +42,9 @@ def plan_controls(rows: list[Row], existing: dict[str, dict], notes: list[str]):
         for r in by_control[cid]:
             if r.question == question_of[cid] and r.description not in texts:
                 texts.append(r.description)
-        old_statements = list(old.get("statements") or [])
+        listed = old.get("statements")
+        # Statements are the page's: entries that are not statements are not kept.
+        old_statements = [s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else []
         by_old_text = {s.get("text"): s for s in old_statements}
         used_ids = {s.get("id") for s in old_statements}
         statements = []
@@ -116,7 +118,7 @@ def plan_rules(rows: list[Row], existing: dict[str, dict], statement_of: dict[in
         if r.rule in guidance and guidance[r.rule] != r.guidance:
             notes.append(f"row {r.number} ({r.rule}): guidance differs from the rule's earlier row; keeping the first")
         guidance.setdefault(r.rule, r.guidance)
-        process[r.rule] = process.get(r.rule, False) or r.process_check
+        process[r.rule] = process.get(r.rule) or r.process_check
         full = (r.control_id, r.question, r.description, r.rule, r.guidance)
         if full in seen_rows:
             notes.append(f"row {r.number} repeats row {seen_rows[full]} verbatim ({r.control_id}, {r.rule})")
@@ -128,13 +130,18 @@ def plan_rules(rows: list[Row], existing: dict[str, dict], statement_of: dict[in
         old = existing.get(rid, {})
         rule = dict(old)
         new_maps = page_mappings.get(rid, {})
-        old_maps = [dict(m) for m in old.get("mappings") or []]
+        listed = old.get("mappings")
+        # An entry that is not a mapping keeps its place, for the validation to report before and after.
+        old_maps = listed if isinstance(listed, list) else []  # read, never changed: kept entries are the catalogue's own
         # Stable order: the mappings the rule had keep their places (a page mapping the page no longer
         # states is dropped, a contributed one is kept); mappings new to the rule follow its last page
         # mapping, in page order.
         merged: list[dict] = []
         placed: set[tuple] = set()
         for o in old_maps:
+            if not isinstance(o, dict):
+                merged.append(o)
+                continue
             key = (o.get("control"), o.get("statement"))
             if key in new_maps and key not in placed:
                 m = new_maps[key]
@@ -146,9 +153,9 @@ def plan_rules(rows: list[Row], existing: dict[str, dict], statement_of: dict[in
                 merged.append(o)
         fresh = [m for key, m in new_maps.items() if key not in placed]
         if fresh:
-            at = max((i + 1 for i, m in enumerate(merged) if m.get("source_rows")), default=0)
+            at = max((i + 1 for i, m in enumerate(merged) if isinstance(m, dict) and m.get("source_rows")), default=0)
             merged[at:at] = fresh
-        if rid not in page_mappings and old_maps and any(o.get("source_rows") for o in old_maps):
+        if rid not in page_mappings and any(isinstance(o, dict) and o.get("source_rows") for o in old_maps):
             notes.append(f"{rid}: no longer on the page; its page mappings were removed")
         rule["mappings"] = merged
         rule["id"] = rid

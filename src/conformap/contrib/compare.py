@@ -287,8 +287,8 @@ def _renumbered_summary(n_mappings: int, n_errata: int, old: Catalog | None, new
     what = " and ".join(
         x for x in (plural(n_mappings, "mapping") if n_mappings else "", f"{n_errata} {'erratum' if n_errata == 1 else 'errata'}" if n_errata else "") if x
     )
-    a = old.framework.source.rows if old is not None else None
-    b = new.framework.source.rows if new is not None else None
+    # Rows are renumbered only between two catalogues: past the return above, neither is None.
+    a, b = old.framework.source.rows, new.framework.source.rows  # type: ignore[union-attr]
     if isinstance(a, int) and isinstance(b, int) and a != b:
         why = f"the page {'lost' if b < a else 'gained'} {plural(abs(a - b), 'row')}: {a} {ARROW} {b}"
     elif isinstance(a, int) and a == b:
