@@ -24,6 +24,7 @@ from conformap.diagnostics import Diagnostic, Severity
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"
 SCOPES = FIXTURES / "loader" / "conformance-pack-scopes.yaml"
+RULE_PAGES = FIXTURES / "loader" / "config-rule-pages.yaml"  # names gamma-check only
 
 
 @pytest.fixture
@@ -64,6 +65,7 @@ def test_the_model_knows_its_folder_files_and_crosswalks(root):
     assert [c.file for c in catalog.controls] == ["catalog/controls/M-1.yaml", "catalog/controls/M-2.yaml", "catalog/controls/M-3.yaml"]
     assert [r.file for r in catalog.rules] == ["catalog/rules/alpha-rule.yaml", "catalog/rules/beta-rule.yaml", "catalog/rules/gamma-check.yaml"]
     assert [e.id for e in catalog.errata] == ["E1"]
+    assert [s.name for s in catalog.crosswalks.sources] == ["conformance-packs"]
     assert dict(catalog.crosswalks.pack_scopes) == {"ALPHA_RULE": ("AWS::S3::Bucket",)}
 
 
@@ -109,6 +111,8 @@ def test_each_link_is_reported_once(root, tmp_path):
 
 
 def test_a_file_that_is_not_a_mapping(root):
+    # The rule pages' snapshot names gamma-check: a rule whose file is broken is not "unknown" there too.
+    shutil.copy(RULE_PAGES, root / "sources" / "config-rule-pages.yaml")
     (root / "rules" / "gamma-check.yaml").write_text("- id: gamma-check\n", encoding="utf-8")
     (root / "errata.yaml").write_text("errata: []\n", encoding="utf-8")
     assert found(root) == [Diagnostic("catalog/rules/gamma-check.yaml", 1, 1, "$", "the file must hold a YAML mapping, not a list")]
@@ -139,3 +143,11 @@ def test_valid_files_are_remembered_in_the_validation_cache(root, tmp_path, monk
         *(entry("rule", f"rules/{r}.yaml") for r in ("alpha-rule", "beta-rule", "gamma-check")),
         entry("pack-scopes", "sources/conformance-pack-scopes.yaml"),
     }
+
+
+def test_errata_are_in_natural_order_of_their_ids(root):
+    erratum = (root / "errata.yaml").read_text(encoding="utf-8").split("\n", 1)[1]  # the text after "errata:"
+    text = "errata:\n" + "".join(erratum.replace("id: E1", f"id: {e}") for e in ("E10", "E2", "E1"))
+    (root / "errata.yaml").write_text(text, encoding="utf-8")
+    catalog, diags = loader.validate(root)
+    assert diags == [] and [e.id for e in catalog.errata] == ["E1", "E2", "E10"]
