@@ -3,6 +3,7 @@ nothing else changes: errors are always found again, and any schema change empti
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 import conformap
@@ -71,3 +72,51 @@ def test_off_and_unwritable(tmp_path, monkeypatch, fixtures_dir):
     monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(blocker / "cache"))
     cat, _ = conformap.validate(fixtures_dir / "mini")  # the cache cannot be written: validation goes on
     assert cat is not None
+
+
+def test_where_the_cache_lives(tmp_path, monkeypatch):
+    monkeypatch.delenv("CONFORMAP_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert schema.ValidCache().path.parent == tmp_path / "xdg" / "conformap"
+    monkeypatch.setenv("XDG_CACHE_HOME", "")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert schema.ValidCache().path.parent == tmp_path / "home" / ".cache" / "conformap"
+    monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(tmp_path / "mine"))
+    # The name is a fingerprint of the schemas and of the code that reads and validates documents.
+    code = schema.paths.PROJECT_ROOT / "src" / "conformap"
+    h = hashlib.sha256()
+    for file in [*sorted(schema.paths.SCHEMA_DIR.glob("*.schema.json")), *(code / "catalog" / f for f in ("schema.py", "yamlio.py", "strictschema.py")), code / "escape.py"]:
+        h.update(file.read_bytes())
+    assert schema.ValidCache().path == tmp_path / "mine" / f"valid-{h.hexdigest()[:20]}.txt"
+
+
+def test_no_cache_when_a_schema_cannot_be_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(tmp_path / "cache"))
+    broken = tmp_path / "schema"
+    shutil.copytree(schema.paths.SCHEMA_DIR, broken)
+    (broken / "zz.schema.json").symlink_to(tmp_path / "nowhere")
+    monkeypatch.setattr(schema.paths, "SCHEMA_DIR", broken)
+    assert schema.ValidCache().path is None
+
+
+def test_what_is_saved_and_what_is_known(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(tmp_path / "deep" / "cache"))
+    cache = schema.ValidCache()
+    assert cache.known == set() and not cache.path.exists()
+    cache.save()  # nothing learnt: nothing written
+    assert not cache.path.parent.exists()
+    cache.add("rule", "")  # a document without a digest is never cached
+    assert cache.new == set() and not cache.has("rule", "")
+    for d in ("c", "a", "d", "b"):
+        cache.add("rule", d)
+    monkeypatch.setattr(schema.ValidCache, "MAX_ENTRIES", 3)
+    cache.save()
+    assert cache.path.read_text(encoding="ascii") == "rule:b\nrule:c\nrule:d\n"  # the last 3, sorted
+    again = schema.ValidCache()
+    assert again.known == {"rule:b", "rule:c", "rule:d"} and again.has("rule", "c") and not again.has("control", "c")
+    before = again.path.stat().st_mtime_ns
+    again.add("rule", "c")
+    again.save()  # nothing new: the file is left alone
+    assert again.path.stat().st_mtime_ns == before and sorted(p.name for p in again.path.parent.iterdir()) == [again.path.name]
+    again.path.write_bytes(b"rule:\xff\n")
+    assert schema.ValidCache().known == set()  # an unreadable cache is an empty one

@@ -171,8 +171,6 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
     if name == "anyOf" and err.schema.get("anyOf") and all("required" in s for s in err.schema["anyOf"]):
         options = " or ".join("'" + "', '".join(s["required"]) + "'" for s in err.schema["anyOf"])
         return path, f"needs {options}", False
-    if name == "if":
-        return path, err.message, False
     description = err.schema.get("description") if isinstance(err.schema, dict) else None
     if name == "pattern":
         msg = f"{err.instance!r} is not valid here"
