@@ -35,22 +35,30 @@ def test_statement_ids_and_texts_of_a_control(root):
   - id: M-1.extra
     kind: best-practice
     text: Extra.
+  - id: M-2.BP01
+    kind: best-practice
+    text: Other.
   - id: M-3.A
     kind: best-practice
     text: Same text.
   - id: M-3.a
     kind: best-practice
     text: Same text.
-  - id: M-2.BP01
+  - id: M-3.b
     kind: best-practice
-    text: Other.
+    text: Bee.
+  - id: M-3.B
+    kind: best-practice
+    text: Big bee.
 """)
+    twin = "statement id '{}' differs from '{}' only in case; the two would share one page anchor"
     assert found(root) == [
         Diagnostic(M3, 7, 9, "$.statements[0].id", "statement id 'M-1.extra' must start with the control id 'M-3.'"),
-        Diagnostic(M3, 12, 11, "$.statements[1].text", "the same statement text appears twice in this control; keep one"),
-        Diagnostic(M3, 13, 9, "$.statements[2].id", "statement id 'M-3.a' differs from 'M-3.A' only in case; the two would share one page anchor"),
-        Diagnostic(M3, 16, 9, "$.statements[3].id", "duplicate statement id 'M-2.BP01' (also in control 'M-2')"),
-        Diagnostic(M3, 16, 9, "$.statements[3].id", "statement id 'M-2.BP01' must start with the control id 'M-3.'"),
+        Diagnostic(M3, 10, 9, "$.statements[1].id", "duplicate statement id 'M-2.BP01' (also in control 'M-2')"),
+        Diagnostic(M3, 10, 9, "$.statements[1].id", "statement id 'M-2.BP01' must start with the control id 'M-3.'"),
+        Diagnostic(M3, 15, 11, "$.statements[2].text", "the same statement text appears twice in this control; keep one"),
+        Diagnostic(M3, 16, 9, "$.statements[3].id", twin.format("M-3.a", "M-3.A")),
+        Diagnostic(M3, 22, 9, "$.statements[5].id", twin.format("M-3.B", "M-3.b")),
     ]
 
 
@@ -173,7 +181,7 @@ def test_errata_ids_controls_and_rows(root):
   - id: E1
     kind: text
     title: One
-    source_rows: [3, 4]
+    source_rows: [9, 4]
     rules: [beta-rule]
     controls: [M-9]
     source_shows: S.
@@ -186,9 +194,17 @@ def test_errata_ids_controls_and_rows(root):
     source_shows: S.
     catalogue_does: C.
     reason: R.
+  - id: E2
+    kind: duplicate-row
+    title: Three
+    source_rows: [1]
+    source_shows: S.
+    catalogue_does: C.
+    reason: R.
 """)
     errata = "catalog/errata.yaml"
     assert found(root) == [
+        Diagnostic(errata, 5, 19, "$.errata[0].source_rows[0]", "no mapping cites source row 9; update this erratum's rows to the rows its rules' mappings cite"),
         Diagnostic(errata, 5, 22, "$.errata[0].source_rows[1]", "source row 4 is cited by rule 'gamma-check', which this erratum does not name (rules: beta-rule)"),
         Diagnostic(errata, 7, 16, "$.errata[0].controls[0]", "unknown control 'M-9'"),
         Diagnostic(errata, 11, 9, "$.errata[1].id", "duplicate erratum id 'E1' (also errata[0])"),
@@ -209,8 +225,31 @@ def test_a_snapshot_that_is_not_the_page(root):
 def test_guidance_differences_are_shown_where_they_start(root):
     edit(root, "rules/beta-rule.yaml", "guidance: Beta guidance.", "guidance: Beta guidance")
     edit(root, "rules/alpha-rule.yaml", "apostrophe.", "apostrophe!")
+    edit(root, "rules/gamma-check.yaml", "guidance: Gamma", "guidance: gamma")
     where = "differs from the snapshot's row {}, which it must copy verbatim: at character {}, the page has {!r}, the file {!r}"
     assert found(root) == [
         Diagnostic("catalog/rules/alpha-rule.yaml", 12, 11, "$.guidance", where.format(1, 43, "le’s apostrophe.", "le’s apostrophe!")),
         Diagnostic("catalog/rules/beta-rule.yaml", 4, 11, "$.guidance", where.format(3, 14, "Beta guidance.", "Beta guidance")),
+        Diagnostic("catalog/rules/gamma-check.yaml", 3, 11, "$.guidance", where.format(4, 1, "Gamma guidance for a manu", "gamma guidance for a manu")),
     ]
+
+
+def test_a_row_no_mapping_cites_does_not_stop_the_checks_of_later_rows(root):
+    edit(root, "rules/alpha-rule.yaml", "    source_rows: [1]\n", "    rationale: Cited elsewhere.\n")
+    edit(root, "rules/beta-rule.yaml", "guidance: Beta guidance.", "guidance: Beta guidance!")
+    assert found(root) == [
+        Diagnostic("catalog/rules/alpha-rule.yaml", 14, 3, "$.mappings", "the snapshot's row 1 maps this rule to M-1, but no mapping cites it; restore the mapping with source_rows: [1], or record an erratum"),
+        Diagnostic("catalog/rules/beta-rule.yaml", 4, 11, "$.guidance", "differs from the snapshot's row 3, which it must copy verbatim: at character 14, the page has 'Beta guidance.', the file 'Beta guidance!'"),
+    ]
+
+
+def test_a_snapshot_that_cannot_be_read(root, monkeypatch):
+    real = Path.read_bytes
+
+    def read_bytes(path):
+        if path.name == "aws-page.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert found(root) == [Diagnostic(FRAMEWORK, 8, 13, "$.source.snapshot", "cannot read the snapshot file 'sources/aws-page.txt': Permission denied")]
