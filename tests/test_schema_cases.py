@@ -29,10 +29,16 @@ def test_unknown_fields_are_named_with_a_close_match():
     assert message(closed, {"size": 1, "zzz": 2}) == (("zzz",), "unknown field 'zzz'; allowed fields: colour, size", True)
     branches = {"allOf": [{"properties": {"a": {}}}], "properties": {"b": {}}, "unevaluatedProperties": False}
     assert message(branches, {"a": 1, "b": 2, "c": 3}) == (("c",), "unknown field 'c'; allowed fields: a, b", True)
+    assert message({"additionalProperties": False}, {"a": 1}) == (("a",), "unknown field 'a'; allowed fields: ", True)
+    # additionalProperties refuses what only an allOf branch defines: no field is unknown, jsonschema's message stays
+    odd = {"allOf": [{"properties": {"a": {}}}], "additionalProperties": False}
+    assert message(odd, {"a": 1}) == ((), "Additional properties are not allowed ('a' was unexpected)", False)
+    assert message(closed, {"sise": 1})[1].startswith("unknown field 'sise' (did you mean 'size'?)")
 
 
 def test_missing_fields_and_alternatives():
     assert message({"required": ["a"]}, {}) == ((), "missing required field 'a'", False)
+    assert message({"required": ["it's"]}, {}) == ((), "missing required field '\"it's\" is a required property'", False)
     assert message({"anyOf": [{"required": ["a"]}, {"required": ["b", "c"]}]}, {}) == ((), "needs 'a' or 'b', 'c'", False)
     assert message({"anyOf": [{"type": "string"}, {"required": ["a"]}]}, {}) == ((), "{} is not valid under any of the given schemas", False)
 
@@ -81,6 +87,11 @@ def test_at_most_a_hundred_schema_errors_per_file(n, shown):
         assert diags[100].message == "more schema errors in this file are not shown (the first 100 are)"
 
 
+def test_finding_errors_stops_after_the_limit():
+    data = {"errata": [{"id": "E1"}] * 40}  # 5 errors each
+    assert len(schema.errors("errata", data)) == 101
+
+
 def test_valid_documents_are_cached_and_invalid_ones_are_not(tmp_path, monkeypatch):
     monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(tmp_path))
     cache = schema.ValidCache()
@@ -93,19 +104,39 @@ def test_valid_documents_are_cached_and_invalid_ones_are_not(tmp_path, monkeypat
 
 def test_keys_are_put_in_schema_order():
     rule = {"mappings": [{"statement": "S.a", "control": "S"}], "zeta": 1, "kind": "managed", "alpha": 2, "id": "x",
-            "conformance_pack": {"input_parameters": {"b": "1", "a": "2"}, "scope_resource_types": ["T"]}}
+            "conformance_pack": {"input_parameters": {"b": "1", "a": "2"}, "scope_resource_types": ["T"]},
+            "deprecated": {"reason": "R.", "successor": "y"}}
     out = schema.ordered(rule, "rule")
-    assert list(out) == ["id", "kind", "conformance_pack", "mappings", "alpha", "zeta"]
+    assert list(out) == ["id", "kind", "conformance_pack", "deprecated", "mappings", "alpha", "zeta"]
+    assert list(out["deprecated"]) == ["successor", "reason"]  # the schema's order, not the alphabet's
     assert list(out["mappings"][0]) == ["control", "statement"]
     assert list(out["conformance_pack"]) == ["input_parameters", "scope_resource_types"]
     assert list(out["conformance_pack"]["input_parameters"]) == ["a", "b"]
-    assert list(schema.ordered({"statement": "S.a", "control": "S"}, "rule", "/properties/mappings/items")) == ["control", "statement"]
+    assert list(schema.ordered({"reason": "R.", "successor": "y"}, "rule", "/properties/deprecated")) == ["successor", "reason"]
+
+
+def test_values_of_open_objects_are_ordered_by_the_schema_of_their_values():
+    values = {"properties": {"y": {}, "x": {}}}
+    for sch in ({"properties": {"b": {}}, "additionalProperties": values}, {"allOf": [{"additionalProperties": values}], "properties": {"b": {}}}):
+        out = schema._ordered({"z": {"x": 1, "y": 2}, "b": 1, "a": {"x": 3, "y": 4}}, sch)
+        assert list(out) == ["b", "a", "z"] and list(out["z"]) == ["y", "x"] and list(out["a"]) == ["y", "x"]
+    assert list(schema._ordered({"z": {"x": 1, "y": 2}}, {"additionalProperties": False})["z"]) == ["x", "y"]
 
 
 def test_descriptions_of_fields():
     assert schema.description_at("rule", ("mappings", "rationale")) == "Why this mapping holds; required for a mapping the source does not state."
     assert schema.description_at("errata", ("errata", "id")) == "An erratum id such as E1."
     assert schema.subschema("rule", "/properties/kind")["enum"] == ["managed", "process-check"]
+    assert schema.subschema("rule")["title"] == "conformap rule (catalog/rules/<rule-name>.yaml)"
+    with pytest.raises(KeyError):
+        schema.description_at("rule", ("kind", "x"))  # a path the schema does not have
+
+
+def test_a_description_given_by_a_branch(monkeypatch):
+    sch = {"properties": {"a": {"type": "string", "allOf": [{"minLength": 1}, {"description": "From the branch."}]}, "b": {"type": "string"}}}
+    monkeypatch.setattr(schema, "inlined", lambda kind: sch)
+    assert schema.description_at("any", ("a",)) == "From the branch."
+    assert schema.description_at("any", ("b",)) == ""
 
 
 def test_ids():
@@ -138,17 +169,21 @@ B = {"$defs": {"m": {"$ref": "#/$defs/k"}, "k": {"type": "string"}}}
         ({"$ref": "b.json#/$defs/m"}, {"type": "string"}),  # relative to the base, then to the target's file
         ([{"$ref": "#/$defs/n"}, 3], [{"description": "N.", "type": "integer"}, 3]),
         ({"properties": {"$ref": {"type": "string"}}}, {"properties": {"$ref": {"type": "string"}}}),  # a field named $ref
+        ({"properties": {"x": {"$ref": "#/$defs/n"}, "y": {"$ref": "b.json#/$defs/k"}}}, {"properties": {"x": {"description": "N.", "type": "integer"}, "y": {"type": "string"}}}),
     ],
 )
 def test_refs_are_inlined(node, inlined):
     assert schema._inline_refs(node, _registry(a=A, b=B), "https://t/a.json") == inlined
 
 
-def test_a_ref_chain_longer_than_fifty_is_refused():
+@pytest.mark.parametrize("wrap", [lambda ref: ref, lambda ref: {"not": ref}, lambda ref: {"anyOf": [ref]}])
+def test_a_ref_chain_longer_than_fifty_is_refused(wrap):
+    """Each $ref is a step, however deep in objects or lists the next one sits."""
+
     def chain(n: int) -> dict:
-        defs = {f"r{i}": {"$ref": f"#/$defs/r{i + 1}"} for i in range(1, n)}
+        defs = {f"r{i}": wrap({"$ref": f"#/$defs/r{i + 1}"}) for i in range(1, n)}
         return {"$defs": {**defs, f"r{n}": {"type": "integer"}}}
 
-    assert schema._inline_refs({"$ref": "#/$defs/r1"}, _registry(c=chain(50)), "https://t/c.json") == {"type": "integer"}
-    with pytest.raises(ValueError, match=r"schema \$ref chain too deep \(a cycle\?\)"):
+    schema._inline_refs({"$ref": "#/$defs/r1"}, _registry(c=chain(50)), "https://t/c.json")
+    with pytest.raises(ValueError, match=r"^schema \$ref chain too deep \(a cycle\?\)$"):
         schema._inline_refs({"$ref": "#/$defs/r1"}, _registry(c=chain(51)), "https://t/c.json")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 
 import conformap
 from conformap.catalog import schema
@@ -118,5 +119,11 @@ def test_what_is_saved_and_what_is_known(tmp_path, monkeypatch):
     again.add("rule", "c")
     again.save()  # nothing new: the file is left alone
     assert again.path.stat().st_mtime_ns == before and sorted(p.name for p in again.path.parent.iterdir()) == [again.path.name]
+    third = schema.ValidCache()
+    third.add("control", "e")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))  # the temporary file is made beside the cache
+    monkeypatch.setattr(schema.ValidCache, "MAX_ENTRIES", 10)
+    third.save()  # into the folder that exists now
+    assert third.path.read_text(encoding="ascii") == "control:e\nrule:b\nrule:c\nrule:d\n"
     again.path.write_bytes(b"rule:\xff\n")
     assert schema.ValidCache().known == set()  # an unreadable cache is an empty one

@@ -104,7 +104,7 @@ def _inline_refs(node: Any, registry, base: str, depth: int = 0) -> Any:
     if not isinstance(ref, str):
         return out
     uri, _, fragment = ref.partition("#")
-    target_uri = base if not uri else urljoin(base, uri)
+    target_uri = urljoin(base, uri)  # the base itself for a ref within its file ("#/...")
     resolved = registry.resolver(base_uri=target_uri).lookup("#" + fragment)
     target = _inline_refs(resolved.contents, registry, target_uri, depth + 1)
     if not isinstance(target, dict):
@@ -158,13 +158,12 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
     name = err.validator
     if name in ("additionalProperties", "unevaluatedProperties"):
         known = properties_of(err.schema)
-        allowed = sorted(known)
         extras = [k for k in err.instance if k not in known]
-        key = extras[0] if extras else None
-        close = difflib.get_close_matches(str(key), allowed, n=1) if key is not None else []
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        msg = f"unknown field '{key}'{hint}; allowed fields: {', '.join(allowed)}"
-        return (path + (key,) if key is not None else path), msg, key is not None
+        if extras:  # none only where an allOf branch defines what additionalProperties refuses: jsonschema's message
+            allowed = sorted(known)
+            close = difflib.get_close_matches(str(extras[0]), allowed)  # best match first
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            return path + (extras[0],), f"unknown field '{extras[0]}'{hint}; allowed fields: {', '.join(allowed)}", True
     if name == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
         return path, f"missing required field '{missing[0] if missing else err.message}'", False
