@@ -125,5 +125,13 @@ def test_what_is_saved_and_what_is_known(tmp_path, monkeypatch):
     monkeypatch.setattr(schema.ValidCache, "MAX_ENTRIES", 10)
     third.save()  # into the folder that exists now
     assert third.path.read_text(encoding="ascii") == "control:e\nrule:b\nrule:c\nrule:d\n"
-    again.path.write_bytes(b"rule:\xff\n")
-    assert schema.ValidCache().known == set()  # an unreadable cache is an empty one
+    again.path.write_bytes("rule:\u00e9\n".encode("utf-8"))
+    assert schema.ValidCache().known == set()  # a cache that is not ASCII is unreadable: an empty one
+
+
+def test_a_cache_turned_off_knows_nothing_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFORMAP_CACHE_DIR", "off")
+    cache = schema.ValidCache()
+    cache.add("rule", "ab")
+    cache.save()
+    assert (cache.path, cache.known, cache.has("rule", "ab")) == (None, set(), False)
