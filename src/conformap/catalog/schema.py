@@ -347,4 +347,4 @@ def description_at(kind: str, path: tuple[str, ...]) -> str:
         while items_of(node) and not properties_of(node):
             node = items_of(node)
         node = properties_of(node)[key]
-    return node.get("description") or next((b["description"] for b in _branches(node) if b.get("description")), "")
+    return next((b["description"] for b in _branches(node) if b.get("description")), "")  # the node's own first
