@@ -253,3 +253,41 @@ def test_a_snapshot_that_cannot_be_read(root, monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     assert found(root) == [Diagnostic(FRAMEWORK, 8, 13, "$.source.snapshot", "cannot read the snapshot file 'sources/aws-page.txt': Permission denied")]
+
+
+def test_a_row_whose_rule_has_no_file(root):
+    (root / "rules" / "gamma-check.yaml").unlink()
+    write(root, "errata.yaml", "errata: []\n")
+    assert found(root) == [
+        Diagnostic(FRAMEWORK, 8, 13, "$.source.snapshot", "the snapshot's row 4 (gamma-check under M-2) is cited by no rule file; add rules/gamma-check.yaml"),
+    ]
+
+
+def test_without_a_framework_file_rows_are_not_counted(root):
+    (root / "framework.yaml").unlink()
+    write(root, "rules/delta-rule.yaml", "id: delta-rule\nkind: managed\nidentifier: DELTA_RULE\nguidance: D.\nmappings:\n  - control: M-1\n    statement: M-1.desc\n    source_rows: [9]\n")
+    assert found(root) == [Diagnostic(FRAMEWORK, 0, 0, "$", "missing framework.yaml")]
+
+
+def test_known_controls_and_statements_are_listed(root):
+    write(root, "controls/M-10.yaml", "id: M-10\nnumber: 10\nquestion: How do you do the tenth thing?\nin_source: false\nstatements: []\n")
+    write(root, "rules/delta-rule.yaml", """id: delta-rule
+kind: managed
+identifier: DELTA_RULE
+guidance: D.
+mappings:
+  - control: Q-1
+    statement: Q-1.a
+    rationale: R.
+  - control: M-10
+    statement: M-10.a
+    rationale: R.
+""")
+    delta = "catalog/rules/delta-rule.yaml"
+    assert found(root) == [
+        Diagnostic(delta, 6, 14, "$.mappings[0].control", "unknown control 'Q-1' (known: M-1, M-2, M-3, M-10)"),
+        Diagnostic(delta, 10, 16, "$.mappings[1].statement", "unknown statement 'M-10.a' (statements of M-10: none)"),
+    ]
+    for control in (root / "controls").iterdir():
+        control.unlink()
+    assert Diagnostic(delta, 6, 14, "$.mappings[0].control", "unknown control 'Q-1' (known: none)") in found(root)
