@@ -18,6 +18,10 @@ UNUSED = "no rule maps to this control; set in_source: false or add mappings"
 M3 = "catalog/controls/M-3.yaml"
 FRAMEWORK = "catalog/framework.yaml"
 SNAPSHOT = "sources/aws-page.txt"
+RULE_FIELDS = ", ".join(sorted([  # rule.schema.json's properties
+    "id", "kind", "identifier", "service", "trigger", "description", "documentation_url", "resource_types", "resource_types_current_docs",
+    "regions_note", "parameters", "conformance_pack", "deprecated", "guidance", "mappings", "sources",
+]))
 
 
 def write(root: Path, rel: str, text: str) -> None:
@@ -120,6 +124,7 @@ identifier: DELTA_RULE
 guidance: Delta guidance.
 colour: red
 mappings:
+  - not a mapping
   - control: M-1
     statement: M-1.nope
     rationale: R.
@@ -129,18 +134,19 @@ mappings:
   - control: M-2
     statement: M-2.BP01
     rationale: R.
-  - not a mapping
 """)
     delta = "catalog/rules/delta-rule.yaml"
     diags = found(root)
     assert [(d.file, d.line, d.column, d.path) for d in diags] == [
         (delta, 5, 1, "$.colour"),
-        (delta, 8, 16, "$.mappings[0].statement"),
-        (delta, 10, 14, "$.mappings[1].control"),
-        (delta, 16, 5, "$.mappings[3]"),
+        (delta, 7, 5, "$.mappings[0]"),
+        (delta, 9, 16, "$.mappings[1].statement"),
+        (delta, 11, 14, "$.mappings[2].control"),
     ]
-    assert diags[1].message == "unknown statement 'M-1.nope' (statements of M-1: M-1.desc)"
-    assert diags[2].message == "unknown control 'Q-1' (known: M-1, M-2, M-3)"
+    assert diags[2].message == "unknown statement 'M-1.nope' (statements of M-1: M-1.desc)"
+    assert diags[3].message == "unknown control 'Q-1' (known: M-1, M-2, M-3)"
+    write(root, "rules/delta-rule.yaml", "id: delta-rule\nkind: managed\nidentifier: DELTA_RULE\nguidance: D.\nmappings: 5\n")
+    assert [(d.line, d.path, d.message) for d in found(root)] == [(5, "$.mappings", "expected array, got an integer 5")]
 
 
 def test_a_missing_or_unreadable_snapshot(root):
@@ -271,6 +277,24 @@ def test_without_a_framework_file_rows_are_not_counted(root):
 
 def test_known_controls_and_statements_are_listed(root):
     write(root, "controls/M-10.yaml", "id: M-10\nnumber: 10\nquestion: How do you do the tenth thing?\nin_source: false\nstatements: []\n")
+    write(root, "controls/M-4.yaml", "id: M-4\nnumber: 4\nquestion: How do you do the fourth thing?\nin_source: true\nstatements:\n  - id: M-4.a\n    kind: best-practice\n    text: Fourth.\n")
+    # epsilon-rule fails its schema: its references are checked all the same, and M-4, which only it maps, is used.
+    write(root, "rules/epsilon-rule.yaml", """id: epsilon-rule
+kind: managed
+identifier: EPSILON_RULE
+guidance: E.
+colour: red
+mappings:
+  - control: Q-1
+    statement: Q-1.a
+    rationale: R.
+  - control: M-10
+    statement: M-10.a
+    rationale: R.
+  - control: M-4
+    statement: M-4.a
+    rationale: R.
+""")
     write(root, "rules/delta-rule.yaml", """id: delta-rule
 kind: managed
 identifier: DELTA_RULE
@@ -283,11 +307,45 @@ mappings:
     statement: M-10.a
     rationale: R.
 """)
-    delta = "catalog/rules/delta-rule.yaml"
+    delta, epsilon = "catalog/rules/delta-rule.yaml", "catalog/rules/epsilon-rule.yaml"
     assert found(root) == [
-        Diagnostic(delta, 6, 14, "$.mappings[0].control", "unknown control 'Q-1' (known: M-1, M-2, M-3, M-10)"),
+        Diagnostic(delta, 6, 14, "$.mappings[0].control", "unknown control 'Q-1' (known: M-1, M-2, M-3, M-4, M-10)"),
         Diagnostic(delta, 10, 16, "$.mappings[1].statement", "unknown statement 'M-10.a' (statements of M-10: none)"),
+        Diagnostic(epsilon, 5, 1, "$.colour", f"unknown field 'colour'; allowed fields: {RULE_FIELDS}"),
+        Diagnostic(epsilon, 7, 14, "$.mappings[0].control", "unknown control 'Q-1' (known: M-1, M-2, M-3, M-4, M-10)"),
+        Diagnostic(epsilon, 11, 16, "$.mappings[1].statement", "unknown statement 'M-10.a' (statements of M-10: none)"),
     ]
     for control in (root / "controls").iterdir():
         control.unlink()
-    assert Diagnostic(delta, 6, 14, "$.mappings[0].control", "unknown control 'Q-1' (known: none)") in found(root)
+    shown = found(root)
+    assert Diagnostic(delta, 6, 14, "$.mappings[0].control", "unknown control 'Q-1' (known: none)") in shown
+    assert Diagnostic(epsilon, 7, 14, "$.mappings[0].control", "unknown control 'Q-1' (known: none)") in shown
+
+
+def test_references_to_broken_files_are_not_reported_again(root):
+    edit(root, "controls/M-3.yaml", "statements: []\n", "statements: []\ncolour: red\n")
+    write(root, "rules/gamma-check.yaml", "- x\n")
+    write(root, "errata.yaml", "errata: []\n")
+    write(root, "rules/delta-rule.yaml", """id: delta-rule
+kind: managed
+identifier: DELTA_RULE
+guidance: D.
+mappings:
+  - control: M-1
+    statement: M-1.desc
+    rationale: R.
+    printed_statement: M-3.x
+  - control: M-2
+    statement: M-2.BP01
+    rationale: R.
+    printed_statement: M-9.x
+deprecated:
+  successor: gamma-check
+  reason: R.
+""")
+    control_fields = "current_question, framework_question_id, id, in_source, note, number, question, sources, statements, url"
+    assert found(root) == [
+        Diagnostic(M3, 7, 1, "$.colour", f"unknown field 'colour'; allowed fields: {control_fields}"),
+        Diagnostic("catalog/rules/delta-rule.yaml", 13, 24, "$.mappings[1].printed_statement", "unknown statement 'M-9.x'"),
+        Diagnostic("catalog/rules/gamma-check.yaml", 1, 1, "$", "the file must hold a YAML mapping, not a list"),
+    ]
