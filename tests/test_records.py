@@ -14,7 +14,9 @@ import yaml
 import conformap
 from conformap import paths
 from conformap.catalog import records, schema
-from conformap.catalog.model import Control, Erratum, Mapping, Rule, SourceDocument
+from types import MappingProxyType
+
+from conformap.catalog.model import BestPractice, Control, Deprecation, Erratum, Mapping, Parameter, Rule, SourceDocument, SourceRef, Statement
 
 CATALOGUES = ["real", "golden", "mini", "site-mini", "stats"]
 
@@ -71,8 +73,8 @@ def test_nested_keys_and_empty_values():
 
 
 def test_flatten_names_list_members_by_id_or_name():
-    rec = {"a": {"b": 1}, "parameters": [{"name": "P", "type": "int"}], "statements": [{"id": "S.1", "text": "t"}], "sources": [{"url": "u"}]}
-    assert records.flatten(rec) == {"a.b": 1, "parameters[P].type": "int", "statements[S.1].text": "t", "sources": [{"url": "u"}]}
+    rec = {"a": {"b": 1}, "parameters": [{"name": "P", "type": "int"}], "statements": [{"id": "S.1", "text": "t"}], "sources": [{"url": "u"}], "z": 2}
+    assert records.flatten(rec) == {"a.b": 1, "parameters[P].type": "int", "statements[S.1].text": "t", "sources": [{"url": "u"}], "z": 2}
 
 
 def test_every_model_field_is_serialised_or_declared_local():
@@ -81,3 +83,40 @@ def test_every_model_field_is_serialised_or_declared_local():
         written = {f.name for f, _, _ in records._fields(cls)}
         declared = {f.name for f in dataclasses.fields(cls) if f.metadata.get("parent") or f.metadata.get("local")}
         assert written | declared == {f.name for f in dataclasses.fields(cls) if f.init}, cls
+
+
+def test_records_are_built_alike_when_the_per_class_tables_are_built_again():
+    """The tables of fields and converters are built once per class and process; built afresh, they give
+    the same model (tuples for lists, read-only mappings sorted by key, nested and optional records)."""
+    for table in (records._fields, records._loaders, records._parent_fields):
+        table.cache_clear()
+    data = {
+        "id": "x-check",
+        "kind": "managed",
+        "guidance": "G.",
+        "mappings": [{"control": "A-1", "statement": "A-1.desc", "source_rows": [3, 5]}],
+        "resource_types": ["AWS::S3::Bucket"],
+        "parameters": [{"name": "P", "type": "int", "optional": True}],
+        "conformance_pack": {"input_parameters": {"b": "2", "a": "1"}, "scope_resource_types": ["AWS::IAM::User"]},
+        "deprecated": {"successor": "y-check", "reason": "R."},
+    }
+    rule = records.from_record(Rule, data, file="f.yaml")
+    assert rule == Rule(
+        id="x-check",
+        kind="managed",
+        guidance="G.",
+        mappings=(Mapping(rule_id="x-check", control_id="A-1", statement_id="A-1.desc", source_rows=(3, 5)),),
+        resource_types=("AWS::S3::Bucket",),
+        parameters=(Parameter(name="P", type="int", optional=True),),
+        pack_input_parameters=MappingProxyType({"a": "1", "b": "2"}),
+        pack_scope_resource_types=("AWS::IAM::User",),
+        deprecated=Deprecation(successor="y-check", reason="R."),
+        file="f.yaml",
+    )
+    assert type(rule.pack_input_parameters) is MappingProxyType and list(rule.pack_input_parameters) == ["a", "b"]
+    control = records.from_record(Control, {"id": "A-1", "number": 1, "question": "Q?", "in_source": True, "statements": [
+        {"id": "A-1.BP01", "kind": "best-practice", "text": "T.", "best_practice": {"id": "A01-BP01", "title": "B"}},
+    ], "sources": [{"repo": "o/r"}]})
+    assert control == Control(id="A-1", number=1, question="Q?", in_source=True, statements=(
+        Statement(id="A-1.BP01", control_id="A-1", kind="best-practice", text="T.", best_practice=BestPractice(id="A01-BP01", title="B")),
+    ), sources=(SourceRef(repo="o/r"),))

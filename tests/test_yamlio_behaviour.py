@@ -53,9 +53,36 @@ def test_a_zero_width_no_break_space_inside_is_named():
     ]
 
 
-@pytest.mark.parametrize("raw", [b"", b"\n\n", b"  \n", b"# only a comment\n  # another\n"])
+@pytest.mark.parametrize("raw", [b"", b"\n\n", b"  \n", b"# only a comment\n  # another\n", b" # x\n", b"#\n\n   # x: 1\n"])
 def test_empty_files(raw):
     assert problems(raw) == [(1, 1, "$", "file is empty; a catalogue file must hold one YAML mapping")]
+
+
+def test_a_document_marker_alone_is_a_null_document_not_an_empty_file():
+    doc = read_yaml_text(b"--- # nothing here\n", "f.yaml")
+    assert (doc.ok, doc.data) == (True, None)  # the loader then says the file must hold a mapping
+
+
+def test_a_second_document_is_refused_where_it_starts():
+    assert problems(b"a: 1\n---\nb: 2\n") == [
+        (2, 1, "$", "malformed YAML: expected a single document in the stream but found another document"),
+    ]
+    assert problems(b"# c\n---\na: 1\n...\n--- x\n") == [
+        (5, 1, "$", "malformed YAML: expected a single document in the stream but found another document"),
+    ]
+
+
+def test_the_noncharacters_yaml_refuses_are_reported_at_their_place():
+    # PyYAML's reader refuses U+FFFE and U+FFFF with an error that has no line and spans two lines;
+    # the reader names them at their place first, like any other control character.
+    assert problems("a: 1\nb: x\ufffe\nc: \uffff\n".encode("utf-8")) == [
+        (2, 5, "$", "control character U+FFFE is not allowed in catalogue files"),
+        (3, 4, "$", "control character U+FFFF is not allowed in catalogue files"),
+    ]
+    assert problems(b'a: "\\uFFFF"\n"\\uFFFE": 1\n') == [
+        (1, 4, "$.a", "control character U+FFFF (written as an escape) is not allowed in catalogue text"),
+        (2, 1, "$", "key '\\ufffe': control character U+FFFE (written as an escape) is not allowed in catalogue keys"),
+    ]
 
 
 def test_anchors_aliases_and_tags_are_refused_with_their_place():
@@ -67,6 +94,51 @@ def test_anchors_aliases_and_tags_are_refused_with_their_place():
         (4, 4, "$", "explicit tag 'tag:yaml.org,2002:python/object:os.system' is not allowed"),
         (6, 4, "$", "explicit tag 'tag:yaml.org,2002:map' is not allowed"),
     ]
+
+
+def test_the_non_specific_tag_written_out_is_refused_like_any_tag():
+    # `!<?>` is YAML's "no tag yet" written as a verbatim tag: PyYAML keeps it, and no value can be built with it.
+    assert problems(b"a: !<?> x\nb: !<!> y\n") == [(1, 4, "$", "explicit tag '?' is not allowed")]
+    assert read_yaml_text(b"b: !<!> y\n", "f.yaml").data == {"b": "y"}
+
+
+def test_values_their_tag_cannot_hold():
+    long = b"1" * 5000
+    raw = b"a: !!int abc\nb: !!bool maybe\nc: !!float one\nd: " + long + b"\ne: !!int " + b"x" * 41 + b"\nf: !!int " + b"y" * 40 + b"\n"
+    assert problems(raw) == [
+        (1, 4, "$.a", "'abc' is not an integer"),
+        (2, 4, "$.b", "'maybe' is not true or false"),
+        (3, 4, "$.c", "'one' is not a number"),
+        (4, 4, "$.d", "'1111111111111111111111111111111111111...' has more digits than an integer may (5000 characters)"),
+        (5, 4, "$.e", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is not an integer"),
+        (6, 4, "$.f", "'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy' is not an integer"),
+    ]
+
+
+def test_characters_are_named_by_their_class():
+    raw = "a: x\u202ey\nb: \u200b\n".encode("utf-8")
+    assert problems(raw) == [
+        (1, 5, "$", "bidirectional control U+202E is not allowed in catalogue files"),
+        (2, 4, "$", "zero-width character U+200B is not allowed in catalogue files"),
+    ]
+    assert problems('a: "\\u2066"\nb: "e\u0301"\n'.encode("utf-8")) == [
+        (1, 4, "$.a", "bidirectional control U+2066 (written as an escape) is not allowed in catalogue text"),
+        (2, 4, "$.b", "text is not in Unicode NFC form (a character written as a letter plus combining marks); save it NFC-normalised"),
+    ]
+
+
+def test_a_line_feed_is_text_but_not_a_key():
+    assert read_yaml_text(b'a: "x\\ny"\n', "f.yaml").data == {"a": "x\ny"}
+    assert problems(b'"a\\nb": 1\n"c\\u200dd": 2\ne: "\\t"\n') == [
+        (1, 1, "$", "key 'a\\nb': line feed (written as an escape) is not allowed in catalogue keys"),
+        (2, 1, "$", "key 'c\\u200dd': zero-width character U+200D (written as an escape) is not allowed in catalogue keys"),
+        (3, 4, "$.e", "tab (written as an escape) is not allowed in catalogue text"),
+    ]
+
+
+def test_the_digest_is_of_the_bytes_read():
+    # sha256 of b"a: 1\n", from `printf 'a: 1\n' | sha256sum`
+    assert read_yaml_text(b"a: 1\n", "f.yaml").digest == "37b128c59f1f5097f73f82691cb519f1f568667faab5ced1b4ab979d36837eae"
 
 
 def test_at_most_fifty_structure_problems_are_listed():

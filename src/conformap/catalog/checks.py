@@ -25,7 +25,7 @@ def references(
     rule_docs: list[YamlDocument],
     errata_doc: YamlDocument | None,
     root: Path,
-    broken: dict[str, set[str]] | None = None,
+    broken: dict[str, set[str]],
     partial_rules: Iterable[YamlDocument] = (),
 ) -> list[Diagnostic]:
     """Cross-file checks, as set differences: used-but-undefined is an error, defined-but-unused a warning.
@@ -34,8 +34,7 @@ def references(
     references to them are not errors again, so one bad file gives its own errors, not one per user.
     """
     out: list[Diagnostic] = []
-    broken_controls = (broken or {}).get("control", set())
-    broken_rules = (broken or {}).get("rule", set())
+    broken_controls, broken_rules = broken["control"], broken["rule"]
     controls = {d.data["id"]: d for d in control_docs}
     rules = {d.data["id"]: d for d in rule_docs}
     statement_owner: dict[str, str] = {}
@@ -143,14 +142,15 @@ def references(
             out.append(framework_doc.error(("source", "snapshot"), f"snapshot file '{src['snapshot']}' not found in the catalogue"))
         else:
             try:
-                digest = hashlib.sha256(snap.read_bytes()).hexdigest()
+                page = snap.read_bytes()
             except OSError as exc:
                 out.append(framework_doc.error(("source", "snapshot"), f"cannot read the snapshot file '{src['snapshot']}': {exc.strerror or exc}"))
             else:
+                digest = hashlib.sha256(page).hexdigest()
                 if digest != src["sha256"]:
                     out.append(framework_doc.error(("source", "sha256"), f"does not match the snapshot file (its SHA-256 is {digest})"))
                 elif not broken_rules:
-                    out.extend(_check_against_snapshot(framework_doc, snap, rules, row_mapping))
+                    out.extend(_check_against_snapshot(framework_doc, page, rules, row_mapping))
 
     if errata_doc is not None:
         ids: dict[str, int] = {}
@@ -175,8 +175,9 @@ def _first_difference(expected: str, actual: str) -> str:
     return f"at character {k + 1}, the page has {expected[max(0, k - 15):k + 25]!r}, the file {actual[max(0, k - 15):k + 25]!r}"
 
 
-def _check_against_snapshot(framework_doc: YamlDocument, snap: Path, rules: dict[str, YamlDocument], row_mapping: dict[int, tuple[str, int]]) -> list[Diagnostic]:
-    """The mappings and guidance that cite the snapshot say what it says, and every row is cited.
+def _check_against_snapshot(framework_doc: YamlDocument, page: bytes, rules: dict[str, YamlDocument], row_mapping: dict[int, tuple[str, int]]) -> list[Diagnostic]:
+    """The mappings and guidance that cite the snapshot (``page``: the bytes whose digest was checked) say
+    what it says, and every row is cited.
 
     Guidance must be AWS's paragraph verbatim, and a mapping the page states cannot disappear
     silently: removing one is an erratum (or a re-import of a changed page), never a quiet edit.
@@ -185,23 +186,27 @@ def _check_against_snapshot(framework_doc: YamlDocument, snap: Path, rules: dict
 
     where = ("source", "snapshot")
     try:
-        _, page_rows = parse_page(snap.read_text(encoding="utf-8"))
+        _, page_rows = parse_page(page.decode("utf-8"))
     except PageError as exc:
         line, problem = exc.problems[0]
         return [framework_doc.error(where, f"the snapshot is not AWS's page (line {line}: {problem}), so no mapping can be checked against it")]
-    except (UnicodeDecodeError, OSError) as exc:
+    except UnicodeDecodeError as exc:
         return [framework_doc.error(where, f"the snapshot cannot be read as UTF-8 text ({exc}), so no mapping can be checked against it")]
     out: list[Diagnostic] = []
     recorded = framework_doc.data["source"].get("rows")
     if recorded is not None and recorded != len(page_rows):
         out.append(framework_doc.error(("source", "rows"), f"the snapshot has {len(page_rows)} rows, not {recorded}"))
-    by_number = {r.number: r for r in page_rows}
     guidance_checked: set[str] = set()
-    for number, (rid, i) in sorted(row_mapping.items()):
-        row = by_number.get(number)
+    for row in page_rows:  # in the page's order (rows beyond the page are reported with source.rows)
+        number = row.number
+        if number not in row_mapping:
+            if row.rule in rules:
+                out.append(rules[row.rule].error(("mappings",), f"the snapshot's row {number} maps this rule to {row.control_id}, but no mapping cites it; restore the mapping with source_rows: [{number}], or record an erratum"))
+            else:
+                out.append(framework_doc.error(("source", "snapshot"), f"the snapshot's row {number} ({row.rule} under {row.control_id}) is cited by no rule file; add rules/{row.rule}.yaml"))
+            continue
+        rid, i = row_mapping[number]
         doc = rules[rid]
-        if row is None:
-            continue  # beyond the page: reported with source.rows
         j = doc.data["mappings"][i]["source_rows"].index(number)
         where = ("mappings", i, "source_rows", j)
         if row.rule != rid:
@@ -212,13 +217,6 @@ def _check_against_snapshot(framework_doc: YamlDocument, snap: Path, rules: dict
             guidance_checked.add(rid)
             if doc.data["guidance"] != row.guidance:
                 out.append(doc.error(("guidance",), f"differs from the snapshot's row {number}, which it must copy verbatim: {_first_difference(row.guidance, doc.data['guidance'])}"))
-    for row in page_rows:
-        if row.number in row_mapping:
-            continue
-        if row.rule in rules:
-            out.append(rules[row.rule].error(("mappings",), f"the snapshot's row {row.number} maps this rule to {row.control_id}, but no mapping cites it; restore the mapping with source_rows: [{row.number}], or record an erratum"))
-        else:
-            out.append(framework_doc.error(("source", "snapshot"), f"the snapshot's row {row.number} ({row.rule} under {row.control_id}) is cited by no rule file; add rules/{row.rule}.yaml"))
     return out
 
 

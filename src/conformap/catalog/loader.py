@@ -58,18 +58,17 @@ class _Reader:
         docs = []
         for entry in entries:
             shown = self.show(entry.path)
-            if entry.problem:
-                if entry.problem != files.SYMLINK_PROBLEM:  # links are reported once, by validate()
-                    self.diags.append(Diagnostic(shown, *entry.at, "$", entry.problem))
+            if entry.problem:  # a link's problem is the one validate() reports for every link: listed once
+                self.diags.append(Diagnostic(shown, *entry.at, "$", entry.problem))
                 continue
             kind, stem = entry.kind, entry.stem
             doc = self.read(entry.path, kind)
             if doc is None:
-                self.broken.setdefault(kind, set()).add(stem)
+                self.broken[kind].add(stem)
                 continue
             if doc.data["id"] != stem:
                 self.diags.append(doc.error(("id",), f"id '{doc.data['id']}' does not match the file name '{entry.path.name}'; rename the file to '{doc.data['id']}.yaml' or fix the id"))
-                self.broken.setdefault(kind, set()).update({stem, doc.data["id"]})
+                self.broken[kind].update({stem, doc.data["id"]})
                 if kind == "rule":
                     self.partial_rules.append(doc)
                 continue
@@ -90,8 +89,7 @@ class _Reader:
         if entry is None:
             return None
         if entry.problem:
-            if entry.problem != files.SYMLINK_PROBLEM:
-                self.diags.append(Diagnostic(self.show(entry.path), *entry.at, "$", entry.problem))
+            self.diags.append(Diagnostic(self.show(entry.path), *entry.at, "$", entry.problem))
             return None
         return self.read(entry.path, entry.kind)
 
@@ -99,10 +97,6 @@ class _Reader:
 def _build(cls: type, doc: YamlDocument):
     """A control or rule from its file, remembering the file."""
     return records.from_record(cls, doc.data, file=doc.file)
-
-
-def _build_errata(doc: YamlDocument | None) -> tuple[Erratum, ...]:
-    return tuple(records.from_record(Erratum, e) for e in doc.data["errata"]) if doc is not None else ()
 
 
 def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
@@ -132,11 +126,11 @@ def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]
     reader.diags.extend(checks.references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
     from conformap.catalog import crosswalks  # other sources' snapshots (catalog/crosswalks/, sources/*.yaml)
 
-    xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken.get("rule", set()), reader.cache)
+    xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken["rule"], reader.cache)
     reader.diags.extend(xdiags)
     reader.cache.save()
-    diags = sorted(set(reader.diags), key=lambda d: (d.file, d.line, d.column, d.path, d.message))
-    if errors(diags) or framework_doc is None:
+    diags = sorted(set(reader.diags))  # by file, line, column, path, message (Diagnostic's field order)
+    if errors(diags):  # a missing or unreadable framework.yaml or errata.yaml is an error
         return None, diags
     controls = tuple(sorted((_build(Control, d) for d in control_docs), key=lambda c: (c.number, c.id)))
     rules = tuple(sorted((_build(Rule, d) for d in rule_docs), key=lambda r: r.id))
@@ -145,7 +139,7 @@ def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]
         framework=records.from_record(Framework, framework_doc.data),
         controls=controls,
         rules=rules,
-        errata=tuple(sorted(_build_errata(errata_doc), key=lambda e: natural_key(e.id))),
+        errata=tuple(sorted((records.from_record(Erratum, e) for e in errata_doc.data["errata"]), key=lambda e: natural_key(e.id))),
         crosswalks=xwalks,
     )
     return catalog, diags

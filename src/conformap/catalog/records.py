@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType, NoneType, UnionType
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from conformap.catalog.fieldmeta import KEEP, KEY, LOCAL, PARENT
 
@@ -90,7 +91,7 @@ def _converter(tp: Any) -> Callable[[Any, Any], Any]:
         if item is _identity:
             return lambda value, parent: tuple(value)
         return lambda value, parent: tuple(item(v, parent) for v in value)
-    if origin in (Mapping, dict) or tp is Mapping:
+    if origin is Mapping:  # typing.Mapping[K, V]'s origin is collections.abc.Mapping
         return lambda value, parent: MappingProxyType(dict(sorted(value.items())))
     return _identity
 

@@ -119,7 +119,7 @@ def _inline_refs(node: Any, base: str, depth: int = 0) -> Any:
     if not isinstance(ref, str):
         return out
     uri, _, fragment = ref.partition("#")
-    target_uri = base if not uri else urljoin(base, uri)
+    target_uri = urljoin(base, uri)  # the base itself for a ref within its file ("#/...")
     target = _inline_refs(_lookup(target_uri, fragment), target_uri, depth + 1)
     if not isinstance(target, dict):
         return {**out, "allOf": [target]}
@@ -172,21 +172,18 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
     name = err.validator
     if name in ("additionalProperties", "unevaluatedProperties"):
         known = properties_of(err.schema)
-        allowed = sorted(known)
         extras = [k for k in err.instance if k not in known]
-        key = extras[0] if extras else None
-        close = difflib.get_close_matches(str(key), allowed, n=1) if key is not None else []
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        msg = f"unknown field '{key}'{hint}; allowed fields: {', '.join(allowed)}"
-        return (path + (key,) if key is not None else path), msg, key is not None
+        if extras:  # none only where an allOf branch defines what additionalProperties refuses: jsonschema's message
+            allowed = sorted(known)
+            close = difflib.get_close_matches(str(extras[0]), allowed)  # best match first
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            return path + (extras[0],), f"unknown field '{extras[0]}'{hint}; allowed fields: {', '.join(allowed)}", True
     if name == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
         return path, f"missing required field '{missing[0] if missing else err.message}'", False
     if name == "anyOf" and err.schema.get("anyOf") and all("required" in s for s in err.schema["anyOf"]):
         options = " or ".join("'" + "', '".join(s["required"]) + "'" for s in err.schema["anyOf"])
         return path, f"needs {options}", False
-    if name == "if":
-        return path, err.message, False
     description = err.schema.get("description") if isinstance(err.schema, dict) else None
     if name == "pattern":
         msg = f"{err.instance!r} is not valid here"
@@ -299,4 +296,4 @@ def description_at(kind: str, path: tuple[str, ...]) -> str:
         while items_of(node) and not properties_of(node):
             node = items_of(node)
         node = properties_of(node)[key]
-    return node.get("description") or next((b["description"] for b in _branches(node) if b.get("description")), "")
+    return next((b["description"] for b in _branches(node) if b.get("description")), "")  # the node's own first

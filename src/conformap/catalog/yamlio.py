@@ -45,9 +45,10 @@ MAX_STRING_CHARS = 20_000
 MAX_DEPTH = 32  # nesting levels; deeper documents would exhaust the stack of PyYAML's composer
 
 # Tab, CR and every other C0/C1 control character except LF, Unicode line separators, bidirectional
-# controls and zero-width characters. Checked in the file's text and again in parsed strings and keys
-# (a double-quoted "\t", "\x00" or "\u202e" escape must not smuggle one in; there LF is refused too).
-_FORBIDDEN_CHAR = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}{ZERO_WIDTH}]")
+# controls, zero-width characters and the noncharacters U+FFFE and U+FFFF (which YAML itself refuses).
+# Checked in the file's text and again in parsed strings and keys (a double-quoted "\t", "\x00" or
+# "\u202e" escape must not smuggle one in; there LF is refused too).
+_FORBIDDEN_CHAR = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}{ZERO_WIDTH}\ufffe\uffff]")
 _FORBIDDEN_IN_KEY = re.compile(f"[\n{_FORBIDDEN_CHAR.pattern[1:-1]}]")
 _CHAR_NAMES = {"\t": "tab", "\r": "carriage return (use LF line endings)", "\n": "line feed", "\ufeff": "byte-order mark / zero-width no-break space"}
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
@@ -151,16 +152,14 @@ def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
             break
     if doc.diagnostics:
         return doc
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        fail(1, 1, "file is empty; a catalogue file must hold one YAML mapping")
-        return doc
 
     # Pass 1: events only. Refuse anchors, aliases, tags and deep nesting before anything is built.
+    # Pass 2: compose nodes (no alias can occur now) and build plain data with positions. Composing
+    # fails only on a second document in the file; both passes' syntax errors are reported alike.
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            mark = getattr(event, "start_mark", None)
-            pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            pos = (event.start_mark.line + 1, event.start_mark.column + 1)
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -174,31 +173,20 @@ def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
                 fail(*pos, f"anchor '&{event.anchor}' is not allowed; write the value out in full")
             elif isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 tag = event.tag
-                if tag and tag not in ("!", "?") and not (isinstance(event, yaml.ScalarEvent) and tag in _SCALAR_TAGS):
+                if tag and tag != "!" and not (isinstance(event, yaml.ScalarEvent) and tag in _SCALAR_TAGS):
                     fail(*pos, f"explicit tag '{tag}' is not allowed")
             if len(doc.diagnostics) >= 50:
                 break
+        if doc.diagnostics:
+            return doc
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        mark = exc.problem_mark  # PyYAML and libyaml give every syntax and composer error one
+        line, col = mark.line + 1, mark.column + 1
         problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         fail(line, col, f"malformed YAML: {problem}")
         return doc
-    except yaml.YAMLError as exc:  # pragma: no cover - defensive
-        fail(1, 1, f"malformed YAML: {exc}")
-        return doc
-    if doc.diagnostics:
-        return doc
-
-    # Pass 2: compose nodes (no alias can occur now) and build plain data with positions.
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        fail(line, col, f"malformed YAML: {' '.join(str(x) for x in (exc.context, exc.problem) if x)}")
-        return doc
-    if node is None:
+    if node is None:  # no document: the file holds only blank lines and comments
         fail(1, 1, "file is empty; a catalogue file must hold one YAML mapping")
         return doc
     doc.data = _build(node, (), doc)
@@ -253,7 +241,7 @@ def _build(node: yaml.Node, path: JsonPath, doc: YamlDocument) -> Any:
         if "digits" in str(exc):
             why = f"has more digits than an integer may ({len(value)} characters)"
         else:
-            why = f"is not {_TAG_NAMES.get(node.tag, 'a valid ' + node.tag)}"
+            why = f"is not {_TAG_NAMES[node.tag]}"  # pass 1 let no other tag through
         doc.diagnostics.append(Diagnostic(doc.file, *mark, format_json_path(path), f"'{shown}' {why}"))
         return None
 
