@@ -151,3 +151,15 @@ def test_errata_are_in_natural_order_of_their_ids(root):
     (root / "errata.yaml").write_text(text, encoding="utf-8")
     catalog, diags = loader.validate(root)
     assert diags == [] and [e.id for e in catalog.errata] == ["E1", "E2", "E10"]
+
+
+def test_a_second_run_reads_every_unchanged_file_from_the_document_cache(root, tmp_path, monkeypatch):
+    """Each file is looked up under its own kind: nothing is parsed again."""
+    from conformap.catalog import cache
+
+    monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(tmp_path / "cache"))
+    first = loader.validate(root)
+    parsed = []
+    real = cache.read_yaml_text
+    monkeypatch.setattr(cache, "read_yaml_text", lambda raw, name: parsed.append(name) or real(raw, name))
+    assert loader.validate(root) == first and parsed == []

@@ -158,7 +158,8 @@ def schemas(monkeypatch):
     return use
 
 
-A = {"$defs": {"n": {"description": "N.", "type": "integer"}, "flag": True, "obj": {"$id": "https://t/obj.json", "type": "object"}}}
+A = {"$defs": {"n": {"description": "N.", "type": "integer"}, "flag": True, "obj": {"$id": "https://t/obj.json", "type": "object"},
+              "a/b": {"type": "null"}, "t~x": {"type": "boolean"}, "~1": {"type": "number"}, "list": [{"type": "array"}, {"title": "Second."}]}}
 B = {"$defs": {"m": {"$ref": "#/$defs/k"}, "k": {"type": "string"}}}
 
 
@@ -174,6 +175,12 @@ B = {"$defs": {"m": {"$ref": "#/$defs/k"}, "k": {"type": "string"}}}
         ([{"$ref": "#/$defs/n"}, 3], [{"description": "N.", "type": "integer"}, 3]),
         ({"properties": {"$ref": {"type": "string"}}}, {"properties": {"$ref": {"type": "string"}}}),  # a field named $ref
         ({"properties": {"x": {"$ref": "#/$defs/n"}, "y": {"$ref": "b.json#/$defs/k"}}}, {"properties": {"x": {"description": "N.", "type": "integer"}, "y": {"type": "string"}}}),
+        # JSON pointers (RFC 6901): ~1 is '/', ~0 is '~' (so ~01 is '~1'), a number indexes a list, %XX is decoded
+        ({"$ref": "#/$defs/a~1b"}, {"type": "null"}),
+        ({"$ref": "#/$defs/t~0x"}, {"type": "boolean"}),
+        ({"$ref": "#/$defs/~01"}, {"type": "number"}),
+        ({"$ref": "#/$defs/list/1"}, {"title": "Second."}),
+        ({"$ref": "#/%24defs/flag"}, {"allOf": [True]}),
     ],
 )
 def test_refs_are_inlined(node, inlined, schemas):

@@ -204,6 +204,8 @@ def test_read_yaml_from_disk(tmp_path):
     assert read_yaml(good).data == {"a": 1} and read_yaml(good).file == str(good)
     assert read_yaml(good, "shown.yaml").file == "shown.yaml"
     big = tmp_path / "big.yaml"
+    big.write_bytes(b"a: 1\n#" + b"x" * (MAX_FILE_BYTES - 7) + b"\n")  # exactly the limit: read
+    assert big.stat().st_size == MAX_FILE_BYTES and read_yaml(big, "big.yaml").data == {"a": 1}
     big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
     doc = read_yaml(big, "big.yaml")
     assert [(d.line, d.column, d.path, d.message) for d in doc.diagnostics] == [
