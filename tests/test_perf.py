@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
+
+import pytest
 
 import conformap
 from conformap.catalog import cache as doccache
@@ -35,3 +38,45 @@ def test_the_collector_is_paused_while_loading_and_resumes(monkeypatch, fixtures
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_in_background_gives_what_the_function_returns(monkeypatch):
+    """Forked: the result comes back through a pipe, larger than its buffer; the function ran in the child."""
+    from conformap import perf
+
+    parent = os.getpid()
+    big = {"pid": None, "data": b"x" * 1_000_000}
+    wait = perf.in_background(lambda: {**big, "pid": os.getpid()})
+    got = wait()
+    assert got["data"] == big["data"] and got["pid"] not in (None, parent)
+
+
+def test_in_background_runs_here_when_it_cannot_fork_safely_or_the_child_fails(monkeypatch):
+    from conformap import perf
+
+    monkeypatch.setattr(perf.threading, "active_count", lambda: 2)  # another thread: no fork
+    assert perf.in_background(os.getpid)() == os.getpid()
+    monkeypatch.undo()
+    calls = []
+
+    def fails_in_the_child():
+        calls.append(os.getpid())
+        if os.getpid() != parent:
+            raise RuntimeError("child")
+        return "computed here"
+
+    parent = os.getpid()
+    assert perf.in_background(fails_in_the_child)() == "computed here" and calls == [parent]
+    with pytest.raises(ZeroDivisionError):
+        perf.in_background(lambda: 1 // 0)()  # an error everywhere is raised here, with its traceback
+
+
+def test_the_site_is_the_same_with_its_downloads_built_in_the_background(monkeypatch, fixtures_dir):
+    from conformap import perf
+    from conformap.site import pages
+
+    cat = conformap.load(fixtures_dir / "golden")
+    forked = pages.render_site(cat, changes="# Changes")
+    monkeypatch.setattr(pages, "in_background", perf._inline)
+    inline = pages.render_site(cat, changes="# Changes")
+    assert list(forked) == list(inline) and forked == inline

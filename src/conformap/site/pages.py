@@ -30,6 +30,7 @@ from conformap.catalog.model import Catalog, Control, Mapping, Rule
 from conformap.contrib import sources_check
 from conformap.outputs import columns
 from conformap.outputs import downloads as published
+from conformap.perf import in_background
 from conformap.site import crosswalk, routes, search, svg
 from conformap.site import github as gh
 from conformap.site.github import GitHub
@@ -187,6 +188,11 @@ def downloads_page(site: _Site, entries: list[published.Entry], files: dict[str,
     return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary)
 
 
+def _downloads(catalog: Catalog) -> tuple[list, dict[str, bytes]]:
+    entries = published.entries(catalog)
+    return entries, published.download_files(catalog, entries)
+
+
 def render_site(
     catalog: Catalog,
     graph: nx.DiGraph | None = None,
@@ -202,19 +208,22 @@ def render_site(
     ``changes.md`` and linked from the home page.
     """
     site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
-    entries = published.entries(catalog)
-    files = published.download_files(catalog, entries)
-    out: dict[str, str | bytes] = {routes.HOME: home(site), routes.CONTROLS_INDEX: controls_index(site)}
-    for c in catalog.controls:
-        out[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files))
-    out[routes.RULES_INDEX] = rules_index(site)
+    # The downloads are built on a second core while the pages that do not list them are rendered.
+    downloads = in_background(lambda: _downloads(catalog))
+    pages: dict[str, str] = {routes.HOME: home(site), routes.CONTROLS_INDEX: controls_index(site), routes.RULES_INDEX: rules_index(site)}
     for r in catalog.rules:
-        out[routes.rule_page(r.id)] = rule_detail(site, r)
-    out[routes.OVERLAP] = overlap_page(site)
-    out[routes.CROSSWALK] = crosswalk_page(site)
-    out[routes.ERRATA] = errata_page(site)
-    out[routes.METHODOLOGY] = methodology_page(site)
-    out[routes.DOWNLOADS] = downloads_page(site, entries, files)
+        pages[routes.rule_page(r.id)] = rule_detail(site, r)
+    pages[routes.OVERLAP] = overlap_page(site)
+    pages[routes.CROSSWALK] = crosswalk_page(site)
+    pages[routes.ERRATA] = errata_page(site)
+    pages[routes.METHODOLOGY] = methodology_page(site)
+    entries, files = downloads()
+    for c in catalog.controls:
+        pages[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files))
+    pages[routes.DOWNLOADS] = downloads_page(site, entries, files)
+    order = [routes.HOME, routes.CONTROLS_INDEX, *(routes.control_page(c.id) for c in catalog.controls), routes.RULES_INDEX]
+    out: dict[str, str | bytes] = {name: pages.pop(name) for name in order}
+    out.update(pages)
     out.update(files)
     if changes is not None:
         out[routes.CHANGES] = changes
