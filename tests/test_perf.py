@@ -44,6 +44,7 @@ def test_in_background_gives_what_the_function_returns(monkeypatch):
     """Forked: the result comes back through a pipe, larger than its buffer; the function ran in the child."""
     from conformap import perf
 
+    monkeypatch.setattr(perf.threading, "active_count", lambda: 1)  # as in a build (the suite may have left threads)
     parent = os.getpid()
     big = {"pid": None, "data": b"x" * 1_000_000}
     wait = perf.in_background(lambda: {**big, "pid": os.getpid()})
@@ -56,7 +57,7 @@ def test_in_background_runs_here_when_it_cannot_fork_safely_or_the_child_fails(m
 
     monkeypatch.setattr(perf.threading, "active_count", lambda: 2)  # another thread: no fork
     assert perf.in_background(os.getpid)() == os.getpid()
-    monkeypatch.undo()
+    monkeypatch.setattr(perf.threading, "active_count", lambda: 1)
     calls = []
 
     def fails_in_the_child():
@@ -76,7 +77,12 @@ def test_the_site_is_the_same_with_its_downloads_built_in_the_background(monkeyp
     from conformap.site import pages
 
     cat = conformap.load(fixtures_dir / "golden")
+    monkeypatch.setattr(perf.threading, "active_count", lambda: 1)
+    forked_here = []
+    real = perf.in_background
+    monkeypatch.setattr(pages, "in_background", lambda fn: forked_here.append(1) or real(fn))
     forked = pages.render_site(cat, changes="# Changes")
+    assert forked_here == [1]
     monkeypatch.setattr(pages, "in_background", perf._inline)
     inline = pages.render_site(cat, changes="# Changes")
     assert list(forked) == list(inline) and forked == inline
