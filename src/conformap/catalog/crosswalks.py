@@ -17,6 +17,7 @@ from typing import Iterable
 
 from conformap import paths
 from conformap.catalog import fidelity, records
+from conformap.catalog.cache import DocCache
 from conformap.catalog.crosswalk_model import (
     Crosswalks,
     GuardMapping,
@@ -28,14 +29,14 @@ from conformap.catalog.crosswalk_model import (
     SourceSnapshot,
 )
 from conformap.catalog.model import natural_key
-from conformap.catalog.yamlio import YamlDocument, read_yaml
+from conformap.catalog.yamlio import YamlDocument
 from conformap.diagnostics import Diagnostic, Severity
 
 # The order a control's entries are listed in (the guide first: it is the one with requirements).
 SECURITY_HUB_SOURCES = ("security-hub-guide", "security-hub-oscal")
 
 
-def read_snapshots(root: Path, cache=None) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
+def read_snapshots(root: Path, cache: DocCache) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
     """The snapshot files present and valid against their schemas, by name; and every problem found."""
     from conformap.catalog import schema
 
@@ -45,7 +46,7 @@ def read_snapshots(root: Path, cache=None) -> tuple[dict[str, YamlDocument], lis
         file = root / rel
         if not file.is_file():
             continue
-        doc = cache.read(file, kind, paths.display_path(file)) if cache is not None else read_yaml(file, paths.display_path(file))
+        doc = cache.read(file, kind, paths.display_path(file))
         diags.extend(doc.diagnostics)
         if not doc.ok:
             continue
@@ -163,7 +164,7 @@ def build(docs: dict[str, YamlDocument]) -> Crosswalks:
     )
 
 
-def load(root: Path, rule_docs: list[YamlDocument], broken_rules: set[str], cache=None) -> tuple[Crosswalks, list[Diagnostic]]:
+def load(root: Path, rule_docs: list[YamlDocument], broken_rules: set[str], cache: DocCache) -> tuple[Crosswalks, list[Diagnostic]]:
     """The loader's hook: read, check and build the snapshots of ``root``; fidelity-check the rule files."""
     docs, diags = read_snapshots(root, cache)
     rules = {d.data["id"] for d in rule_docs}
