@@ -98,7 +98,7 @@ def site_stats(site_dir: Path) -> tuple[int, int]:
 def plain_project(catalog_dir: Path, dest: Path) -> Path:
     """Static copy of the generated pages plus the hand-written docs, built with the same theme."""
     from conformap import load
-    from conformap.contrib.changes import changes_markdown
+    from conformap.site.changes import changes_markdown
     from conformap.site.docs import github_from_mkdocs, site_files
 
     shutil.rmtree(dest, ignore_errors=True)

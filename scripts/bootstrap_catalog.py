@@ -22,9 +22,9 @@ import sys
 from pathlib import Path
 
 from conformap import paths
-from conformap.catalog import files as catalogio
-from conformap.catalog.importer import import_page, render
-from conformap.catalog.yamlio import read_yaml
+from conformap.load import files as catalogio
+from conformap.ingest.page_import import import_page, render
+from conformap.load.yamlio import read_yaml
 
 # Rule-name prefix -> AWS service, longest prefix first. A curated fact: edit rules/*.yaml to change one.
 SERVICES = [

@@ -1,4 +1,4 @@
-"""The parser of AWS's page (conformap.catalog.awspage), both forms, with exact rows and exact problems.
+"""The parser of AWS's page (conformap.parse.aws_page), both forms, with exact rows and exact problems.
 
 Pages are written inline, their line numbers in comments; expected rows are written by hand. These are
 the fast tests `make mutate` runs against the parser (mutation.toml); tests/test_importer.py checks the
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformap.catalog import awspage
-from conformap.catalog.awspage import PageError, Row, parse_page, parse_rule_cell, split_question
+from conformap.parse import aws_page as awspage
+from conformap.parse.aws_page import PageError, Row, parse_page, parse_rule_cell, split_question
 
 HEADER = "Control ID Control Description AWS Config Rule Guidance"
 MD_HEADER = "| Control ID | Control Description | AWS Config Rule | Guidance |"

@@ -17,7 +17,7 @@ import tracemalloc
 from pathlib import Path
 
 import conformap
-from conformap.catalog import yamlio
+from conformap.load import yamlio
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from conformap.catalog.files import write_atomic
+from conformap.load.files import write_atomic
 
 
 def _mode(path) -> int:

@@ -1,4 +1,4 @@
-"""The checks across catalogue files (conformap.catalog.checks), in one process: each test damages a copy of
+"""The checks across catalogue files (conformap.load.checks), in one process: each test damages a copy of
 tests/fixtures/mini in one way and compares every diagnostic validate() gives, written out by hand (file,
 line, column, JSON path, message, severity). Line numbers refer to the files as the test writes them.
 These are the fast tests `make mutate` runs against catalog/checks.py.

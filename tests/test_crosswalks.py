@@ -129,7 +129,7 @@ def test_a_catalogue_without_snapshots_has_empty_crosswalks():
 def test_snapshot_errors_are_all_reported_with_their_place(tmp_path):
     import shutil
 
-    from conformap.catalog.loader import validate
+    from conformap.load.loader import validate
 
     root = tmp_path / "catalog"
     shutil.copytree(ROOT, root)

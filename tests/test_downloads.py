@@ -11,7 +11,7 @@ import yaml
 
 import conformap
 from conformap import outputs
-from conformap.catalog import schema
+from conformap.load import schema
 from conformap.outputs import columns, downloads
 
 

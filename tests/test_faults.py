@@ -220,7 +220,7 @@ def test_a_failed_build_leaves_the_site_and_no_staging(tmp_path):
 
 def test_a_symlinked_rules_folder_is_refused_and_never_written_through(tmp_path, capsys):
     """Class 1, fixed by the lead (links refused everywhere); the folder a link points to is hashed before and after."""
-    from conformap.catalog.loader import validate
+    from conformap.load.loader import validate
 
     outside = tmp_path / "outside-rules"
     root = tmp_path / "catalog"
@@ -238,7 +238,7 @@ def test_a_symlinked_rules_folder_is_refused_and_never_written_through(tmp_path,
 
 
 def test_a_snapshot_swapped_for_a_non_page_is_an_error(tmp_path):
-    from conformap.catalog.loader import validate
+    from conformap.load.loader import validate
 
     root = tmp_path / "catalog"
     shutil.copytree(paths.DEFAULT_CATALOG, root)
@@ -254,7 +254,7 @@ def test_a_snapshot_swapped_for_a_non_page_is_an_error(tmp_path):
 
 def test_a_snapshot_with_other_rows_than_recorded_is_an_error(tmp_path):
     """A page cut after a complete row, with its hash recorded: the row count and the uncited rows give it away."""
-    from conformap.catalog.loader import validate
+    from conformap.load.loader import validate
 
     root = tmp_path / "catalog"
     shutil.copytree(paths.DEFAULT_CATALOG, root)

@@ -1,7 +1,7 @@
 """Fidelity: the catalogue reproduces AWS's page, character for character.
 
 The page snapshot (catalog/sources/aws-page.txt) is parsed here by a parser written for this test,
-independent of conformap.catalog.awspage, and compared with the bytes `conformap export --format aws-text`
+independent of conformap.parse.aws_page, and compared with the bytes `conformap export --format aws-text`
 writes. The only rows the export may leave out are the verbatim repeats the errata record.
 """
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conformap import paths
-from conformap.catalog.loader import validate
+from conformap.load.loader import validate
 from conformap.diagnostics import errors
 
 OLD = Path(__file__).resolve().parent / "fixtures" / "fidelity"

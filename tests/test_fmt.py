@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conformap import cli, paths
-from conformap.catalog import fmt, fmtfiles
-from conformap.catalog.importer import render
-from conformap.catalog.yamlio import read_yaml_text
+from conformap.fmt import layout as fmt
+from conformap.fmt import files as fmtfiles
+from conformap.ingest.page_import import render
+from conformap.load.yamlio import read_yaml_text
 
 REAL_FILES = fmtfiles.catalogue_files(paths.DEFAULT_CATALOG)
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "diff" / "base"

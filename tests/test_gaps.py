@@ -20,7 +20,7 @@ from test_pages import EXTENSIONS
 
 import conformap
 from conformap import escape
-from conformap.catalog.awspage import parse_page
+from conformap.parse.aws_page import parse_page
 from conformap.cli import main
 from conformap.site import pages
 

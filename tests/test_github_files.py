@@ -214,7 +214,7 @@ def test_vscode_maps_every_catalogue_file_to_its_schema():
     for schema in schemas:
         assert (ROOT / schema).is_file(), schema
     expected = {"framework": "framework.schema.json", "control": "control.schema.json", "rule": "rule.schema.json", "errata": "errata.schema.json"}
-    from conformap.catalog.fmtfiles import catalogue_files, file_kind
+    from conformap.fmt.files import catalogue_files, file_kind
 
     for file in catalogue_files(paths.DEFAULT_CATALOG):
         rel = file.relative_to(ROOT).as_posix()

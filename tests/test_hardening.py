@@ -24,9 +24,10 @@ import pytest
 from test_bad_input import DELTA, validate_cli
 
 from conformap import paths
-from conformap.catalog import awspage, yamlio
-from conformap.catalog.importer import PageReadError, import_page
-from conformap.catalog.loader import validate
+from conformap.parse import aws_page as awspage
+from conformap.load import yamlio
+from conformap.ingest.page_import import PageReadError, import_page
+from conformap.load.loader import validate
 from conformap.cli import main
 from conformap.diagnostics import Diagnostic
 
@@ -234,7 +235,7 @@ def test_pathological_files_just_under_each_limit_validate_in_under_5_seconds(tm
 
 
 def test_duplicates_are_found_in_linear_time():
-    from conformap.catalog.strictschema import StrictValidator, find_duplicate
+    from conformap.load.strictschema import StrictValidator, find_duplicate
 
     assert find_duplicate([1, "1", True, [1], {"a": 1}, 1.0]) == (0, 5)  # 1 == 1.0 in JSON Schema; true is not 1
     assert find_duplicate([{"a": [1, {}]}, {"a": [1, {}]}]) == (0, 1)
@@ -346,7 +347,7 @@ def test_integer_valued_floats_are_not_integers(tmp_path):
 
 
 def test_the_export_schema_refuses_integer_valued_floats(capsys):
-    from conformap.catalog.strictschema import for_document
+    from conformap.load.strictschema import for_document
 
     assert main(["export", "--format", "json", "--catalog", str(MINI)]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -17,8 +17,8 @@ import yaml
 from markdown_text import shown
 
 from conformap import paths
-from conformap.catalog.awspage import PageError
-from conformap.catalog.importer import import_page
+from conformap.parse.aws_page import PageError
+from conformap.ingest.page_import import import_page
 from conformap.cli import main
 
 CATALOG = paths.DEFAULT_CATALOG
@@ -448,7 +448,7 @@ def page_with_new_rule(tmp_path: Path, rule: str = "brand-new-rule") -> Path:
 
 def failing_write_atomic(monkeypatch, fail_on: int) -> list[Path]:
     """Make catalogio.write_atomic raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
-    from conformap.catalog import files as catalogio
+    from conformap.load import files as catalogio
 
     calls: list[Path] = []
     real = catalogio.write_atomic

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conformap.catalog import importer
-from conformap.catalog.importer import ImportFailure, ImportRejected, ImportReport, PageReadError, RemovalsRefused, import_page
+from conformap.ingest import page_import as importer
+from conformap.ingest.page_import import ImportFailure, ImportRejected, ImportReport, PageReadError, RemovalsRefused, import_page
 
-from conformap.catalog.staging import CatalogPathError
+from conformap.ingest.staging import CatalogPathError
 from conformap.diagnostics import Diagnostic
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import copy
 
-from conformap.catalog.awspage import Row
-from conformap.catalog.importplan import plan_controls, plan_errata, plan_rules, row_moves
+from conformap.parse.aws_page import Row
+from conformap.ingest.page_plan import plan_controls, plan_errata, plan_rules, row_moves
 
 
 def row(number, cid, question, description, rule="r-a", guidance="G.", process=False) -> Row:

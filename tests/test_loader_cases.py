@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conformap import paths
-from conformap.catalog import loader
+from conformap.load import loader
 from conformap.diagnostics import Diagnostic, Severity
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -155,7 +155,7 @@ def test_errata_are_in_natural_order_of_their_ids(root):
 
 def test_a_second_run_reads_every_unchanged_file_from_the_document_cache(root, tmp_path, monkeypatch):
     """Each file is looked up under its own kind: nothing is parsed again."""
-    from conformap.catalog import cache
+    from conformap.load import cache
 
     monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(tmp_path / "cache"))
     first = loader.validate(root)

@@ -40,7 +40,8 @@ from conformap import paths
 from conformap.analysis import stats
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import Analysis
-from conformap.site import GitHub, pages, routes
+from conformap.site import GitHub, pages
+from conformap import routes
 from conformap.site.render import environment, template
 
 SITE_MINI = Path(__file__).resolve().parent / "fixtures" / "site-mini"
@@ -841,7 +842,7 @@ def test_changes_page_escapes_a_release_that_does_not_validate(tmp_path, monkeyp
     """A release whose catalogue is invalid is listed with the diagnostics as escaped text (no code fence)."""
     import subprocess
 
-    from conformap.contrib.changes import changes_markdown
+    from conformap.site.changes import changes_markdown
 
     for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
         monkeypatch.delenv(var, raising=False)

@@ -14,9 +14,10 @@ from pagegen import resnapshot
 
 import conformap
 from conformap import outputs
-from conformap.catalog import schema
-from conformap.catalog.importer import render
-from conformap.site import render_site, routes
+from conformap.load import schema
+from conformap.ingest.page_import import render
+from conformap.site import render_site
+from conformap import routes
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 

@@ -13,10 +13,11 @@ import yaml
 
 import conformap
 from conformap import paths
-from conformap.catalog import records, schema
+from conformap.model import records
+from conformap.load import schema
 from types import MappingProxyType
 
-from conformap.catalog.model import BestPractice, Control, Deprecation, Erratum, Mapping, Parameter, Rule, SourceDocument, SourceRef, Statement
+from conformap.model.catalog import BestPractice, Control, Deprecation, Erratum, Mapping, Parameter, Rule, SourceDocument, SourceRef, Statement
 
 CATALOGUES = ["real", "golden", "mini", "site-mini", "stats"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import conformap
-from conformap.catalog import schema
+from conformap.load import schema
 from conformap.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from conformap.catalog import schema
-from conformap.catalog.cache import DocCache
-from conformap.catalog.yamlio import read_yaml_text
+from conformap.load import schema
+from conformap.load.cache import DocCache
+from conformap.load.yamlio import read_yaml_text
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 

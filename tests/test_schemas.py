@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from conformap import paths
-from conformap.catalog import schema
-from conformap.catalog.schema import validator
+from conformap.load import schema
+from conformap.load.schema import validator
 
 SCHEMA_DIR = paths.SCHEMA_DIR
 SCHEMA_FILES = sorted(SCHEMA_DIR.glob("*.json"))
@@ -177,7 +177,7 @@ def test_invalid_fixture(kind, file):
 
 def test_every_reference_is_inlined_and_a_dangling_one_is_named():
     """The $ref inlining resolves our schemas' references itself (no `referencing` import on the warm path)."""
-    from conformap.catalog import schema as sch
+    from conformap.load import schema as sch
 
     def refs(node):
         if isinstance(node, dict):

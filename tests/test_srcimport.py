@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from conformap import paths
-from conformap.catalog.importer import ImportRejected
-from conformap.catalog.loader import validate
-from conformap.catalog.srcimport import SourceInputError, import_source
+from conformap.ingest.page_import import ImportRejected
+from conformap.load.loader import validate
+from conformap.ingest.source_import import SourceInputError, import_source
 from conformap.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sources"

@@ -1,4 +1,4 @@
-"""The strict YAML reader (conformap.catalog.yamlio): exact line, column, path and message per problem,
+"""The strict YAML reader (conformap.load.yamlio): exact line, column, path and message per problem,
 and the positions it keeps for later checks. Inputs are bytes written here; expected values by hand.
 These are also the fast tests `make mutate` runs against the reader (mutation.toml).
 """
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conformap.catalog.yamlio import MAX_DEPTH, MAX_FILE_BYTES, MAX_STRING_CHARS, read_yaml, read_yaml_text
+from conformap.load.yamlio import MAX_DEPTH, MAX_FILE_BYTES, MAX_STRING_CHARS, read_yaml, read_yaml_text
 
 
 def problems(raw: bytes) -> list[tuple[int, int, str, str]]:
@@ -244,7 +244,7 @@ def test_diagnostics_name_the_file_as_given(tmp_path):
 
 
 def test_a_document_without_positions_points_at_the_start():
-    from conformap.catalog.yamlio import YamlDocument
+    from conformap.load.yamlio import YamlDocument
 
     assert YamlDocument("f.yaml").mark(("a", 1)) == (1, 1)
     assert YamlDocument("f.yaml").mark((), key=True) == (1, 1)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from conformap import paths
-from conformap.catalog.loader import validate
+from conformap.load.loader import validate
 from conformap.diagnostics import Severity, errors
 from conformap.escape import terminal
 
@@ -47,8 +47,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from conformap.catalog.awspage import PageError
-    from conformap.catalog.importer import (
+    from conformap.parse.aws_page import PageError
+    from conformap.ingest.page_import import (
         CatalogPathError,
         ImportFailure,
         ImportRejected,
@@ -156,7 +156,7 @@ def cmd_export(args) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        from conformap.catalog.files import write_atomic
+        from conformap.load.files import write_atomic
 
         out = Path(args.out)
         if out.is_dir():
@@ -172,7 +172,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_render_site(args) -> int:
-    from conformap.contrib.changes import changes_markdown
+    from conformap.site.changes import changes_markdown
     from conformap.site.docs import FolderError, github_from_mkdocs, site_files, write_folder
 
     cat = _load_or_report(args.catalog)
@@ -187,15 +187,15 @@ def cmd_render_site(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from conformap.catalog.fmtfiles import run
+    from conformap.fmt.files import run
 
     return run(args.paths, check=args.check, show_diff=args.diff)
 
 
 def cmd_diff(args) -> int:
-    from conformap.contrib.compare import compare
-    from conformap.contrib.gitsource import DiffError, Reader
-    from conformap.contrib.report import render_json, render_markdown
+    from conformap.compare.engine import compare
+    from conformap.compare.gitsource import DiffError, Reader
+    from conformap.compare.report import render_json, render_markdown
 
     try:
         with Reader(args.catalog) as reader:
@@ -222,13 +222,13 @@ def _non_negative(text: str) -> int:
 
 
 def cmd_import_source(args) -> int:
-    from conformap.catalog import srcimport
+    from conformap.ingest import source_import as srcimport
 
     return srcimport.run_command(args)
 
 
 def cmd_sources_check(args) -> int:
-    from conformap.contrib import sources_check
+    from conformap.analysis import sources as sources_check
 
     return sources_check.run_command(args)
 

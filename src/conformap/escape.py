@@ -24,7 +24,7 @@ values, service names, errata) goes through one of these helpers before it is pu
   can neither drive the terminal nor start a line of its own nor reorder what is displayed.
 
 Links between pages are built from ids that the catalogue schema restricts (see
-:func:`conformap.site.routes.rule_page`), never from free text.
+:func:`conformap.routes.rule_page`), never from free text.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 
 
 def key(kind: str, ident: str) -> str:

@@ -35,7 +35,7 @@ import networkx as nx
 from networkx.algorithms import bipartite
 
 from conformap.analysis.graph import build_graph, key
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 
 # The service of a rule that names none, in :meth:`Analysis.coverage_by_service` and :meth:`Analysis.control_services`.
 UNSPECIFIED = "(unspecified)"

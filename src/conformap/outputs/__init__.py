@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 from conformap.outputs import aws_text, mappings_csv, mappings_json
 
 FORMATS: dict[str, Callable[[Catalog], str]] = {

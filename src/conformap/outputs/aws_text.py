@@ -5,8 +5,8 @@ It reproduces every distinct row of AWS's page character for character (tests/te
 
 from __future__ import annotations
 
-from conformap.catalog.awspage import TEXT_HEADER
-from conformap.catalog.model import Catalog
+from conformap.parse.aws_page import TEXT_HEADER
+from conformap.model.catalog import Catalog
 
 
 def render(cat: Catalog) -> str:

@@ -28,7 +28,7 @@ def meaning(column: Column) -> str:
     """What a column holds: the JSON Schema's description of its field, then the column's own note."""
     if column.json is None:
         return column.note
-    from conformap.catalog import schema
+    from conformap.load import schema
 
     described = schema.description_at("export.schema.json", column.json)
     return f"{described} {column.note}".strip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 
 FORMATS = ("conformance-pack", "oscal-catalog", "oscal-component-definition", "oscal-mapping-collection", "xlsx")
 
@@ -41,7 +41,7 @@ def _packs(cat: Catalog, args) -> tuple[dict[str, bytes], list[str]]:
 
 
 def _write(files: dict[str, bytes], out: Path) -> int:
-    from conformap.catalog.files import write_atomic
+    from conformap.load.files import write_atomic
 
     try:
         for path, data in files.items():

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from conformap.catalog.model import Catalog, Mapping, Rule
+from conformap.model.catalog import Catalog, Mapping, Rule
 
 MAX_RULES = 130  # rules per conformance pack
 MAX_TEMPLATE_BYTES = 51_200  # TemplateBody; larger templates need an S3 upload

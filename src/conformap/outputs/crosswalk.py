@@ -3,7 +3,7 @@
 ``crosswalks`` section of mappings.json (Security Hub controls with what each AWS source states, NIST SP
 800-53 Rev. 5 controls and families, the Guard Rules Registry's map and each mapping's corroboration).
 
-Every record is the model's (:mod:`conformap.catalog.records`): the shape its snapshot file holds, keys in
+Every record is the model's (:mod:`conformap.model.records`): the shape its snapshot file holds, keys in
 its schema's order. A catalogue without snapshots gives empty lists.
 """
 
@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformap.catalog import records, schema
-from conformap.catalog.crosswalk_model import Corroboration, SecurityHubControl
-from conformap.catalog.crosswalks import SECURITY_HUB_SOURCES
-from conformap.catalog.model import Catalog
+from conformap.model import records
+
+from conformap.load import schema
+from conformap.model.crosswalk import Corroboration, SecurityHubControl
+from conformap.load.crosswalks import SECURITY_HUB_SOURCES
+from conformap.model.catalog import Catalog
 
 # The snapshots the section draws on (their provenance is listed in ``crosswalks.sources``).
 SOURCES = (*SECURITY_HUB_SOURCES, "nist-800-53", "guard-registry")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conformap import outputs
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 from conformap.outputs import conformance_pack, mappings_csv, mappings_json, oscal, oscal_mapping, xlsx
 from conformap.outputs.manifest import Entry, manifest_json
 

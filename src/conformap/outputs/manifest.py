@@ -7,7 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 
 MANIFEST_VERSION = "1.0"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 from conformap.escape import spreadsheet_cell
 from conformap.outputs.columns import CROSSWALK_COLUMNS, CSV_COLUMNS, LIST_SEPARATOR
 from conformap.outputs.crosswalk import rule_ids

@@ -1,5 +1,5 @@
 """``json`` (mappings.json): the framework, controls, rules and errata exactly as their catalogue files
-hold them (:mod:`conformap.catalog.records`, absent facts left out), every mapping again in one flat
+hold them (:mod:`conformap.model.records`, absent facts left out), every mapping again in one flat
 list in source order, headline counts, and the crosswalks (:mod:`conformap.outputs.crosswalk`), with a
 ``schema_version``. Validated by
 ``schema/export.schema.json`` (which refers to the catalogue schemas), published with its references
@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conformap.catalog import records, schema
-from conformap.catalog.model import Catalog, Mapping
+from conformap.model import records
+
+from conformap.load import schema
+from conformap.model.catalog import Catalog, Mapping
 from conformap.outputs import crosswalk
 
 SCHEMA_VERSION = "2.1"
@@ -20,7 +22,7 @@ ERRATUM_POINTER = "/properties/errata/items"  # in errata.schema.json
 
 
 def _record(obj, kind: str, pointer: str = "") -> dict[str, Any]:
-    """A catalogue object as its catalogue file holds it (:mod:`conformap.catalog.records`), keys in schema order."""
+    """A catalogue object as its catalogue file holds it (:mod:`conformap.model.records`), keys in schema order."""
     return schema.ordered(records.to_record(obj), kind, pointer)
 
 

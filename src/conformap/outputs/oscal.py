@@ -17,7 +17,7 @@ import json
 import uuid
 from typing import Any
 
-from conformap.catalog.model import Catalog, Control, Rule, Statement
+from conformap.model.catalog import Catalog, Control, Rule, Statement
 from conformap.outputs.columns import LIST_SEPARATOR
 
 OSCAL_VERSION = "1.2.1"

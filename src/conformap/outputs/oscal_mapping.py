@@ -3,7 +3,7 @@ SP 800-53 Rev. 5 controls, through shared rules.
 
 A question and a NIST control are mapped when an AWS Config rule that the source maps to the question is the
 AWS Config rule of a Security Hub control whose related requirements list the NIST control
-(:meth:`~conformap.catalog.model.Catalog.nist_for_control`). Each pair is one ``map``, ``intersects-with``
+(:meth:`~conformap.model.catalog.Catalog.nist_for_control`). Each pair is one ``map``, ``intersects-with``
 (the rule evidences part of each, neither contains the other), with the shared rules and their Security Hub
 controls as props; the collection's provenance says how it was made: ``automation``, matching rationale
 ``functional`` (the two meet in what the same check evidences), status ``draft``.
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformap.catalog.crosswalk_model import NistControl, SecurityHubControl, SourceSnapshot
-from conformap.catalog.model import Catalog
+from conformap.model.crosswalk import NistControl, SecurityHubControl, SourceSnapshot
+from conformap.model.catalog import Catalog
 from conformap.outputs.crosswalk import SOURCES
 from conformap.outputs.oscal import CONFORMAP_NS, control_id, metadata, prop, single_line, stable_uuid, to_bytes
 

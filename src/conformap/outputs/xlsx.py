@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import xlsxwriter
 
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 from conformap.outputs.columns import LIST_SEPARATOR, MAPPING_COLUMNS, QUESTION_COLUMNS, RULE_COLUMNS, Column, dictionary, meaning
 from conformap.outputs.mappings_csv import crosswalk_cells, csv_rows
 
@@ -82,7 +82,7 @@ def _xlsx_url(url: str) -> str:
 
 
 def _mapping_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.site.routes import control_page, rule_page
+    from conformap.routes import control_page, rule_page
 
     for row in csv_rows(cat):
         values: dict[str, Any] = dict(row)
@@ -97,7 +97,7 @@ def _mapping_rows(cat: Catalog, sheet: _Sheet) -> None:
 
 
 def _rule_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.site.routes import rule_page
+    from conformap.routes import rule_page
 
     for r in cat.rules:
         sheet.add(
@@ -122,7 +122,7 @@ def _rule_rows(cat: Catalog, sheet: _Sheet) -> None:
 
 
 def _question_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.site.routes import control_page
+    from conformap.routes import control_page
 
     mappings = cat.mappings
     for c in cat.controls:

@@ -1,9 +1,9 @@
 """The crosswalk page: the Security Pillar questions against NIST SP 800-53 Rev. 5, through the rules.
 
 A rule reaches a NIST control when one of its Security Hub controls is related to it
-(:meth:`conformap.catalog.model.Catalog.nist_for_rule`); a question reaches what its rules reach. The
+(:meth:`conformap.model.catalog.Catalog.nist_for_rule`); a question reaches what its rules reach. The
 page also lists the mappings that the Guard Rules Registry contradicts
-(:meth:`conformap.catalog.model.Catalog.corroborations`). The prose is in ``templates/crosswalk.md.j2``.
+(:meth:`conformap.model.catalog.Catalog.corroborations`). The prose is in ``templates/crosswalk.md.j2``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from conformap.site import routes, svg
+from conformap.site import svg
+
+from conformap import routes
 
 if TYPE_CHECKING:
     from conformap.site.pages import _Site

@@ -15,9 +15,9 @@ import tempfile
 from pathlib import Path
 
 from conformap import paths
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 from conformap.perf import gc_paused
-from conformap.site import routes
+from conformap import routes
 from conformap.site.github import GitHub
 from conformap.site.pages import render_site
 

@@ -12,7 +12,7 @@ the engine escapes every catalogue string (:mod:`conformap.site.render`).
 Two inputs are optional, so that the pages stay a function of the catalogue: a :class:`GitHub`
 repository (every rule and question page then ends with a "Suggest a change" section that links to
 the YAML file to edit and to the issue form, prefilled), and the Markdown of the "Changes per
-release" page, which needs git history (:func:`conformap.contrib.changes.changes_markdown`).
+release" page, which needs git history (:func:`conformap.site.changes.changes_markdown`).
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ import networkx as nx
 from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
-from conformap.catalog.model import Catalog, Control, Mapping, Rule
-from conformap.contrib import sources_check
+from conformap.model.catalog import Catalog, Control, Mapping, Rule
+from conformap.analysis import sources as sources_check
 from conformap.outputs import columns
 from conformap.outputs import downloads as published
 from conformap.perf import in_background
-from conformap.site import crosswalk, routes, search, svg
+from conformap.site import crosswalk, search, svg
+from conformap import routes
 from conformap.site import github as gh
 from conformap.site.github import GitHub
 from conformap.site.render import render
@@ -204,7 +205,7 @@ def render_site(
 
     ``github``: the repository the catalogue is edited in; every rule and question page then links to
     its YAML file there and to the issue form. ``changes``: the Markdown of the "Changes per release"
-    page (:func:`conformap.contrib.changes.changes_markdown`, which escapes catalogue text), written as
+    page (:func:`conformap.site.changes.changes_markdown`, which escapes catalogue text), written as
     ``changes.md`` and linked from the home page.
     """
     site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
