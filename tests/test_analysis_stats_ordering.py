@@ -1,7 +1,7 @@
 """Statistics where the simple fixture cannot tell right from wrong: ordering by question number, ties,
 limits, rounding, rules without a service. Expected values are worked out by hand below.
 
-The catalogue is tests/fixtures/stats (see tests/test_stats.py) plus, written by the test:
+The catalogue is tests/fixtures/stats (see tests/test_analysis_stats.py) plus, written by the test:
     A-10 (number 10, not in the source; "A-10" sorts before "A-2" as text, after it by number)
     q1   (S1)         A-2.x                 contributed mappings (a rationale, no source row)
     r7 .. r12 (S3)    A-1

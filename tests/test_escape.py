@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import markdown
 import pytest
-from test_pages import EXTENSION_CONFIGS, EXTENSIONS
+from test_site_pages import EXTENSION_CONFIGS, EXTENSIONS
 
 from conformap import escape
 

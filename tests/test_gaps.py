@@ -15,8 +15,8 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from test_pages import EXTENSION_CONFIGS as CONFIGS  # the markdown_extensions of mkdocs.yml
-from test_pages import EXTENSIONS
+from test_site_pages import EXTENSION_CONFIGS as CONFIGS  # the markdown_extensions of mkdocs.yml
+from test_site_pages import EXTENSIONS
 
 import conformap
 from conformap import escape
@@ -76,7 +76,7 @@ def test_the_strikethrough_check_can_fail():
 
 # --------------------------------------------------------------------------- 3. printed_statement references
 # Bug: the referential check of printed_statement disabled. Its test is test_unknown_printed_statement in
-# tests/test_bad_input.py (with the other bad catalogues, fixture tests/fixtures/bad/unknown-printed-statement);
+# tests/test_validate_bad_input.py (with the other bad catalogues, fixture tests/fixtures/bad/unknown-printed-statement);
 # here: the page build never meets such a catalogue, because loading it fails.
 
 
@@ -189,7 +189,7 @@ def heatmap_cells(page: str) -> list[tuple[str, str | None]]:
 def test_heatmap_shades_are_scaled_to_the_strongest_off_diagonal_value(fixtures_dir):
     """Bug: the colour scale taking the diagonal into account.
 
-    tests/fixtures/stats (see tests/test_stats.py): rules per question A-1: r1 r2; A-2: r2 r3 r4; A-3: r3 r4 r5;
+    tests/fixtures/stats (see tests/test_analysis_stats.py): rules per question A-1: r1 r2; A-2: r2 r3 r4; A-3: r3 r4 r5;
     A-4: none. Off the diagonal: A-1/A-2 share 1 rule, A-2/A-3 share 2, every other pair 0. The shade is
     0.12 + 0.78 * value / strongest off-diagonal value (2), rounded to 2 places; an empty cell gets 0.03;
     the diagonal (2, 3, 3, 0: on another scale, larger than 2) is outlined, not shaded.

@@ -1,6 +1,6 @@
 """The importer on the mini catalogue: small, exact scenarios whose results are written out by hand.
 
-tests/test_importer.py checks the importer on the real page (slow); these run in a fraction of a second
+tests/test_import_aws_page.py checks the importer on the real page (slow); these run in a fraction of a second
 each, so they are also what `make mutate` runs against the importer (mutation.toml).
 The mini page (tests/fixtures/mini/sources/aws-page.txt) has 4 rows:
     1 M-1 desc -> alpha-rule   2 M-2 BP01 -> alpha-rule   3 M-2 BP02 -> beta-rule   4 M-2 BP02 -> gamma-check

@@ -30,10 +30,10 @@ ESCAPE_TESTS = [
 ]
 CSV = "conformap.outputs.mappings_csv"
 CSV_TESTS = [
-    "tests/test_exports.py::test_csv_safe",
+    "tests/test_export.py::test_csv_safe",
     "tests/test_gaps.py::test_every_full_width_formula_trigger_is_neutralised",
-    "tests/test_exports_behaviour.py::test_csv_has_crlf_rows_and_quotes_only_where_needed",
-    "tests/test_exports.py::test_csv_is_rfc4180_with_neutralised_formulas",
+    "tests/test_export_formats.py::test_csv_has_crlf_rows_and_quotes_only_where_needed",
+    "tests/test_export.py::test_csv_is_rfc4180_with_neutralised_formulas",
 ]
 MUTANTS = {
     "escape: '~' no longer an entity": (ESCAPE, ', "~": "&#126;"}', "}"),

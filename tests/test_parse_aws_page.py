@@ -1,7 +1,7 @@
 """The parser of AWS's page (conformap.parse.aws_page), both forms, with exact rows and exact problems.
 
 Pages are written inline, their line numbers in comments; expected rows are written by hand. These are
-the fast tests `make mutate` runs against the parser (mutation.toml); tests/test_importer.py checks the
+the fast tests `make mutate` runs against the parser (mutation.toml); tests/test_import_aws_page.py checks the
 parser on the real page through the importer.
 """
 

@@ -327,7 +327,7 @@ def test_site_paths(site, mini):
         *(f"controls/s-{n}.md" for n in range(1, 5)),
         *(f"rules/{r}-check.md" for r in ("alpha", "beta", "gamma", "delta", "epsilon")),
     }
-    # The downloads are every file of outputs.downloads (tests/test_downloads.py), a CSV per mapped question among them.
+    # The downloads are every file of outputs.downloads (tests/test_outputs_downloads.py), a CSV per mapped question among them.
     published = {p for p in site if p.startswith("downloads/") and p != "downloads/index.md"}
     assert {"downloads/mappings.json", "downloads/mappings.csv", "downloads/mappings.schema.json", "downloads/manifest.json"} <= published
     assert {p for p in published if p.startswith("downloads/questions/")} == {

@@ -1,6 +1,6 @@
-"""Validation in one process: every bad catalogue of tests/test_bad_input.py, validated in-process.
+"""Validation in one process: every bad catalogue of tests/test_validate_bad_input.py, validated in-process.
 
-tests/test_bad_input.py runs `conformap validate` in a fresh process for each bad catalogue and
+tests/test_validate_bad_input.py runs `conformap validate` in a fresh process for each bad catalogue and
 compares its output with hand-written lines. Here the same tests, with the same expected lines, run
 `conformap.cli.main(["validate", "."])` inside this process, one after the other: validation must give
 the same answers when the process has already validated other catalogues (``make serve`` and
@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 
 import pytest
-import test_bad_input as bad
+import test_validate_bad_input as bad
 
 from conformap.cli import main
 
@@ -29,7 +29,7 @@ def validate_in_process(root: Path, *options: str) -> tuple[int, list[str], str]
     return code, out.getvalue().splitlines(), err.getvalue()
 
 
-# The tests of test_bad_input.py that need nothing but a temporary folder and run `validate` through
+# The tests of test_validate_bad_input.py that need nothing but a temporary folder and run `validate` through
 # validate_cli (the others check things only a fresh process shows, like memory or exit status).
 TESTS = {
     name: fn
