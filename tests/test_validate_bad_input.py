@@ -16,6 +16,8 @@ import sys
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 import conformap
 from conformap.load import yamlio
 
@@ -275,6 +277,15 @@ def test_unknown_printed_statement(tmp_path):
     expect_errors(tmp_path, [
         "rules/delta-rule.yaml:8:24: $.mappings[0].printed_statement: unknown statement 'M-2.BP09'",
     ], fixture="unknown-printed-statement")
+
+
+def test_a_catalogue_with_an_unknown_printed_statement_does_not_load(tmp_path):
+    """Bug (issue 14): the check of printed_statement disabled; the page build crashed with a KeyError. Loading fails."""
+    root = tmp_path / "catalog"
+    shutil.copytree(MINI, root)
+    shutil.copytree(FIXTURES / "bad" / "unknown-printed-statement", root, dirs_exist_ok=True)
+    with pytest.raises(conformap.CatalogError, match=r"printed_statement: unknown statement 'M-2.BP09'"):
+        conformap.load(root)
 
 
 def test_statement_of_another_control(tmp_path):
