@@ -166,7 +166,7 @@ def wheel(dist) -> Path:
 def venv_bin(tmp_path_factory, wheel) -> Path:
     """A fresh virtual environment holding the wheel and its runtime dependencies, nothing else."""
     if not any(WHEELHOUSE.glob("*.whl")):
-        pytest.fail(f"{WHEELHOUSE}: no wheels of the runtime dependencies; run `make install`")
+        pytest.fail(f"{WHEELHOUSE}: no wheels of the runtime dependencies; run `rm -f .venv/.installed-* && make install`")
     venv = tmp_path_factory.mktemp("venv") / "env"
     res = _run([sys.executable, "-m", "venv", venv], cwd=venv.parent)
     assert res.returncode == 0, res.stderr.decode()
