@@ -35,7 +35,7 @@ def old_catalog(tmp_path_factory) -> list:
     shutil.copytree(paths.DEFAULT_CATALOG, root)
     for f in OLD.glob("*.yaml"):
         shutil.copyfile(f, root / "rules" / f.name)
-    return errors(validate(root)[1])
+    return [d for d in errors(validate(root)[1]) if "has a Note" not in d.message]  # the fixtures predate notes (issue 19)
 
 
 def _errors_for(diags, rule_id):
@@ -109,3 +109,54 @@ def test_a_rule_citing_another_commit_is_warned_not_compared(tmp_path):
     _, diags = validate(root)
     mine = [d for d in diags if d.file.endswith("/ec2-stopped-instance.yaml")]
     assert [(d.severity.value, d.path) for d in mine] == [("warning", "$.sources[0].commit")]
+
+
+# --- issue 19: the developer guide's Notes ---------------------------------------------------------------
+
+# Written by hand from the AWS Config Developer Guide at e57037d (doc_source/RULE.md, the **Note** paragraph).
+NOTES = {
+    "elasticsearch-encrypted-at-rest": "The rule does not evaluate Amazon OpenSearch Service domains.",
+    "opensearch-in-vpc-only": "The rule does not evaluate Elasticsearch domains.",
+    "elb-logging-enabled": "The rule does not apply to Network Load Balancers or Gateway Load Balancers.",
+    "rds-snapshots-public-prohibited": "It can take up to 12 hours for compliance results to be captured.",
+}
+NOTED_RULES = 22  # the pages of the catalogue's rules that have a Note (grep -l '^\*\*Note\*\*' at e57037d)
+
+
+def _snapshot_notes() -> dict[str, str]:
+    snap = yaml.safe_load((paths.DEFAULT_CATALOG / "sources" / "config-rule-pages.yaml").read_text(encoding="utf-8"))
+    return {r["id"]: r["note"] for r in snap["rules"] if "note" in r}
+
+
+def test_the_snapshot_keeps_every_note():
+    notes = _snapshot_notes()
+    assert len(notes) == NOTED_RULES
+    for rid, text in NOTES.items():
+        assert notes[rid] == text
+
+
+def test_the_rule_files_carry_the_notes_verbatim():
+    rules = paths.DEFAULT_CATALOG / "rules"
+    notes = _snapshot_notes()
+    for f in sorted(rules.glob("*.yaml")):
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        assert data.get("note") == notes.get(data["id"]), f.name
+
+
+@pytest.mark.parametrize("change", ["drop", "edit", "invent"])
+def test_a_note_dropped_edited_or_invented_is_an_error(tmp_path, change):
+    root = tmp_path / "catalog"
+    shutil.copytree(paths.DEFAULT_CATALOG, root)
+    rid = "elb-logging-enabled" if change != "invent" else "account-part-of-organizations"
+    f = root / "rules" / f"{rid}.yaml"
+    data = f.read_text(encoding="utf-8")
+    if change == "drop":
+        data = data.replace("note: The rule does not apply to Network Load Balancers or Gateway Load Balancers.\n", "")
+    elif change == "edit":
+        data = data.replace("Network Load Balancers or ", "")
+    else:
+        data = data.replace("\ndocumentation_url:", "\nnote: Invented.\ndocumentation_url:", 1)
+    f.write_text(data, encoding="utf-8")
+    mine = [d for d in errors(validate(root)[1]) if d.file.endswith(f"/{rid}.yaml")]
+    expected = {"drop": ("$.sources[0]", "has a Note"), "edit": ("$.note", "differs from the page's Note"), "invent": ("$.note", "has no Note")}[change]
+    assert [(d.path, expected[1] in d.message) for d in mine] == [(expected[0], True)]

@@ -85,10 +85,10 @@ def test_rules_sheet_every_cell_and_links(golden):
     rows = _table(ws, *[c.value for c in ws[1]])
     assert [values for values, _ in rows] == [
         ["alpha-check", "ALPHA_CHECK", "managed", "Amazon S3", "Periodic", False, "", "G-1;G-2", 2, "AWS::S3::Bucket", "",
-         'Checks "alpha", with a comma.', DOC, "", ""],
+         'Checks "alpha", with a comma.', 'The rule does not evaluate "beta" buckets.', DOC, "", ""],
         ["beta-check", "BETA_CHECK", "managed", "Amazon EC2", "Configuration changes", True, "gamma-check", "G-2", 1, "", "",
-         "", "", "", ""],
-        ["gamma-check", "", "process-check", "", "", False, "", "G-1", 1, "", "", "", "", "", ""],
+         "", "", "", "", ""],
+        ["gamma-check", "", "process-check", "", "", False, "", "G-1", 1, "", "", "", "", "", "", ""],
     ]  # fmt: skip
     assert [links for _, links in rows] == [
         {"rule": "../rules/alpha-check/index.html", "rule_documentation_url": DOC},
@@ -110,16 +110,16 @@ def test_questions_sheet_every_cell_and_links(golden):
 
 def test_table_sheets_have_a_bold_frozen_filtered_header_and_widths_by_type(golden):
     book = _book(golden)
-    for name, last in (("Mappings", "U5"), ("Rules", "O4"), ("Questions", "H4")):
+    for name, last in (("Mappings", "V5"), ("Rules", "P4"), ("Questions", "H4")):
         ws = book[name]
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{last}"
         assert all(c.font.b for c in ws[1]) and not any(c.font.b for c in ws[2])
     # rule, rule_identifier: id 18; rule_kind, service, trigger: text 50, wrapped; deprecated: boolean 11;
     # deprecated_successor: id 18; controls: id list 24; mappings: integer 10; resource_types: text list 50,
-    # not wrapped; regions_note, description: text 50, wrapped; rule_documentation_url: url 40; the crosswalk
-    # columns: id list 24.
-    widths = [18, 18, 50, 50, 50, 11, 18, 24, 10, 50, 50, 50, 40, 24, 24]
-    wraps = [False, False, True, True, True, False, False, False, False, False, True, True, False, False, False]
+    # not wrapped; regions_note, description, rule_note: text 50, wrapped; rule_documentation_url: url 40; the
+    # crosswalk columns: id list 24.
+    widths = [18, 18, 50, 50, 50, 11, 18, 24, 10, 50, 50, 50, 50, 40, 24, 24]
+    wraps = [False, False, True, True, True, False, False, False, False, False, True, True, True, False, False, False]
     assert _columns(book["Rules"]) == {chr(ord("A") + i): (w + PAD, wrap) for i, (w, wrap) in enumerate(zip(widths, wraps))}
     wrapped = book["Rules"].column_dimensions["C"].alignment
     assert (wrapped.wrap_text, wrapped.vertical) == (True, "top")
@@ -152,10 +152,10 @@ def test_about_sheet_layout(golden):
     ]
     assert rows[13][:3] == ("CSV and the Mappings sheet", "control_id", "id")
     assert rows[14][:3] == ("CSV and the Mappings sheet", "framework_question_id", "id")
-    # 21 Mappings columns, 15 Rules columns, 8 Questions columns, 2 mappings.json fields: rows 14 to 59.
-    assert rows[58][:3] == ("mappings.json (top level)", "source.captured", "text")
-    assert rows[58][3].startswith("Date (YYYY-MM-DD)")
-    assert len(rows) == 59 and len([r for r in rows if any(v is not None for v in r)]) == 10 + 2 + 46
+    # 22 Mappings columns, 16 Rules columns, 8 Questions columns, 2 mappings.json fields: rows 14 to 61.
+    assert rows[60][:3] == ("mappings.json (top level)", "source.captured", "text")
+    assert rows[60][3].startswith("Date (YYYY-MM-DD)")
+    assert len(rows) == 61 and len([r for r in rows if any(v is not None for v in r)]) == 10 + 2 + 48
     bold = {c.coordinate for row in ws.iter_rows(max_row=60) for c in row if c.font.b}
     assert bold == {f"A{n}" for n in range(1, 11)} | {"A12", "A13", "B13", "C13", "D13"}
     assert _columns(ws) == {"A": (28 + PAD, False), "B": (24 + PAD, False), "C": (14 + PAD, False), "D": (90 + PAD, True)}

@@ -916,3 +916,16 @@ def test_changes_page_escapes_a_release_that_does_not_validate(tmp_path, monkeyp
     check_page_inert("changes.md", md)
     assert "<script>alert(1)</script>" in "".join(parse(html).text)  # shown as text
     assert changes_markdown(catalog_dir=tmp_path / "elsewhere").endswith("the changes per release cannot be listed.\n")
+
+
+def test_real_rule_pages_show_the_developer_guide_note(real_catalog):
+    """issue 19: the Note of elasticsearch-encrypted-at-rest's page at e57037d, written by hand here."""
+    site = pages.render_site(real_catalog)
+    html = render(site[routes.rule_page("elasticsearch-encrypted-at-rest")])
+    note = re.search(r'<div class="admonition note">(.*?)</div>', html, re.S)
+    assert note is not None
+    assert "Note (AWS Config Developer Guide)" in note.group(1)
+    assert "<p>The rule does not evaluate Amazon OpenSearch Service domains.</p>" in note.group(1)
+    plain = render(site[routes.rule_page("access-keys-rotated")])
+    assert plain.count('class="admonition note"') == 1  # its page has a Note too, with two lines
+    assert 'class="admonition note"' not in render(site[routes.rule_page("account-part-of-organizations")])

@@ -162,7 +162,8 @@ def _build_pages(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
             problems += [(f"{rel}:{line}" if line else rel, message) for line, message in exc.problems]
             continue
         params = [{"name": k, "description": v} for k, v in page["parameters"].items()]
-        out.append({"id": rid, "identifier": page["identifier"], "description": page["description"], "parameters": params})
+        note = {"note": page["note"]} if page.get("note") else {}
+        out.append({"id": rid, "identifier": page["identifier"], "description": page["description"], **note, "parameters": params})
     if problems:
         raise SourceInputError(problems)
     return {"rules": out}

@@ -5,8 +5,8 @@ that source (``conformap import-source``) at the commit the rule cites, the rule
 snapshot says:
 
 * citing its AWS Config Developer Guide page (``sources/config-rule-pages.yaml``): ``identifier``,
-  ``description`` (every paragraph, not the first one only) and each parameter's ``description``
-  (every line) equal the page's;
+  ``description`` (every paragraph, not the first one only), ``note`` (the page's **Note**, present
+  exactly when the page has one) and each parameter's ``description`` (every line) equal the page's;
 * citing the conformance pack templates' scopes (``aws-config-conformance-packs/*.yaml
   (Scope.ComplianceResourceTypes, union)``, ``sources/conformance-pack-scopes.yaml``):
   ``conformance_pack.scope_resource_types`` records the templates' union for its identifier.
@@ -58,6 +58,13 @@ def _check_page(doc: YamlDocument, snap: YamlDocument, pages: dict[str, dict]) -
     description = doc.data.get("description")
     if description is not None and description != page["description"]:
         out.append(doc.error(("description",), f"differs from the page's full description ({rel}), which it must copy verbatim: {_differ(page['description'], description)}"))
+    note, stated_note = doc.data.get("note"), page.get("note")
+    if stated_note is not None and note is None:
+        out.append(doc.error(("sources", k), f"the page has a Note ({rel}) the rule file must copy verbatim into note: {stated_note!r}"))
+    elif note is not None and stated_note is None:
+        out.append(doc.error(("note",), f"the page has no Note ({rel})"))
+    elif note is not None and note != stated_note:
+        out.append(doc.error(("note",), f"differs from the page's Note ({rel}), which it must copy verbatim: {_differ(stated_note, note)}"))
     stated = {p["name"]: p["description"] for p in page["parameters"]}
     for i, p in enumerate(doc.data.get("parameters") or ()):
         if p["name"] not in stated:

@@ -136,6 +136,7 @@ class Rule:
     service: str | None = None
     trigger: str | None = None
     description: str | None = None
+    note: str | None = None
     documentation_url: str | None = None
     resource_types: tuple[str, ...] | None = None
     resource_types_current_docs: tuple[str, ...] | None = None

@@ -65,6 +65,7 @@ MAPPING_COLUMNS: tuple[Column, ...] = (
     Column("deprecated", "boolean", "true when AWS has replaced the rule (packs leave it out by default), else false."),
     Column("deprecated_successor", "id", "Empty for a current rule.", ("rules", "deprecated", "successor")),
     Column("guidance", "text", "", ("rules", "guidance")),
+    Column("rule_note", "text", "Empty when the page has no Note.", ("rules", "note")),
     Column(
         "source_rows",
         "integer list",
@@ -99,6 +100,7 @@ RULE_COLUMNS: tuple[Column, ...] = (
     Column("resource_types", "text list", f"Resource types the rule evaluates, separated by '{LIST_SEPARATOR}'; empty when AWS does not state them."),
     Column("regions_note", "text", "Where the rule is available, as AWS states it; packs that deploy the rule fail in other regions."),
     Column("description", "text", "What the rule checks, from AWS's documentation."),
+    Column("rule_note", "text", "Empty when the page has no Note.", ("rules", "note")),
     Column("rule_documentation_url", "url", "The rule's page in the AWS Config Developer Guide."),
     *CROSSWALK_COLUMNS,
 )

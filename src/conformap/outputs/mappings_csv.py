@@ -45,6 +45,7 @@ def csv_rows(cat: Catalog, control_id: str | None = None) -> list[dict[str, str]
                 "deprecated": "true" if rule.deprecated else "false",
                 "deprecated_successor": rule.deprecated.successor if rule.deprecated else "",
                 "guidance": rule.guidance,
+                "rule_note": rule.note or "",
                 "source_rows": LIST_SEPARATOR.join(str(n) for n in m.source_rows),
                 "printed_statement": m.printed_statement or "",
                 "rationale": m.rationale or "",

@@ -17,7 +17,7 @@ from conformap.load import schema
 from conformap.model.catalog import Catalog, Mapping
 from conformap.outputs import crosswalk
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 ERRATUM_POINTER = "/properties/errata/items"  # in errata.schema.json
 
 

@@ -114,6 +114,7 @@ def _rule_rows(cat: Catalog, sheet: _Sheet) -> None:
                 "resource_types": LIST_SEPARATOR.join(r.resource_types or ()),
                 "regions_note": r.regions_note or "",
                 "description": r.description or "",
+                "rule_note": r.note or "",
                 "rule_documentation_url": r.documentation_url or "",
                 **crosswalk_cells(cat, r.id),
             },
