@@ -362,7 +362,7 @@ MANY_ERRORS = [
     " remove one and list both source rows in the other",
     "rules/eta-rule.yaml:10:16: $.mappings[1].statement: statement 'M-2.BP01' belongs to control 'M-2', not 'M-1'",
     "rules/zeta-rule.yaml:5:1: $.severity: unknown field 'severity'; allowed fields: conformance_pack, deprecated,"
-    " description, documentation_url, guidance, id, identifier, kind, mappings, parameters, regions_note,"
+    " description, documentation_url, guidance, id, identifier, kind, mappings, note, parameters, regions_note,"
     " resource_types, resource_types_current_docs, service, sources, trigger",
 ]
 
@@ -409,7 +409,7 @@ def test_broken_control_is_reported_once_not_by_every_rule_that_uses_it(tmp_path
 def test_schema_error_does_not_hide_a_reference_error_in_the_same_file(tmp_path):
     expect_errors(tmp_path, [
         "rules/beta-rule.yaml:4:1: $.severity: unknown field 'severity'; allowed fields: conformance_pack, deprecated, "
-        "description, documentation_url, guidance, id, identifier, kind, mappings, parameters, regions_note, "
+        "description, documentation_url, guidance, id, identifier, kind, mappings, note, parameters, regions_note, "
         "resource_types, resource_types_current_docs, service, sources, trigger",
         "rules/beta-rule.yaml:7:14: $.mappings[0].control: unknown control 'M-9' (known: M-1, M-2, M-3)",
     ], fixture="schema-and-reference-errors")
