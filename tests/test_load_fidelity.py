@@ -5,6 +5,7 @@ conformance-pack-scopes.yaml) catch each kind of defect issue 13 found, on the r
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -160,3 +161,66 @@ def test_a_note_dropped_edited_or_invented_is_an_error(tmp_path, change):
     mine = [d for d in errors(validate(root)[1]) if d.file.endswith(f"/{rid}.yaml")]
     expected = {"drop": ("$.sources[0]", "has a Note"), "edit": ("$.note", "differs from the page's Note"), "invent": ("$.note", "has no Note")}[change]
     assert [(d.path, expected[1] in d.message) for d in mine] == [(expected[0], True)]
+
+
+# --- issue 19: a deprecation quotes the AWS text that makes it ----------------------------------------------
+
+DEV_GUIDE = "awsdocs/aws-config-developer-guide"
+E57037D = "e57037dbe30cd2f1fbaba43c5a4a5bd152dec5ac"
+
+
+def _deprecate(root: Path, quote: str, path: str = "doc_source/elasticsearch-in-vpc-only.md") -> list:
+    f = root / "rules" / "elasticsearch-in-vpc-only.yaml"
+    claim = (
+        "deprecated:\n  successor: opensearch-in-vpc-only\n  reason: Said to be replaced.\n  aws_text:\n"
+        f"    repo: {DEV_GUIDE}\n    path: {path}\n    commit: {E57037D}\n    quote: {json.dumps(quote)}\nguidance:"
+    )
+    f.write_text(f.read_text(encoding="utf-8").replace("guidance:", claim, 1), encoding="utf-8")
+    return [d for d in validate(root)[1] if d.file.endswith("/elasticsearch-in-vpc-only.yaml")]
+
+
+@pytest.fixture
+def real_copy(tmp_path) -> Path:
+    root = tmp_path / "catalog"
+    shutil.copytree(paths.DEFAULT_CATALOG, root)
+    return root
+
+
+def test_a_deprecation_without_aws_text_is_a_schema_error(real_copy):
+    f = real_copy / "rules" / "elasticsearch-in-vpc-only.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("guidance:", "deprecated: {successor: opensearch-in-vpc-only, reason: Renamed.}\nguidance:", 1), encoding="utf-8")
+    found = [d for d in errors(validate(real_copy)[1]) if d.file.endswith("/elasticsearch-in-vpc-only.yaml")]
+    assert [d.path for d in found] == ["$.deprecated"] and "aws_text" in found[0].message
+
+
+def test_the_old_e4_claim_is_refused(real_copy):
+    """The Note AWS wrote is real text, but it says what the rule does not evaluate, not that it is deprecated."""
+    found = _deprecate(real_copy, "The rule does not evaluate Amazon OpenSearch Service domains.")
+    assert [(d.severity.value, d.path) for d in found] == [("error", "$.deprecated.aws_text.quote")]
+    assert "states no deprecation" in found[0].message
+
+
+def test_a_quote_the_page_does_not_hold_is_an_error(real_copy):
+    found = _deprecate(real_copy, "This rule is deprecated; use opensearch-in-vpc-only instead.")
+    assert [(d.severity.value, d.path) for d in found] == [("error", "$.deprecated.aws_text.quote")]
+    assert "does not say this" in found[0].message
+
+
+def test_a_quote_of_another_source_is_not_verified(real_copy):
+    found = _deprecate(real_copy, "This rule is deprecated.", path="doc_source/some-other-page.md")
+    assert [(d.severity.value, d.path) for d in found] == [("warning", "$.deprecated.aws_text.quote")]
+
+
+def test_a_quote_the_page_holds_is_accepted(real_copy):
+    """A page that did say so (its snapshot and the rule's note changed together) makes the claim valid."""
+    said = "This rule is deprecated; use opensearch-in-vpc-only instead."
+    snap = real_copy / "sources" / "config-rule-pages.yaml"
+    old = "The rule does not evaluate Amazon OpenSearch Service domains."
+    data = yaml.safe_load(snap.read_text(encoding="utf-8"))
+    for r in data["rules"]:
+        if r["id"] == "elasticsearch-in-vpc-only":
+            r["note"] = said
+    snap.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    f = real_copy / "rules" / "elasticsearch-in-vpc-only.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace(old, said), encoding="utf-8")
+    assert _deprecate(real_copy, said) == []

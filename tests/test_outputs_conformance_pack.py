@@ -174,12 +174,27 @@ def test_truncate_cuts_at_a_word():
     assert cp.truncate("short\n text", 40) == "short text"
 
 
-def test_deprecated_rules_left_out_unless_asked(real_catalog):
-    scope = cp.find_scope(real_catalog, control="SEC-8")
-    default, notes = cp.build(real_catalog, scope)
-    withdep, _ = cp.build(real_catalog, scope, cp.PackOptions(include_deprecated=True))
-    assert b"elasticsearch-encrypted-at-rest" not in default["sec-8.yaml"] and "elasticsearch-encrypted-at-rest" in notes[0]
-    assert b"elasticsearch-encrypted-at-rest" in withdep["sec-8.yaml"]
+def test_deprecated_rules_left_out_unless_asked(fixtures_dir):
+    cat = conformap.load(fixtures_dir / "golden")
+    scope = cp.find_scope(cat, control="G-2")
+    default, notes = cp.build(cat, scope)
+    withdep, _ = cp.build(cat, scope, cp.PackOptions(include_deprecated=True))
+    assert b"beta-check" not in default["g-2.yaml"] and "beta-check" in notes[0]
+    assert b"beta-check" in withdep["g-2.yaml"]
+
+
+def test_the_elasticsearch_rules_are_deployed_as_aws_template_does(real_catalog):
+    """issue 19: AWS's WA Security Pillar template (awslabs/aws-config-rules at 85539be) deploys the four
+    elasticsearch-* rules beside the opensearch-* ones; so do the packs, with nothing left out."""
+    files, notes = cp.build(real_catalog, cp.find_scope(real_catalog, control="SEC-8"))
+    assert notes == []
+    doc = yaml.safe_load(files["sec-8.yaml"])
+    idents = {r["Properties"]["Source"]["SourceIdentifier"] for r in doc["Resources"].values()}
+    assert {"ELASTICSEARCH_ENCRYPTED_AT_REST", "OPENSEARCH_ENCRYPTED_AT_REST"} <= idents
+    every, notes = cp.build(real_catalog, cp.find_scope(real_catalog))
+    body = b"".join(every.values())
+    for check in ("encrypted-at-rest", "in-vpc-only", "logs-to-cloudwatch", "node-to-node-encryption-check"):
+        assert f"ELASTICSEARCH_{check.upper().replace('-', '_')}".encode() in body
 
 
 def test_golden_pack_and_determinism(fixtures_dir):

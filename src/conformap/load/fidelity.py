@@ -11,6 +11,9 @@ snapshot says:
   (Scope.ComplianceResourceTypes, union)``, ``sources/conformance-pack-scopes.yaml``):
   ``conformance_pack.scope_resource_types`` records the templates' union for its identifier.
 
+A ``deprecated`` claim must quote the AWS text that makes it (``deprecated.aws_text``): the quote must be in
+the snapshot of the rule's (or its successor's) page, in its description or Note.
+
 A rule citing another commit than the snapshot's gets a warning (its facts are not compared).
 """
 
@@ -21,6 +24,8 @@ from conformap.load.yamlio import YamlDocument
 from conformap.diagnostics import Diagnostic, Severity
 
 PACK_SCOPES_PATH = "aws-config-conformance-packs/*.yaml"
+# Words one of which a quote must hold to state a deprecation (a Note saying what a rule does not evaluate does not).
+DEPRECATION_WORDS = ("deprecated", "replaced by", "superseded", "retired", "no longer", "instead")
 
 
 def _cited(doc: YamlDocument, snap: YamlDocument, name: str, match) -> tuple[int | None, list[Diagnostic]]:
@@ -90,6 +95,26 @@ def _check_scope(doc: YamlDocument, snap: YamlDocument, scopes: dict[str, list[s
     return []
 
 
+def _check_deprecation(doc: YamlDocument, snap: YamlDocument | None, pages: dict[str, dict]) -> list[Diagnostic]:
+    """A ``deprecated`` claim quotes AWS: the quote must be in the snapshot of the page it cites (the rule's
+    or its successor's), in its description or Note; a quote no snapshot holds is a warning (not verified)."""
+    dep = doc.data.get("deprecated")
+    cited = dep.get("aws_text") if isinstance(dep, dict) else None
+    if not isinstance(cited, dict):
+        return []  # the schema reports a claim without its AWS text
+    where = ("deprecated", "aws_text", "quote")
+    rel = paths.SOURCE_SNAPSHOTS["config-rule-pages"][0]
+    names = {f"doc_source/{r}.md": r for r in (doc.data.get("id"), dep.get("successor")) if isinstance(r, str)}
+    page = pages.get(names.get(cited.get("path"), ""))
+    if not any(w in cited["quote"].lower() for w in DEPRECATION_WORDS):
+        return [doc.error(where, f"the quote states no deprecation (it says none of: {', '.join(DEPRECATION_WORDS)}); a rule is deprecated only where AWS says so")]
+    if snap is None or cited.get("repo") != snap.data["source"]["repo"] or cited.get("commit") != snap.data["source"]["commit"] or page is None:
+        return [doc.error(where, f"not verified: the catalogue holds no snapshot of {cited.get('repo')} {cited.get('path')} at {cited.get('commit')} (it checks the rule's and its successor's developer guide pages, {rel})", severity=Severity.WARNING)]
+    if cited["quote"] in page["description"] or cited["quote"] in (page.get("note") or ""):
+        return []
+    return [doc.error(where, f"the page {cited['path']} does not say this ({rel}: neither its description nor its Note holds the quote); a rule is deprecated only where AWS says so")]
+
+
 def check(rule_docs: list[YamlDocument], snapshots: dict[str, YamlDocument]) -> list[Diagnostic]:
     """Every rule file against the facts snapshots present in the catalogue."""
     out: list[Diagnostic] = []
@@ -102,4 +127,6 @@ def check(rule_docs: list[YamlDocument], snapshots: dict[str, YamlDocument]) -> 
             out += _check_page(doc, pages_doc, pages)
         if scopes_doc is not None:
             out += _check_scope(doc, scopes_doc, scopes)
+        if doc.data.get("deprecated") is not None:
+            out += _check_deprecation(doc, pages_doc, pages)
     return out

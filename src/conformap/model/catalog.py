@@ -106,9 +106,20 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class AwsQuote:
+    """Words of an AWS source file at a commit, quoted verbatim."""
+
+    repo: str
+    path: str
+    commit: str
+    quote: str
+
+
+@dataclass(frozen=True)
 class Deprecation:
     successor: str
     reason: str
+    aws_text: AwsQuote
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,7 @@ class RulePage:
     identifier: str
     description: str
     parameters: tuple[PageParameter, ...] = field(default=(), metadata={KEEP: True})
+    note: str | None = None
 
 
 @dataclass(frozen=True)
