@@ -26,7 +26,7 @@ PACKS_COMMIT = "b" * 40  # ... and for the pack scopes
 OTHER_COMMIT = "c" * 40
 DATE = "2024-01-02"
 COMMITS = {"config-rule-pages": PAGES_COMMIT, "conformance-packs": PACKS_COMMIT}
-ORDER = ["config-rule-pages", "conformance-packs", "security-hub-guide", "security-hub-oscal", "security-hub-guide", "nist-800-53", "guard-registry"]
+ORDER = ["config-rule-pages", "conformance-packs", "security-hub-guide", "security-hub-oscal", "security-hub-guide", "nist-800-53", "guard-registry", "wa-template"]
 
 
 def tree_hash(root: Path) -> str:
@@ -69,6 +69,24 @@ def test_every_importer_writes_a_valid_snapshot(imported):
     assert catalog is not None
     for name, (rel, _) in paths.SOURCE_SNAPSHOTS.items():
         assert (imported / rel).read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+
+
+def test_wa_template_snapshot_keeps_every_rule_as_the_template_states_it(imported):
+    """Expected values written by hand from the fixture template (issue 19: the packs follow AWS's template)."""
+    data = load(imported, "wa-template")
+    assert data["source"]["repo"] == "awslabs/aws-config-rules" and data["source"]["license"].startswith("CC0")
+    assert data["rules"] == [
+        {
+            "config_rule_name": "alpha-rule",
+            "logical_id": "AlphaRule",
+            "identifier": "ALPHA_RULE",
+            "input_parameters": [
+                {"name": "maxDays", "parameter": "AlphaRuleParamMaxDays", "default": "90"},
+                {"name": "fixed", "value": "yes"},
+            ],
+        },
+        {"config_rule_name": "alpha-rule-2", "logical_id": "AlphaRuleCopy", "identifier": "ALPHA_RULE", "scope": ["AWS::S3::Bucket"]},
+    ]
 
 
 def test_provenance_pins_every_file_read(imported):

@@ -224,3 +224,12 @@ def test_a_quote_the_page_holds_is_accepted(real_copy):
     f = real_copy / "rules" / "elasticsearch-in-vpc-only.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace(old, said), encoding="utf-8")
     assert _deprecate(real_copy, said) == []
+
+
+def test_a_pack_value_aws_template_does_not_set_is_an_error(real_copy):
+    """issue 19: rule files citing AWS's WA template (sources/wa-conformance-pack.yaml) set its values."""
+    f = real_copy / "rules" / "restricted-common-ports.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("    blockedPort5: '4333'\n", "    blockedPort5: '4444'\n", 1), encoding="utf-8")
+    found = [d for d in errors(validate(real_copy)[1]) if d.file.endswith("/restricted-common-ports.yaml")]
+    assert [d.path for d in found] == ["$.conformance_pack.input_parameters"]
+    assert "blockedPort5: '4333'" in found[0].message

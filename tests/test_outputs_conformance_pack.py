@@ -254,3 +254,89 @@ def test_input_parameters_that_collide_are_refused(fixtures_dir):
         cp.build(clash, cp.find_scope(clash, control="G-1"))
     files, notes = cp.all_packs(clash)
     assert "g-1.yaml" not in files and "g-1: two input parameters give the same CloudFormation parameter name" in notes
+
+
+# --- issue 19: the packs follow AWS's WA template ------------------------------------------------------------
+
+# Written by hand from AWS's template (awslabs/aws-config-rules at 85539be,
+# aws-config-conformance-packs/Operational-Best-Practices-for-AWS-Well-Architected-Security-Pillar.yaml).
+AWS_PORT_PARAMETERS = {f"RestrictedIncomingTrafficParamBlockedPort{n}": v for n, v in zip(range(1, 6), ("20", "21", "3389", "3306", "4333"))}
+AWS_LOGICAL_IDS = {
+    "ec2-instance-managed-by-systems-manager": "Ec2InstanceManagedBySsm",
+    "restricted-ssh": "IncomingSshDisabled",
+    "ec2-instances-in-vpc": "InstancesInVpc",
+    "multi-region-cloudtrail-enabled": "MultiRegionCloudTrailEnabled",
+    "restricted-common-ports": "RestrictedIncomingTraffic",
+}
+NO_SCOPE_IN_AWS_TEMPLATE = (
+    "cw-loggroup-retention-period-check",
+    "ebs-snapshot-public-restorable-check",
+    "secretsmanager-secret-periodic-rotation",
+    "secretsmanager-secret-unused",
+    "ssm-document-not-public",
+)
+
+
+def _resources(files: dict[str, bytes]) -> tuple[dict, dict]:
+    resources, parameters = {}, {}
+    for body in files.values():
+        doc = yaml.safe_load(body)
+        resources.update({r["Properties"]["ConfigRuleName"]: (lid, r) for lid, r in doc["Resources"].items()})
+        parameters.update(doc.get("Parameters") or {})
+    return resources, parameters
+
+
+def test_restricted_common_ports_parameters_are_named_as_aws_names_them(real_catalog):
+    files, _ = cp.build(real_catalog, cp.find_scope(real_catalog, control="SEC-5"))
+    resources, parameters = _resources(files)
+    lid, res = resources["restricted-common-ports"]
+    assert lid == "RestrictedIncomingTraffic"
+    assert {n: parameters[n]["Default"] for n in AWS_PORT_PARAMETERS} == AWS_PORT_PARAMETERS
+    refs = {k: v["Fn::If"][1]["Ref"] for k, v in res["Properties"]["InputParameters"].items()}
+    assert refs == {f"blockedPort{n}": f"RestrictedIncomingTrafficParamBlockedPort{n}" for n in range(1, 6)}
+
+
+def test_logical_ids_and_scopes_are_the_templates(real_catalog):
+    files, _ = cp.build(real_catalog, cp.find_scope(real_catalog))
+    resources, _ = _resources(files)
+    for rule, lid in AWS_LOGICAL_IDS.items():
+        assert resources[rule][0] == lid
+    for rule in NO_SCOPE_IN_AWS_TEMPLATE:
+        assert "Scope" not in resources[rule][1]["Properties"], rule
+        assert real_catalog.rule(rule).pack_scope_resource_types  # the union over AWS's templates stays a rule fact
+    assert resources["restricted-common-ports"][1]["Properties"]["Scope"] == {"ComplianceResourceTypes": ["AWS::EC2::SecurityGroup"]}
+
+
+def test_every_difference_from_aws_template_has_a_reason(real_catalog):
+    """The whole-framework pack against the snapshot of AWS's template: the only differences are the added
+    Descriptions and the template's second copy of secretsmanager-secret-unused."""
+    from conformap.outputs import wa_template
+
+    files, _ = cp.build(real_catalog, cp.find_scope(real_catalog))
+    diffs = wa_template.compare(real_catalog, files)
+    assert [d for d in diffs if d.reason is None] == []
+    assert {d.field for d in diffs} == {"Description", "rule"}
+    assert [d.rule for d in diffs if d.field == "rule"] == ["secretsmanager-secret-unused-2"]
+    assert sum(d.field == "Description" for d in diffs) == 127
+
+
+def test_a_renamed_parameter_is_an_unexplained_difference(real_catalog):
+    from conformap.outputs import wa_template
+
+    files, _ = cp.build(real_catalog, cp.find_scope(real_catalog, control="SEC-5"))
+    renamed = {k: v.replace(b"RestrictedIncomingTrafficParamBlockedPort1", b"RestrictedCommonPortsParamBlockedPort1") for k, v in files.items()}
+    unexplained = [d for d in wa_template.compare(real_catalog, renamed) if d.reason is None]
+    assert [(d.rule, d.field) for d in unexplained] == [("restricted-common-ports", "InputParameters")]
+
+
+def test_the_pack_header_says_where_it_differs_from_aws_template(real_catalog):
+    files, _ = cp.build(real_catalog, cp.find_scope(real_catalog, control="SEC-8"))
+    head = files["sec-8.yaml"].decode("utf-8").split("Description:", 1)[0]
+    assert head.startswith("# Compared with AWS's template aws-config-conformance-packs/Operational-Best-Practices-for-AWS-Well-Architected-Security-Pillar.yaml\n")
+    assert "(awslabs/aws-config-rules at 85539be55b37, 2023-10-10; CC0 1.0 Universal (LICENSE))" in head
+    assert "- it deploys 29 of the template's 128 rules" in head
+    assert "Description with the question and best-practice ids it serves" in head
+    every, _ = cp.build(real_catalog, cp.find_scope(real_catalog))
+    first = next(iter(every.values())).decode("utf-8")
+    assert "- secretsmanager-secret-unused-2 is left out: a second copy of secretsmanager-secret-unused" in first
+    assert "- split into 2 packs (this is one)" in first

@@ -929,3 +929,12 @@ def test_real_rule_pages_show_the_developer_guide_note(real_catalog):
     plain = render(site[routes.rule_page("access-keys-rotated")])
     assert plain.count('class="admonition note"') == 1  # its page has a Note too, with two lines
     assert 'class="admonition note"' not in render(site[routes.rule_page("account-part-of-organizations")])
+
+
+def test_methodology_page_shows_the_comparison_with_aws_template(real_catalog):
+    """issue 19: the output of scripts/compare_wa_template.py is on the Methodology page."""
+    md = pages.render_site(real_catalog)[routes.METHODOLOGY]
+    section = md.split("## The conformance packs and AWS's template", 1)[1].split("\n## ", 1)[0]
+    assert "<code>secretsmanager\\-secret\\-unused\\-2</code> | rule | none | deployed | a second copy of secretsmanager\\-secret\\-unused" in section
+    assert "| 127 rules | Description | set | none |" in section
+    assert "not explained" not in section

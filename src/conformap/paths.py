@@ -51,6 +51,7 @@ SCHEMAS = {
     "nist-800-53": "nist-800-53.schema.json",
     "rule-pages": "rule-pages.schema.json",
     "pack-scopes": "pack-scopes.schema.json",
+    "pack-template": "pack-template.schema.json",
 }
 
 # Snapshots of other public sources (conformap import-source NAME): NAME -> (file in the catalogue, kind).
@@ -63,7 +64,10 @@ SOURCE_SNAPSHOTS = {
     "nist-800-53": (f"{CROSSWALKS_DIR}/nist-800-53-r5.yaml", "nist-800-53"),
     "config-rule-pages": (f"{SOURCES_DIR}/config-rule-pages.yaml", "rule-pages"),
     "conformance-packs": (f"{SOURCES_DIR}/conformance-pack-scopes.yaml", "pack-scopes"),
+    "wa-template": (f"{SOURCES_DIR}/wa-conformance-pack.yaml", "pack-template"),
 }
+# AWS's Well-Architected Security Pillar conformance pack template, in awslabs/aws-config-rules.
+WA_TEMPLATE_PATH = "aws-config-conformance-packs/Operational-Best-Practices-for-AWS-Well-Architected-Security-Pillar.yaml"
 
 
 def catalog_problem() -> str | None:

@@ -181,6 +181,14 @@ def _build_scopes(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     return {"scopes": [{"identifier": i, "resource_types": sorted(union[i])} for i in sorted(union) if i in wanted and union[i]]}
 
 
+def _build_template(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
+    (rel,) = inp.files
+    try:
+        return {"rules": srcparse.pack_template(inp.text(rel))}
+    except yaml.YAMLError as exc:
+        raise SourceInputError([(rel, f"not a readable template: {exc}")]) from None
+
+
 SPECS: dict[str, SourceSpec] = {
     "security-hub-guide": SourceSpec(
         repo="awsdocs/aws-security-hub-user-guide",
@@ -237,6 +245,16 @@ SPECS: dict[str, SourceSpec] = {
         license_files=("LICENSE",),
         files=_glob("aws-config-conformance-packs/*.yaml"),
         build=_build_scopes,
+        url="https://github.com/awslabs/aws-config-rules",
+    ),
+    "wa-template": SourceSpec(
+        repo="awslabs/aws-config-rules",
+        title="AWS's Well-Architected Security Pillar conformance pack template: each rule's logical id, input parameters (template parameter and default) and Scope",
+        license="CC0 1.0 Universal (LICENSE)",
+        license_files=("LICENSE",),
+        files=_one(paths.WA_TEMPLATE_PATH),
+        build=_build_template,
+        single_file=paths.WA_TEMPLATE_PATH,
         url="https://github.com/awslabs/aws-config-rules",
     ),
 }

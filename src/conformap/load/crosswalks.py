@@ -28,6 +28,7 @@ from conformap.model.crosswalk import (
     SecurityHubControl,
     SecurityHubEntry,
     SourceSnapshot,
+    TemplateRule,
 )
 from conformap.model.catalog import natural_key
 from conformap.load.yamlio import YamlDocument
@@ -116,6 +117,8 @@ def check(docs: dict[str, YamlDocument], rules: set[str], broken: set[str]) -> l
         out += _check_unique(docs["config-rule-pages"], "rules", "id")
     if "conformance-packs" in docs:
         out += _check_unique(docs["conformance-packs"], "scopes", "identifier")
+    if "wa-template" in docs:
+        out += _check_unique(docs["wa-template"], "rules", "logical_id")
     nist = docs.get("nist-800-53")
     if nist is not None:
         out += _check_unique(nist, "controls", "id")
@@ -162,6 +165,7 @@ def build(docs: dict[str, YamlDocument]) -> Crosswalks:
         guard=_all(GuardMapping, docs.get("guard-registry"), "mappings"),
         rule_pages=_all(RulePage, docs.get("config-rule-pages"), "rules"),
         pack_scopes=MappingProxyType({s["identifier"]: tuple(s["resource_types"]) for s in scopes.data["scopes"]}) if scopes else MappingProxyType({}),
+        wa_template=_all(TemplateRule, docs.get("wa-template"), "rules"),
     )
 
 

@@ -11,6 +11,10 @@ snapshot says:
   (Scope.ComplianceResourceTypes, union)``, ``sources/conformance-pack-scopes.yaml``):
   ``conformance_pack.scope_resource_types`` records the templates' union for its identifier.
 
+A rule citing AWS's WA conformance pack template (``sources/wa-conformance-pack.yaml``) sets the
+``conformance_pack.input_parameters`` values the template sets (the packs take the template's logical
+ids, parameter names and Scope from the snapshot itself).
+
 A ``deprecated`` claim must quote the AWS text that makes it (``deprecated.aws_text``): the quote must be in
 the snapshot of the rule's (or its successor's) page, in its description or Note.
 
@@ -95,6 +99,23 @@ def _check_scope(doc: YamlDocument, snap: YamlDocument, scopes: dict[str, list[s
     return []
 
 
+def _check_template(doc: YamlDocument, snap: YamlDocument, template: dict[str, dict]) -> list[Diagnostic]:
+    """A rule citing AWS's WA template sets the input parameter values the template sets."""
+    k, warnings = _cited(doc, snap, "wa-template", lambda p: p == paths.WA_TEMPLATE_PATH)
+    if k is None:
+        return warnings
+    rel = paths.SOURCE_SNAPSHOTS["wa-template"][0]
+    entry = template.get(doc.data["id"])
+    if entry is None:
+        return [doc.error(("sources", k), f"cites AWS's WA template, which deploys no rule named {doc.data['id']} ({rel})")]
+    expected = {p["name"]: p.get("default", p.get("value", "")) for p in entry.get("input_parameters") or ()}
+    recorded = (doc.data.get("conformance_pack") or {}).get("input_parameters") or {}
+    if recorded != expected:
+        shown = ", ".join(f"{n}: {v!r}" for n, v in expected.items()) or "none"
+        return [doc.error(("conformance_pack", "input_parameters"), f"differs from AWS's WA template ({rel}), which sets {shown}")]
+    return []
+
+
 def _check_deprecation(doc: YamlDocument, snap: YamlDocument | None, pages: dict[str, dict]) -> list[Diagnostic]:
     """A ``deprecated`` claim quotes AWS: the quote must be in the snapshot of the page it cites (the rule's
     or its successor's), in its description or Note; a quote no snapshot holds is a warning (not verified)."""
@@ -122,11 +143,15 @@ def check(rule_docs: list[YamlDocument], snapshots: dict[str, YamlDocument]) -> 
     scopes_doc = snapshots.get("conformance-packs")
     pages = {r["id"]: r for r in pages_doc.data["rules"]} if pages_doc else {}
     scopes = {s["identifier"]: s["resource_types"] for s in scopes_doc.data["scopes"]} if scopes_doc else {}
+    template_doc = snapshots.get("wa-template")
+    template = {t["config_rule_name"]: t for t in template_doc.data["rules"]} if template_doc else {}
     for doc in rule_docs:
         if pages_doc is not None:
             out += _check_page(doc, pages_doc, pages)
         if scopes_doc is not None:
             out += _check_scope(doc, scopes_doc, scopes)
+        if template_doc is not None:
+            out += _check_template(doc, template_doc, template)
         if doc.data.get("deprecated") is not None:
             out += _check_deprecation(doc, pages_doc, pages)
     return out

@@ -167,6 +167,25 @@ class RulePage:
 
 
 @dataclass(frozen=True)
+class TemplateParameter:
+    name: str
+    parameter: str | None = None
+    default: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class TemplateRule:
+    """One AWS::Config::ConfigRule of AWS's Well-Architected Security Pillar conformance pack template."""
+
+    config_rule_name: str
+    logical_id: str
+    identifier: str
+    input_parameters: tuple[TemplateParameter, ...] = ()
+    scope: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Crosswalks:
     """Everything imported from other sources; empty when the catalogue has no snapshots."""
 
@@ -177,6 +196,11 @@ class Crosswalks:
     guard: tuple[GuardMapping, ...] = ()
     rule_pages: tuple[RulePage, ...] = ()
     pack_scopes: MappingT[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    wa_template: tuple[TemplateRule, ...] = ()
+
+    def wa_template_rule(self, rule_id: str) -> TemplateRule | None:
+        """The rule as AWS's WA template deploys it (None: not in the template, or no snapshot)."""
+        return next((t for t in self.wa_template if t.config_rule_name == rule_id), None)
 
 
 class CrosswalkQueries:

@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
+from conformap.escape import clean
 from conformap.model.catalog import Catalog, Mapping, Rule
+from conformap.outputs import wa_template
 
 MAX_RULES = 130  # rules per conformance pack
 MAX_TEMPLATE_BYTES = 51_200  # TemplateBody; larger templates need an S3 upload
@@ -157,14 +159,21 @@ _SECTIONS = ("Parameters", "Resources", "Conditions")  # the template's keys aft
 
 
 def _rule_part(cat: Catalog, rule: Rule, options: PackOptions) -> _Part:
-    """A rule's template Parameters, Conditions and resource, dumped once as the lines they take in any pack."""
-    camel = _camel(rule.id)
+    """A rule's template Parameters, Conditions and resource, dumped once as the lines they take in any pack.
+
+    Where AWS's WA template (its snapshot, ``sources/wa-conformance-pack.yaml``) deploys the rule, the
+    logical id, the template parameter names and the Scope are the template's; otherwise they are derived
+    as AWS derives them (``<RuleCamel>Param<Name>``) and the Scope is the rule file's."""
+    aws = cat.crosswalks.wa_template_rule(rule.id)
+    camel = aws.logical_id if aws else _camel(rule.id)
+    named = {p.name: p.parameter for p in aws.input_parameters if p.parameter} if aws else {}
+    scope = aws.scope if aws else rule.pack_scope_resource_types
     params: dict[str, Any] = {}
     conditions: dict[str, Any] = {}
     inputs: dict[str, Any] = {}
     names: list[str] = []
     for name, value in sorted(rule.pack_input_parameters.items()):
-        pname = f"{camel}Param{_camel(name)}"
+        pname = named.get(name) or f"{camel}Param{_camel(name)}"
         names.append(pname)
         cname = pname[0].lower() + pname[1:]
         params[pname] = {"Default": _q(value), "Type": "String"}
@@ -173,8 +182,8 @@ def _rule_part(cat: Catalog, rule: Rule, options: PackOptions) -> _Part:
     props: dict[str, Any] = {"ConfigRuleName": _q(rule.id), "Description": _q(rule_description(cat, rule))}
     if inputs:
         props["InputParameters"] = inputs
-    if rule.pack_scope_resource_types:
-        props["Scope"] = {"ComplianceResourceTypes": [_q(t) for t in rule.pack_scope_resource_types]}
+    if scope:
+        props["Scope"] = {"ComplianceResourceTypes": [_q(t) for t in scope]}
     props["Source"] = {"Owner": "AWS", "SourceIdentifier": _q(rule.identifier or "")}
     resource: dict[str, Any] = {}
     if options.controls_key:
@@ -205,8 +214,10 @@ def _dump(doc: dict) -> bytes:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6).encode("utf-8")
 
 
-def _header(description: str) -> bytes:
-    return _dump({"Description": _q(description)})
+def _header(description: str, comment: tuple[str, ...] = ()) -> bytes:
+    """The template's first lines: the comment (each line cleaned of line breaks and control characters), the Description."""
+    lines = "".join(f"# {clean(line)}\n" for line in comment).encode("utf-8")
+    return lines + _dump({"Description": _q(description)})
 
 
 def _template(header: bytes, parts: list[_Part]) -> bytes:
@@ -266,18 +277,26 @@ def build(
     names = [n for p in parts for n in p.parameter_names]
     if len(set(names)) != len(names):
         raise PackError(f"{scope.name}: two input parameters give the same CloudFormation parameter name")
-    groups = _split(cat, scope, parts)
+    comment = tuple(wa_template.header_lines(cat, rules, scope.label, options.controls_key))
+    groups = _split(cat, scope, parts, comment + (_split_line(99),))
     if len(groups) == 1:
-        return {f"{scope.name}.yaml": _template(_header(_description(cat, scope, "")), groups[0])}, notes
+        return {f"{scope.name}.yaml": _template(_header(_description(cat, scope, ""), comment), groups[0])}, notes
     notes.append(
         f"{scope.name}: {len(rules)} rules split into {len(groups)} packs to stay within AWS's limits "
         f"({MAX_RULES} rules, {MAX_PARAMETERS} parameters, {MAX_TEMPLATE_BYTES:,} bytes of template per pack)"
     )
     files = {}
     for n, group in enumerate(groups, 1):
-        header = _header(_description(cat, scope, f", part {n} of {len(groups)}"))
+        header = _header(_description(cat, scope, f", part {n} of {len(groups)}"), comment + (_split_line(len(groups)),))
         files[f"{scope.name}-part-{n}.yaml"] = _template(header, group)
     return files, notes
+
+
+def _split_line(packs: int) -> str:
+    return (
+        f"- split into {packs} packs (this is one) to stay within AWS's limits: {MAX_RULES} rules, "
+        f"{MAX_PARAMETERS} parameters, {MAX_TEMPLATE_BYTES:,} bytes of template per pack."
+    )
 
 
 def _fits(header: bytes, group: list[_Part]) -> bool:
@@ -285,14 +304,15 @@ def _fits(header: bytes, group: list[_Part]) -> bool:
     return len(group) <= MAX_RULES and n_params <= MAX_PARAMETERS and _size(header, group) <= MAX_TEMPLATE_BYTES
 
 
-def _split(cat: Catalog, scope: Scope, parts: list[_Part]) -> list[list[_Part]]:
+def _split(cat: Catalog, scope: Scope, parts: list[_Part], comment: tuple[str, ...]) -> list[list[_Part]]:
+    """``comment``: the longest comment a part can have."""
     """Greedy, in rule order: as many rules per pack as the limits allow.
 
     Sizes are measured, not guessed: a template's length is its header's plus its rules' parts (and the
     section keys), so each group is the longest run of rules that fits, found without rendering it. The
     limits are checked with the longest header a part can have (``part 99 of 99``).
     """
-    header = _header(_description(cat, scope, ", part 99 of 99"))
+    header = _header(_description(cat, scope, ", part 99 of 99"), comment)
     if _fits(header, parts):
         return [parts]
     groups: list[list[_Part]] = []

@@ -130,6 +130,59 @@ def pack_scopes(text: str) -> dict[str, list[str]]:
     return out
 
 
+def pack_template(text: str) -> list[dict[str, Any]]:
+    """Each ``AWS::Config::ConfigRule`` of one pack template, in template order: ``config_rule_name``,
+    ``logical_id``, ``identifier``, ``input_parameters`` (name, the template ``parameter`` it refers to,
+    that parameter's ``default``; or the ``value`` when it is written in place) and ``scope`` (absent: none)."""
+    data = yaml.load(text, Loader=_RefLoader)  # noqa: S506 - a SafeLoader subclass
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        raise SourceFormatError([(0, "no Resources mapping: not a conformance pack template")])
+    defaults = {k: v.get("Default") for k, v in (data.get("Parameters") or {}).items() if isinstance(v, dict)}
+    out = []
+    for logical_id, res in data["Resources"].items():
+        if not isinstance(res, dict) or res.get("Type") != "AWS::Config::ConfigRule":
+            continue
+        props = res.get("Properties") or {}
+        entry: dict[str, Any] = {
+            "config_rule_name": str(props.get("ConfigRuleName", "")),
+            "logical_id": str(logical_id),
+            "identifier": str((props.get("Source") or {}).get("SourceIdentifier", "")),
+        }
+        params = []
+        for name, value in (props.get("InputParameters") or {}).items():
+            ref = _param_ref(value)
+            if ref is not None:
+                params.append({"name": str(name), "parameter": ref, "default": str(defaults.get(ref, ""))})
+            else:
+                params.append({"name": str(name), "value": str(value)})
+        if params:
+            entry["input_parameters"] = params
+        scope = (props.get("Scope") or {}).get("ComplianceResourceTypes")
+        if isinstance(scope, list):
+            entry["scope"] = [str(t) for t in scope]
+        out.append(entry)
+    return out
+
+
+class _RefLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short-form tags read as their long form (``!Ref X`` -> ``{"Ref": "X"}``)."""
+
+
+_RefLoader.add_multi_constructor(
+    "!", lambda loader, suffix, node: {("Ref" if suffix == "Ref" else "Fn::" + suffix): loader.construct_object(node, deep=True) if not isinstance(node, yaml.ScalarNode) else loader.construct_scalar(node)}
+)
+
+
+def _param_ref(value: Any) -> str | None:
+    """The template parameter an input parameter takes: ``{Ref: P}`` or AWS's ``Fn::If [cond, {Ref: P}, NoValue]``."""
+    if isinstance(value, dict) and isinstance(value.get("Ref"), str):
+        return value["Ref"]
+    branches = value.get("Fn::If") if isinstance(value, dict) else None
+    if isinstance(branches, list) and len(branches) == 3:
+        return _param_ref(branches[1])
+    return None
+
+
 # --- Security Hub user guide ------------------------------------------------------------------------
 
 _SH_HEAD = re.compile(r"^## \\\[(?P<id>[A-Za-z0-9]+\\?\.[0-9]+)\\\] (?P<title>.*?)(?:<a name=\"[^\"]*\"></a>)?\s*$")

@@ -165,10 +165,35 @@ def errata_page(site: _Site) -> str:
     return site.page("errata.md.j2", routes.ERRATA, errata=site.cat.errata, contradicted=contradicted)
 
 
+def _template_differences(cat) -> list | None:
+    """The whole-framework pack against AWS's WA template (None: no snapshot of the template, or no pack)."""
+    from conformap.outputs import conformance_pack, wa_template
+
+    if cat.source_snapshot("wa-template") is None:
+        return None
+    try:
+        files, _ = conformance_pack.build(cat, conformance_pack.find_scope(cat))
+    except conformance_pack.PackError:
+        return None
+    return wa_template.compare(cat, files)
+
+
 def methodology_page(site: _Site) -> str:
+    from conformap.outputs.wa_template import DESCRIPTION_REASON
+
     report = sources_check.check(site.cat)
     kinds = Counter((d.kind, d.source) for d in report.differences)
-    return site.page("methodology.md.j2", routes.METHODOLOGY, report=report, difference_counts=sorted(kinds.items()))
+    diffs = _template_differences(site.cat)
+    return site.page(
+        "methodology.md.j2",
+        routes.METHODOLOGY,
+        report=report,
+        difference_counts=sorted(kinds.items()),
+        template_snapshot=site.cat.source_snapshot("wa-template"),
+        template_differences=[d for d in diffs or () if d.field != "Description"],
+        described=sum(d.field == "Description" for d in diffs or ()),
+        description_reason=DESCRIPTION_REASON,
+    )
 
 
 def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | None] | None:
