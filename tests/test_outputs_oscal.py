@@ -90,13 +90,32 @@ def test_prop_values_are_single_line(real_catalog, fixtures_dir):
             assert "\n" not in p["value"] and p["value"] == p["value"].strip()
 
 
+def cd_uuid(path: Path) -> str:
+    return json.loads(path.read_text("utf-8"))["component-definition"]["uuid"]
+
+
+def test_a_new_version_is_a_new_document_with_the_same_elements(real_catalog):
+    """issue 19: OSCAL gives a revised document a new uuid; the controls, components and requirements keep theirs."""
+    import dataclasses
+
+    bumped = dataclasses.replace(real_catalog, framework=dataclasses.replace(real_catalog.framework, version="99.0.0"))
+    ns = uuid.uuid5(uuid.NAMESPACE_URL, "https://conformap.dev/oscal")
+    for render, kind in ((oscal.catalog_data, "catalog"), (oscal.component_definition_data, "component-definition")):
+        old, new = render(real_catalog)[kind], render(bumped)[kind]
+        assert old["uuid"] == str(uuid.uuid5(ns, f"aws-wa-security-pillar/{kind}/{real_catalog.framework.version}"))
+        assert new["uuid"] == str(uuid.uuid5(ns, f"aws-wa-security-pillar/{kind}/99.0.0"))
+        strip = lambda d: json.dumps({k: v for k, v in d.items() if k not in ("uuid", "metadata")}, sort_keys=True)
+        assert strip(old) == strip(new)
+
+
 def test_golden_documents_of_the_mini_catalogue(mini):
     assert oscal.catalog_json(mini) == (EXPECTED / "mini-catalog.json").read_bytes()
     assert oscal.component_definition_json(mini) == (EXPECTED / "mini-component-definition.json").read_bytes()
     # uuids are uuid5 of stable names, computed here independently of the module
     ns = uuid.uuid5(uuid.NAMESPACE_URL, "https://conformap.dev/oscal")
     golden = json.loads((EXPECTED / "mini-catalog.json").read_text("utf-8"))
-    assert golden["catalog"]["uuid"] == str(uuid.uuid5(ns, "mini/catalog"))
+    assert golden["catalog"]["uuid"] == str(uuid.uuid5(ns, "mini/catalog/unversioned"))  # the mini catalogue has no version
+    assert cd_uuid(EXPECTED / "mini-component-definition.json") == str(uuid.uuid5(ns, "mini/component-definition/unversioned"))
     cd = json.loads((EXPECTED / "mini-component-definition.json").read_text("utf-8"))
     ir = cd["component-definition"]["components"][0]["control-implementations"][0]["implemented-requirements"][1]
     assert ir["uuid"] == str(uuid.uuid5(ns, "mini/component-definition/m-2"))

@@ -101,7 +101,7 @@ def test_sources_are_controls_of_our_catalog(real_catalog, real_doc):
 
 def test_deterministic_uuids_and_dates(real_catalog, real_doc):
     doc = real_doc["mapping-collection"]
-    assert doc["uuid"] == str(uuid.uuid5(NS, "aws-wa-security-pillar/mapping-collection"))
+    assert doc["uuid"] == str(uuid.uuid5(NS, f"aws-wa-security-pillar/mapping-collection/{real_catalog.framework.version}"))  # issue 19
     first = _maps(real_doc)[0]
     q, n = first["sources"][0]["id-ref"].upper(), first["targets"][0]["remarks"].split(":")[0]
     assert first["uuid"] == str(uuid.uuid5(NS, f"aws-wa-security-pillar/mapping-collection/{q}/{n}"))

@@ -7,7 +7,7 @@
   remark), and whose ``implemented-requirements`` give, per control, the rules that support it, and per
   statement one ``Rule_Id`` prop per mapping, with the source rows in its remarks.
 
-Deterministic: uuids are uuid5 of stable names, ``last-modified`` is the catalogue's release date (or the
+Deterministic: uuids are uuid5 of stable names (a document's also of the catalogue version), ``last-modified`` is the catalogue's release date (or the
 source capture date), never the clock. Prop values are single-line (OSCAL's pattern forbids line breaks).
 """
 
@@ -30,6 +30,12 @@ EPOCH = "1970-01-01"
 
 def stable_uuid(*names: str) -> str:
     return str(uuid.uuid5(UUID_NAMESPACE, "/".join(names)))
+
+
+def document_uuid(cat: Catalog, kind: str) -> str:
+    """A document's uuid: OSCAL gives a revised document a new one, so it is derived from the catalogue
+    version too (``<framework>/<kind>/<version>``); the uuids of the elements inside stay the same."""
+    return stable_uuid(cat.framework.id, kind, cat.framework.version or "unversioned")
 
 
 def single_line(text: str) -> str:
@@ -109,7 +115,7 @@ def catalog_data(cat: Catalog) -> dict[str, Any]:
     fw = cat.framework
     return {
         "catalog": {
-            "uuid": stable_uuid(fw.id, "catalog"),
+            "uuid": document_uuid(cat, "catalog"),
             "metadata": metadata(cat, fw.title),
             "controls": [_control(c) for c in cat.controls],
         }
@@ -180,7 +186,7 @@ def component_definition_data(cat: Catalog, catalog_href: str = "catalog.json") 
     }
     return {
         "component-definition": {
-            "uuid": stable_uuid(fw.id, "component-definition"),
+            "uuid": document_uuid(cat, "component-definition"),
             "metadata": metadata(cat, f"{fw.title}: {COMPONENT_TITLE}"),
             "components": [component],
         }

@@ -20,7 +20,7 @@ from typing import Any
 from conformap.model.crosswalk import NistControl, SecurityHubControl, SourceSnapshot
 from conformap.model.catalog import Catalog
 from conformap.outputs.crosswalk import SOURCES
-from conformap.outputs.oscal import CONFORMAP_NS, control_id, metadata, prop, single_line, stable_uuid, to_bytes
+from conformap.outputs.oscal import CONFORMAP_NS, control_id, document_uuid, metadata, prop, single_line, stable_uuid, to_bytes
 
 RELATIONSHIP = "intersects-with"
 PROVENANCE = {"method": "automation", "matching-rationale": "functional", "status": "draft"}
@@ -94,7 +94,7 @@ def mapping_collection_data(cat: Catalog, catalog_href: str = "catalog.json") ->
     )
     return {
         "mapping-collection": {
-            "uuid": stable_uuid(fw.id, "mapping-collection"),
+            "uuid": document_uuid(cat, "mapping-collection"),
             "metadata": metadata(cat, f"{fw.title} to NIST SP 800-53 Rev. 5, through AWS Config rules"),
             "provenance": {**PROVENANCE, "mapping-description": description, "links": _source_links(cat)},
             "mappings": [
