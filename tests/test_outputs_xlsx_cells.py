@@ -64,10 +64,10 @@ def test_mappings_sheet_values_types_and_links(golden):
         _book(golden)["Mappings"], "control_id", "rule", "rule_identifier", "service", "trigger", "deprecated", "deprecated_successor"
     )
     assert [values for values, _ in rows] == [
-        ["G-1", "alpha-check", "ALPHA_CHECK", "Amazon S3", "Periodic", False, ""],
-        ["G-2", "alpha-check", "ALPHA_CHECK", "Amazon S3", "Periodic", False, ""],
+        ["G-1", "alpha-check", "ALPHA_CHECK", "Amazon S3", "Periodic", False, None],
+        ["G-2", "alpha-check", "ALPHA_CHECK", "Amazon S3", "Periodic", False, None],
         ["G-2", "beta-check", "BETA_CHECK", "Amazon EC2", "Configuration changes", True, "gamma-check"],
-        ["G-1", "gamma-check", "", "", "", False, ""],  # no identifier, service or trigger
+        ["G-1", "gamma-check", None, None, None, False, None],  # no identifier, service or trigger
     ]
     assert all(type(values[5]) is bool for values, _ in rows)
     g1, alpha, beta, gamma = "../controls/g-1/index.html", "../rules/alpha-check/index.html", "../rules/beta-check/index.html", "../rules/gamma-check/index.html"
@@ -84,11 +84,11 @@ def test_rules_sheet_every_cell_and_links(golden):
     ws = _book(golden)["Rules"]
     rows = _table(ws, *[c.value for c in ws[1]])
     assert [values for values, _ in rows] == [
-        ["alpha-check", "ALPHA_CHECK", "managed", "Amazon S3", "Periodic", False, "", "G-1;G-2", 2, "AWS::S3::Bucket", "",
-         'Checks "alpha", with a comma.', 'The rule does not evaluate "beta" buckets.', DOC, "", ""],
-        ["beta-check", "BETA_CHECK", "managed", "Amazon EC2", "Configuration changes", True, "gamma-check", "G-2", 1, "", "",
-         "", "", "", "", ""],
-        ["gamma-check", "", "process-check", "", "", False, "", "G-1", 1, "", "", "", "", "", "", ""],
+        ["alpha-check", "ALPHA_CHECK", "managed", "Amazon S3", "Periodic", False, None, "G-1;G-2", 2, "AWS::S3::Bucket", None,
+         'Checks "alpha", with a comma.', 'The rule does not evaluate "beta" buckets.', DOC, None, None],
+        ["beta-check", "BETA_CHECK", "managed", "Amazon EC2", "Configuration changes", True, "gamma-check", "G-2", 1, None, None,
+         None, None, None, None, None],
+        ["gamma-check", None, "process-check", None, None, False, None, "G-1", 1, None, None, None, None, None, None, None],
     ]  # fmt: skip
     assert [links for _, links in rows] == [
         {"rule": "../rules/alpha-check/index.html", "rule_documentation_url": DOC},
@@ -101,9 +101,9 @@ def test_questions_sheet_every_cell_and_links(golden):
     ws = _book(golden)["Questions"]
     rows = _table(ws, *[c.value for c in ws[1]])
     assert [values for values, _ in rows] == [
-        ["G-1", "G01", "How do you do the first thing?", True, 1, 2, 2, ""],  # alpha and gamma, one mapping each
-        ["G-2", "", "How do you do the second thing?", True, 2, 2, 2, ""],  # alpha and beta
-        ["G-3", "", "How do you do the third thing?", False, 0, 0, 0, "The source maps nothing here."],
+        ["G-1", "G01", "How do you do the first thing?", True, 1, 2, 2, None],  # alpha and gamma, one mapping each
+        ["G-2", None, "How do you do the second thing?", True, 2, 2, 2, None],  # alpha and beta
+        ["G-3", None, "How do you do the third thing?", False, 0, 0, 0, "The source maps nothing here."],
     ]
     assert [links for _, links in rows] == [{"control_id": f"../controls/g-{n}/index.html"} for n in (1, 2, 3)]
 
@@ -114,11 +114,12 @@ def test_table_sheets_have_a_bold_frozen_filtered_header_and_widths_by_type(gold
         ws = book[name]
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{last}"
         assert all(c.font.b for c in ws[1]) and not any(c.font.b for c in ws[2])
-    # rule, rule_identifier: id 18; rule_kind, service, trigger: text 50, wrapped; deprecated: boolean 11;
-    # deprecated_successor: id 18; controls: id list 24; mappings: integer 10; resource_types: text list 50,
-    # not wrapped; regions_note, description, rule_note: text 50, wrapped; rule_documentation_url: url 40; the
-    # crosswalk columns: id list 24.
-    widths = [18, 18, 50, 50, 50, 11, 18, 24, 10, 50, 50, 50, 50, 40, 24, 24]
+    # rule, rule_identifier: ids, fitted to the longest value or header + 2 ("alpha-check" 13, the header
+    # "rule_identifier" 17); rule_kind: fitted ("process-check" 15), wrapped text; service, trigger: text 50,
+    # wrapped; deprecated: boolean 11; deprecated_successor: id, fitted (its header, 22); controls: id list 24;
+    # mappings: integer 10; resource_types: text list 50, not wrapped; regions_note, description, rule_note:
+    # text 50, wrapped; rule_documentation_url: url 40; the crosswalk columns: id list 24.
+    widths = [13, 17, 15, 50, 50, 11, 22, 24, 10, 50, 50, 50, 50, 40, 24, 24]
     wraps = [False, False, True, True, True, False, False, False, False, False, True, True, True, False, False, False]
     assert _columns(book["Rules"]) == {chr(ord("A") + i): (w + PAD, wrap) for i, (w, wrap) in enumerate(zip(widths, wraps))}
     wrapped = book["Rules"].column_dimensions["C"].alignment
@@ -258,3 +259,19 @@ def test_rules_sheet_crosswalk_cells_are_the_rules_own(real_catalog):
     xlsx._rule_rows(real_catalog, SimpleNamespace(add=lambda values, links: rows.append(values)))
     row = next(r for r in rows if r["rule"] == "access-keys-rotated")
     assert (row["security_hub_controls"], row["nist_800_53_r5"]) == ("IAM.3", "AC-2(1);AC-2(3);AC-3(15)")
+
+
+def test_empty_cells_are_blank_and_id_columns_fit_the_real_rules(real_catalog):
+    """issue 19: an empty cell is a blank (Excel's ISBLANK true; openpyxl reads None), never an empty string;
+    rule and identifier columns are as wide as the longest rule name and identifier, rule_kind is narrow."""
+    book = _book(real_catalog)
+    for name in ("Mappings", "Rules", "Questions", "About"):
+        assert not [c.coordinate for row in book[name].iter_rows() for c in row if c.value == ""], name
+    assert book["Mappings"]["M2"].value is None  # deprecated_successor of a current rule
+    cols = _columns(book["Rules"])
+    longest_rule = max(len(r.id) for r in real_catalog.rules)
+    longest_identifier = max(len(r.identifier or "") for r in real_catalog.rules)
+    assert longest_rule == len("ec2-managedinstance-association-compliance-status-check") == longest_identifier
+    assert cols["A"][0] == cols["B"][0] == longest_rule + 2 + PAD
+    assert {r.kind for r in real_catalog.rules} == {"managed"}
+    assert cols["C"][0] == len("rule_kind") + 2 + PAD  # the header is longer than "managed"

@@ -23,8 +23,13 @@ from conformap.outputs.columns import LIST_SEPARATOR, MAPPING_COLUMNS, QUESTION_
 from conformap.outputs.mappings_csv import crosswalk_cells, csv_rows
 
 SITE_FROM_DOWNLOADS = "../"  # the workbook sits in downloads/ of the site
-WIDTHS = {"id": 18, "url": 40, "boolean": 11, "integer": 10, "integer list": 12, "id list": 24}
+WIDTHS = {"url": 40, "boolean": 11, "integer": 10, "integer list": 12, "id list": 24}
 TEXT_WIDTH = 50
+# Columns as wide as their longest value or header (+2), within FITTED_WIDTH: ids (rule names, identifiers)
+# and the short enumerations among the text columns.
+FITTED_TYPES = ("id",)
+FITTED_COLUMNS = ("rule_kind",)
+FITTED_WIDTH = (8, 60)
 MAX_URL = 2079  # Excel's limit on a hyperlink
 
 
@@ -50,15 +55,19 @@ class _Sheet:
         self.columns = columns
         self.formats = formats
         self.row = 0
+        self.longest = [len(c.name) for c in columns]
         for col, c in enumerate(columns):
             self.ws.write_string(0, col, c.name, formats["header"])
-            self.ws.set_column(col, col, WIDTHS.get(c.type, TEXT_WIDTH), formats["wrap"] if c.type == "text" else None)
 
     def add(self, values: dict[str, Any], links: dict[str, str | None] | None = None) -> None:
         self.row += 1
         for col, c in enumerate(self.columns):
             value = values[c.name]
             link = (links or {}).get(c.name)
+            if isinstance(value, str):
+                self.longest[col] = max(self.longest[col], len(value))
+            if value == "":
+                continue  # a blank cell (ISBLANK is true), not an empty string
             if isinstance(value, bool):
                 self.ws.write_boolean(self.row, col, value)
             elif isinstance(value, int):
@@ -68,7 +77,16 @@ class _Sheet:
             else:
                 self.ws.write_string(self.row, col, value)
 
+    def width(self, col: int) -> int:
+        c = self.columns[col]
+        if c.type in FITTED_TYPES or c.name in FITTED_COLUMNS:
+            low, high = FITTED_WIDTH
+            return min(max(self.longest[col] + 2, low), high)
+        return WIDTHS.get(c.type, TEXT_WIDTH)
+
     def close(self) -> None:
+        for col, c in enumerate(self.columns):
+            self.ws.set_column(col, col, self.width(col), self.formats["wrap"] if c.type == "text" else None)
         self.ws.freeze_panes(1, 0)
         self.ws.autofilter(0, 0, max(self.row, 1), len(self.columns) - 1)
 
