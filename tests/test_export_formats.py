@@ -95,3 +95,41 @@ def test_published_schema_keeps_only_its_own_ids_and_stays_utf8(monkeypatch):
         '      "type": "object",\n      "properties": {\n        "x": {\n          "type": "string"\n        }\n'
         "      }\n    }\n  ]\n}\n"
     )
+
+
+# issue 19: one rule for question titles, in every output: the page's wording is the title, AWS's current
+# wording beside it. Both written by hand: the page (catalog/sources/aws-page.txt) and the framework today.
+SEC2_PAGE = "How do you manage identities for people and machines?"
+SEC2_NOW = "How do you manage authentication for people and machines?"
+
+
+def test_question_titles_follow_one_rule_in_every_output(real_catalog):
+    import openpyxl
+
+    from conformap.outputs import xlsx
+    from conformap.site import pages
+
+    assert SEC2_PAGE in (Path(conformap.paths.DEFAULT_CATALOG) / "sources" / "aws-page.txt").read_text(encoding="utf-8")
+    data = json.loads(outputs.render(real_catalog, "json"))
+    sec2 = next(c for c in data["controls"] if c["id"] == "SEC-2")
+    assert (sec2["question"], sec2["current_question"]) == (SEC2_PAGE, SEC2_NOW)
+    rows = [r for r in csv.DictReader(io.StringIO(outputs.render(real_catalog, "csv").decode("utf-8"), newline="")) if r["control_id"] == "SEC-2"]
+    assert rows and {(r["control_question"], r["control_current_question"]) for r in rows} == {(SEC2_PAGE, SEC2_NOW)}
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(real_catalog)))
+    head = [c.value for c in book["Questions"][1]]
+    row = next(dict(zip(head, (c.value for c in r))) for r in book["Questions"].iter_rows(min_row=2) if r[0].value == "SEC-2")
+    assert (row["question"], row["current_question"]) == (SEC2_PAGE, SEC2_NOW)
+    mrow = next(dict(zip([c.value for c in book["Mappings"][1]], (c.value for c in r))) for r in book["Mappings"].iter_rows(min_row=2) if r[0].value == "SEC-2")
+    assert (mrow["control_question"], mrow["control_current_question"]) == (SEC2_PAGE, SEC2_NOW)
+    from conformap.outputs import oscal as oscal_out
+
+    oscal = oscal_out.catalog_data(real_catalog)
+    ctl = next(c for c in oscal["catalog"]["controls"] if c["id"] == "sec-2")
+    assert ctl["title"] == SEC2_PAGE
+    assert [p["value"] for p in ctl["props"] if p["name"] == "current-question"] == [SEC2_NOW]
+    site = pages.render_site(real_catalog)
+    assert escape.text(SEC2_PAGE) in site["controls/index.md"] and escape.text(SEC2_NOW) in site["controls/index.md"]
+    page = site[conformap.routes.control_page("SEC-2")]
+    assert escape.text(SEC2_PAGE) in page and escape.text(SEC2_NOW) in page
+    sec1 = next(c for c in oscal["catalog"]["controls"] if c["id"] == "sec-1")
+    assert not [p for p in sec1["props"] if p["name"] == "current-question"]  # worded as the page words it

@@ -27,7 +27,7 @@ def test_sheets_and_headers(real_book, real_catalog):
     ws = real_book["Mappings"]
     assert [c.value for c in ws[1]] == list(columns.CSV_COLUMNS)
     assert ws.max_row == 1 + len(real_catalog.mappings) == 182
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:V{ws.max_row}"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:W{ws.max_row}"
     assert [c.value for c in real_book["Rules"][1]] == [c.name for c in columns.RULE_COLUMNS]
     assert real_book["Rules"].max_row == 1 + len(real_catalog.rules)
     assert [c.value for c in real_book["Questions"][1]] == [c.name for c in columns.QUESTION_COLUMNS]

@@ -101,16 +101,16 @@ def test_questions_sheet_every_cell_and_links(golden):
     ws = _book(golden)["Questions"]
     rows = _table(ws, *[c.value for c in ws[1]])
     assert [values for values, _ in rows] == [
-        ["G-1", "G01", "How do you do the first thing?", True, 1, 2, 2, None],  # alpha and gamma, one mapping each
-        ["G-2", None, "How do you do the second thing?", True, 2, 2, 2, None],  # alpha and beta
-        ["G-3", None, "How do you do the third thing?", False, 0, 0, 0, "The source maps nothing here."],
+        ["G-1", "G01", "How do you do the first thing?", None, True, 1, 2, 2, None],  # alpha and gamma, one mapping each
+        ["G-2", None, "How do you do the second thing?", "How do you do the second thing today?", True, 2, 2, 2, None],  # alpha and beta
+        ["G-3", None, "How do you do the third thing?", None, False, 0, 0, 0, "The source maps nothing here."],
     ]
     assert [links for _, links in rows] == [{"control_id": f"../controls/g-{n}/index.html"} for n in (1, 2, 3)]
 
 
 def test_table_sheets_have_a_bold_frozen_filtered_header_and_widths_by_type(golden):
     book = _book(golden)
-    for name, last in (("Mappings", "V5"), ("Rules", "P4"), ("Questions", "H4")):
+    for name, last in (("Mappings", "W5"), ("Rules", "P4"), ("Questions", "I4")):
         ws = book[name]
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{last}"
         assert all(c.font.b for c in ws[1]) and not any(c.font.b for c in ws[2])
@@ -153,10 +153,10 @@ def test_about_sheet_layout(golden):
     ]
     assert rows[13][:3] == ("CSV and the Mappings sheet", "control_id", "id")
     assert rows[14][:3] == ("CSV and the Mappings sheet", "framework_question_id", "id")
-    # 22 Mappings columns, 16 Rules columns, 8 Questions columns, 2 mappings.json fields: rows 14 to 61.
-    assert rows[60][:3] == ("mappings.json (top level)", "source.captured", "text")
-    assert rows[60][3].startswith("Date (YYYY-MM-DD)")
-    assert len(rows) == 61 and len([r for r in rows if any(v is not None for v in r)]) == 10 + 2 + 48
+    # 23 Mappings columns, 16 Rules columns, 9 Questions columns, 2 mappings.json fields: rows 14 to 63.
+    assert rows[62][:3] == ("mappings.json (top level)", "source.captured", "text")
+    assert rows[62][3].startswith("Date (YYYY-MM-DD)")
+    assert len(rows) == 63 and len([r for r in rows if any(v is not None for v in r)]) == 10 + 2 + 50
     bold = {c.coordinate for row in ws.iter_rows(max_row=60) for c in row if c.font.b}
     assert bold == {f"A{n}" for n in range(1, 11)} | {"A12", "A13", "B13", "C13", "D13"}
     assert _columns(ws) == {"A": (28 + PAD, False), "B": (24 + PAD, False), "C": (14 + PAD, False), "D": (90 + PAD, True)}
@@ -267,7 +267,7 @@ def test_empty_cells_are_blank_and_id_columns_fit_the_real_rules(real_catalog):
     book = _book(real_catalog)
     for name in ("Mappings", "Rules", "Questions", "About"):
         assert not [c.coordinate for row in book[name].iter_rows() for c in row if c.value == ""], name
-    assert book["Mappings"]["M2"].value is None  # deprecated_successor of a current rule
+    assert book["Mappings"]["N2"].value is None  # deprecated_successor of a current rule
     cols = _columns(book["Rules"])
     longest_rule = max(len(r.id) for r in real_catalog.rules)
     longest_identifier = max(len(r.identifier or "") for r in real_catalog.rules)

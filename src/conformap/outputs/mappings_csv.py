@@ -34,6 +34,7 @@ def csv_rows(cat: Catalog, control_id: str | None = None) -> list[dict[str, str]
                 "control_id": control.id,
                 "framework_question_id": control.framework_question_id or "",
                 "control_question": control.question,
+                "control_current_question": control.current_question or "",
                 "statement_id": st.id,
                 "statement": st.text,
                 "best_practice": st.best_practice.id if st.best_practice else "",

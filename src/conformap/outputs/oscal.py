@@ -101,6 +101,8 @@ def _control(c: Control) -> dict[str, Any]:
     props = [prop("label", c.id), prop("sort-id", f"{c.number:03d}")]
     if c.framework_question_id:
         props.append(prop("alt-identifier", c.framework_question_id))
+    if c.current_question:  # the title is the source's wording; AWS's current wording beside it
+        props.append(prop("current-question", single_line(c.current_question), ns=CONFORMAP_NS))
     control: dict[str, Any] = {"id": cid, "title": single_line(c.question), "props": props}
     if c.url:
         control["links"] = [{"href": c.url, "rel": "reference"}]

@@ -152,6 +152,7 @@ def _question_rows(cat: Catalog, sheet: _Sheet) -> None:
                 "control_id": c.id,
                 "framework_question_id": c.framework_question_id or "",
                 "question": c.question,
+                "current_question": c.current_question or "",
                 "in_source": c.in_source,
                 "statements": len(c.statements),
                 "rules": len({m.rule_id for m in ms}),
