@@ -67,3 +67,25 @@ def test_an_invalid_catalogue_is_reported_not_compared(tmp_path, capsys):
     code, out, err = run(capsys, "--catalog", str(root))
     assert code == 1 and out == ""
     assert "guard-wa-security-pillar.yaml:" in err and "unknown rule 'lambda-outside-vpc'" in err
+
+
+def test_controls_without_nist_ids_are_listed_with_the_newest_source(capsys):
+    """issue 19: Backup.1, ELB.16, Redshift.10 and S3.17 are named only by AWS's 2026 OSCAL content, which
+    states no NIST ids; the 2023 guide does not have them. The report says so, as of the newest snapshot."""
+    code, out, _ = run(capsys, "--format", "json")
+    report = json.loads(out)
+    newest = report["newest_security_hub_source"]
+    assert (newest["name"], newest["repo"]) == ("security-hub-oscal", "awslabs/oscal-content-for-aws-services")
+    assert {"Backup.1", "ELB.16", "Redshift.10", "S3.17"} <= set(report["unstated"]["nist_800_53_r5"])
+    assert "S3.1" not in report["unstated"]["nist_800_53_r5"]  # the guide gives S3.1 its NIST ids
+    code, text, _ = run(capsys)
+    assert f"with no NIST SP 800-53 Rev. 5 ids in the sources this catalogue holds (newest: security-hub-oscal, awslabs/oscal-content-for-aws-services at {newest['commit'][:12]}, {newest['commit_date']})" in text
+
+
+def test_the_rule_page_says_precisely_that_no_source_held_states_nist_ids(real_catalog):
+    from conformap import routes
+    from conformap.site import pages
+
+    page = pages.render_site(real_catalog)[routes.rule_page("backup-recovery-point-encrypted")]
+    assert "- **NIST SP 800-53 Rev. 5:** no NIST ids in the sources this catalogue holds (newest: <code>security\\-hub\\-oscal</code>" in page
+    assert "none stated" not in page

@@ -43,18 +43,24 @@ class Difference:
     message: str
 
 
+# The crosswalk ids a Security Hub control may lack in every snapshot: field -> how the report names them.
+UNSTATED = {"nist_800_53_r5": "NIST SP 800-53 Rev. 5", "pci_dss_v3_2_1": "PCI DSS v3.2.1"}
+
+
 @dataclass
 class SourcesReport:
     sources: list[dict] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     summary: dict[str, int] = field(default_factory=dict)
+    unstated: dict[str, list[str]] = field(default_factory=dict)  # field -> Security Hub controls no snapshot gives ids for
+    newest: dict | None = None  # the newest Security Hub snapshot: what "no ids in the sources" is as of
 
     @property
     def drift(self) -> list[Difference]:
         return [d for d in self.differences if d.kind == DRIFT]
 
     def to_json(self) -> dict:
-        return {"sources": self.sources, "summary": self.summary, "differences": [asdict(d) for d in self.differences]}
+        return {"sources": self.sources, "summary": self.summary, "differences": [asdict(d) for d in self.differences], "unstated": self.unstated, "newest_security_hub_source": self.newest}
 
 
 def _rule_drift(cat: Catalog) -> list[Difference]:
@@ -68,6 +74,8 @@ def _rule_drift(cat: Catalog) -> list[Difference]:
             out.append(Difference(DRIFT, "config-rule-pages", rule.id, "identifier", rule.identifier, page.identifier, "the rule page states another identifier"))
         if rule.description is not None and rule.description != page.description:
             out.append(Difference(DRIFT, "config-rule-pages", rule.id, "description", rule.description, page.description, "the description differs from the rule page"))
+        if rule.note != page.note:
+            out.append(Difference(DRIFT, "config-rule-pages", rule.id, "note", rule.note, page.note, "the note differs from the rule page's Note"))
         ours = {p.name: p.description for p in rule.parameters}
         stated = {p.name: p.description for p in page.parameters}
         for name in sorted(set(ours) | set(stated)):
@@ -151,7 +159,14 @@ def check(cat: Catalog) -> SourcesReport:
     """Compare a valid catalogue with every recorded source."""
     sources = [{"name": s.name, "repo": s.repo, "commit": s.commit, "commit_date": s.commit_date, "license": s.license, "file": paths.SOURCE_SNAPSHOTS[s.name][0]} for s in cat.crosswalks.sources]
     diffs = sorted(_rule_drift(cat) + _security_hub(cat) + _guard(cat), key=lambda d: (d.kind != DRIFT, d.source, d.subject, d.field))
-    return SourcesReport(sources=sorted(sources, key=lambda s: s["name"]), differences=diffs, summary=summary(cat) if cat.crosswalks.sources else {})
+    newest = cat.newest_security_hub_source()
+    return SourcesReport(
+        sources=sorted(sources, key=lambda s: s["name"]),
+        differences=diffs,
+        summary=summary(cat) if cat.crosswalks.sources else {},
+        unstated={f: [c.id for c in cat.security_hub_without(f)] for f in UNSTATED} if newest else {},
+        newest=next((s for s in sources if newest and s["name"] == newest.name), None),
+    )
 
 
 def _text(report: SourcesReport, out) -> None:
@@ -160,6 +175,13 @@ def _text(report: SourcesReport, out) -> None:
         print(f"  {s['name']}: {s['repo']} at {s['commit'][:12]} ({s['commit_date']}); {s['license']}", file=out)
     for k, v in report.summary.items():
         print(f"{k.replace('_', ' ')}: {v}", file=out)
+    if report.newest:
+        n = report.newest
+        as_of = f"newest: {n['name']}, {n['repo']} at {n['commit'][:12]}, {n['commit_date']}"
+        for name, ids in report.unstated.items():
+            print(f"Security Hub controls with no {UNSTATED[name]} ids in the sources this catalogue holds ({as_of}): {len(ids)}", file=out)
+            if ids:
+                print(f"  {', '.join(ids)}", file=out)
     for kind in (DRIFT, DISAGREEMENT):
         items = [d for d in report.differences if d.kind == kind]
         print(f"{kind}: {len(items)}", file=out)

@@ -264,5 +264,16 @@ class CrosswalkQueries:
         """Every mapping's corroboration, in mapping order."""
         return tuple(self.corroboration(m) for m in self.mappings)
 
+    def newest_security_hub_source(self) -> SourceSnapshot | None:
+        """The newest of the Security Hub snapshots (by commit date): what "none in the sources" is as of."""
+        hub = [s for s in self.crosswalks.sources if s.name in ("security-hub-guide", "security-hub-oscal")]
+        return max(hub, key=lambda s: (s.commit_date, s.name)) if hub else None
+
+    def security_hub_without(self, field_name: str) -> tuple[SecurityHubControl, ...]:
+        """The Security Hub controls of the catalogue's rules for which no snapshot states ``field_name``
+        (``nist_800_53_r5``, ``pci_dss_v3_2_1``)."""
+        ours = {r.id for r in self.rules}
+        return tuple(c for c in self.crosswalks.security_hub if set(c.config_rules) & ours and not getattr(c, field_name))
+
     def source_snapshot(self, name: str) -> SourceSnapshot | None:
         return next((s for s in self.crosswalks.sources if s.name == name), None)

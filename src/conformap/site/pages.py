@@ -138,6 +138,7 @@ def rule_detail(site: _Site, r: Rule) -> str:
         hub=cat.security_hub_for_rule(r.id),
         nist=cat.nist_for_rule(r.id),
         pci=cat.pci_for_rule(r.id),
+        newest_hub=cat.newest_security_hub_source(),
     )
 
 
