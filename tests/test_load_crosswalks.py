@@ -158,3 +158,19 @@ def test_question_helpers(real_catalog):
         and any("SC-7" in c.get("nist_800_53_r5", []) for c in snapshot("security-hub-guide")["controls"] if r.id in c["config_rules"])
     )
     assert sorted(sc7) == expected
+
+
+def test_a_licence_copy_that_is_not_the_pinned_file_is_an_error(tmp_path):
+    """issue 19: sources/licenses/ keeps each pinned licence file byte for byte (it ships with the downloads)."""
+    import shutil
+
+    from conformap.diagnostics import errors
+    from conformap.load.loader import validate
+
+    root = tmp_path / "catalog"
+    shutil.copytree(paths.DEFAULT_CATALOG, root)
+    (root / paths.license_copy("security-hub-guide", "LICENSE")).write_text("MIT", encoding="utf-8")
+    (root / paths.license_copy("guard-registry", "LICENSE")).unlink()
+    diags = validate(root)[1]
+    assert [(d.path, d.message.split(" ", 1)[0]) for d in errors(diags)] == [("$.source.license_files[0]", "sources/licenses/security-hub-guide/LICENSE")]
+    assert any(d.severity.value == "warning" and "not kept at sources/licenses/guard-registry/LICENSE" in d.message for d in diags)

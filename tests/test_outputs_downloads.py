@@ -10,7 +10,7 @@ import json
 import yaml
 
 import conformap
-from conformap import outputs
+from conformap import outputs, paths
 from conformap.load import schema
 from conformap.outputs import columns, downloads
 
@@ -109,3 +109,32 @@ def test_question_csv_is_the_questions_rows_of_mappings_csv(real_catalog):
         got = list(csv.reader(io.StringIO(files[f"downloads/questions/{control.lower()}.csv"].decode("utf-8"), newline="")))
         assert got == [header, *rows], control
     assert len(by_question["SEC-8"]) == 29
+
+
+def test_licence_texts_ship_with_the_downloads(real_catalog):
+    """issue 19: the licence and notice files of every source, byte for byte as each snapshot pins them (SHA-256
+    of the upstream file at the pinned commit), and conformap's NOTICE.md."""
+    import hashlib
+
+    from conformap.outputs import downloads
+
+    files = {e.path: e.data for e in downloads.entries(real_catalog)}
+    assert files["licenses/NOTICE.txt"] == (paths.PROJECT_ROOT / "NOTICE.md").read_bytes()
+    pinned = 0
+    for snap in real_catalog.crosswalks.sources:
+        for f in snap.license_files:
+            name = f"licenses/{snap.name}/{f.path}" + (".txt" if f.path.endswith(".md") else "")
+            assert hashlib.sha256(files[name]).hexdigest() == f.sha256, name
+            pinned += 1
+    assert pinned == 10
+    assert b"Apache License" in files["licenses/config-rule-pages/LICENSE"] and b"AWS Config Developer Guide" in files["licenses/config-rule-pages/NOTICE"]
+    assert b"Attribution-ShareAlike 4.0" in files["licenses/security-hub-guide/LICENSE"]
+    assert not any(p.endswith(".md") for p in files)  # no download becomes a site page
+
+
+def test_mappings_json_sources_name_the_developer_guide(real_catalog):
+    data = json.loads(outputs.render(real_catalog, "json"))
+    by_id = {s["id"]: s for s in data["crosswalks"]["sources"]}
+    assert by_id["config-rule-pages"]["source"]["repo"] == "awsdocs/aws-config-developer-guide"
+    assert by_id["config-rule-pages"]["source"]["license"].startswith("Apache-2.0")
+    assert by_id["security-hub-guide"]["source"]["license"].startswith("The documentation is made available under the Creative Commons Attribution-ShareAlike 4.0")

@@ -275,3 +275,12 @@ def test_empty_cells_are_blank_and_id_columns_fit_the_real_rules(real_catalog):
     assert cols["A"][0] == cols["B"][0] == longest_rule + 2 + PAD
     assert {r.kind for r in real_catalog.rules} == {"managed"}
     assert cols["C"][0] == len("rule_kind") + 2 + PAD  # the header is longer than "managed"
+
+
+def test_about_sheet_states_each_sources_licence(real_catalog):
+    """issue 19: the workbook carries the licence of every source its facts come from."""
+    ws = _book(real_catalog)["About"]
+    facts = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("Licence: ")}
+    assert set(facts) == {f"Licence: {s.name}" for s in real_catalog.crosswalks.sources}
+    assert "Creative Commons Attribution-ShareAlike 4.0" in facts["Licence: security-hub-guide"]
+    assert facts["Licence: config-rule-pages"].startswith("AWS Config Developer Guide") and "Apache-2.0" in facts["Licence: config-rule-pages"]

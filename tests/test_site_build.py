@@ -359,3 +359,17 @@ def test_render_site_with_an_invalid_catalogue_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "alpha-check.yaml:" in err and "nothing was written" in err
     assert not out.exists()
+
+
+def test_every_page_footer_links_the_notice(mini_site):
+    """issue 19: every page links the Notice (NOTICE.md, the terms of each source) from its footer."""
+    notice = page_file(mini_site, "notice")
+    assert _text(notice).lstrip().startswith("Notice: content from Amazon Web Services and NIST\n")
+    pages = [p for p in mini_site.rglob("index.html") if "assets" not in p.parts]
+    assert len(pages) > 10
+    for p in pages:
+        html = p.read_text(encoding="utf-8")
+        footer = html.split('<div class="md-copyright">', 1)[1]
+        link = re.search(r'<a href="([^"]+)" class="cm-notice-link">', footer)
+        assert link is not None, p
+        assert (p.parent / link.group(1) / "index.html").resolve() == notice.resolve(), p

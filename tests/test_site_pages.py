@@ -307,7 +307,7 @@ def links(md: str) -> set[str]:
 
 
 # Pages not made by render_site that generated pages may link to, and their sources.
-HAND_WRITTEN = {"about.md": "docs/about.md", "contributing.md": "CONTRIBUTING.md"}
+HAND_WRITTEN = {"about.md": "docs/about.md", "contributing.md": "CONTRIBUTING.md", "notice.md": "NOTICE.md"}
 
 
 def test_hand_written_pages_exist():
@@ -695,6 +695,7 @@ def test_mkdocs_nav_is_bounded():
         "changes.md",
         "contributing.md",
         "about.md",
+        "notice.md",
         "architecture.md",
     ]
     assert all(isinstance(t, str) for t in targets)  # one page per entry: no section lists rules or questions
@@ -938,3 +939,19 @@ def test_methodology_page_shows_the_comparison_with_aws_template(real_catalog):
     assert "<code>secretsmanager\\-secret\\-unused\\-2</code> | rule | none | deployed | a second copy of secretsmanager\\-secret\\-unused" in section
     assert "| 127 rules | Description | set | none |" in section
     assert "not explained" not in section
+
+
+def test_licence_notices_beside_the_licensed_blocks(real_catalog):
+    """issue 19: the Security Hub block (CC BY-SA 4.0 text) and the developer guide's text (Apache-2.0) each carry
+    their licence and a link to the notice, on rule pages and on the Crosswalk page."""
+    site = pages.render_site(real_catalog)
+    rule = site[routes.rule_page("s3-bucket-public-read-prohibited")]
+    notices = [line for line in rule.splitlines() if 'class="cm-note cm-licence"' in line]
+    assert len(notices) == 2
+    assert notices[0].startswith('<small class="cm-note cm-licence">Description: ') and "Apache\\-2\\.0" in notices[0]
+    assert "Creative Commons Attribution\\-ShareAlike 4\\.0" in notices[1] and "aws\\-security\\-hub\\-user\\-guide" in notices[1]
+    assert all("[notice](../notice.md)" in n for n in notices)
+    hub = rule.index("## Security Hub and other frameworks")
+    assert hub < rule.index(notices[1]) < rule.index("## ", hub + 5)
+    crosswalk = site[routes.CROSSWALK]
+    assert "Creative Commons Attribution\\-ShareAlike 4\\.0" in crosswalk and "[notice](notice.md)" in crosswalk

@@ -66,6 +66,17 @@ SOURCE_SNAPSHOTS = {
     "conformance-packs": (f"{SOURCES_DIR}/conformance-pack-scopes.yaml", "pack-scopes"),
     "wa-template": (f"{SOURCES_DIR}/wa-conformance-pack.yaml", "pack-template"),
 }
+NOTICE_FILE = PROJECT_ROOT / "NOTICE.md"  # in a clone; an installed package has it in its .dist-info
+# The licence and notice texts of each snapshot's source, byte for byte as pinned in its license_files:
+# LICENSES_DIR/<snapshot name>/<path in the source repository> (written by import-source, shipped with the downloads).
+LICENSES_DIR = f"{SOURCES_DIR}/licenses"
+
+
+def license_copy(name: str, path: str) -> str:
+    """Where the catalogue keeps the licence file ``path`` of snapshot ``name``."""
+    return f"{LICENSES_DIR}/{name}/{path}"
+
+
 # AWS's Well-Architected Security Pillar conformance pack template, in awslabs/aws-config-rules.
 WA_TEMPLATE_PATH = "aws-config-conformance-packs/Operational-Best-Practices-for-AWS-Well-Architected-Security-Pillar.yaml"
 

@@ -30,6 +30,7 @@ METHODOLOGY = "methodology.md"
 DOWNLOADS = "downloads/index.md"
 CHANGES = "changes.md"
 CONTRIBUTING = "contributing.md"  # the repository's CONTRIBUTING.md, added by site.docs.site_files
+NOTICE = "notice.md"  # the repository's NOTICE.md, added by site.docs.site_files; every page's footer links it
 ABOUT = "about.md"  # hand-written, in docs/
 DOWNLOAD_JSON = "downloads/mappings.json"
 DOWNLOAD_CSV = "downloads/mappings.csv"

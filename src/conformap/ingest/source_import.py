@@ -330,17 +330,18 @@ def import_source(name: str, source: Path, commit: str, commit_date: str, catalo
     data.update(lists)
     report = SourceImportReport(name=name, relpath=rel, items=len(list(lists.values())[-1]))
     text = render(data, kind, rel).encode("utf-8")
-    target = root / rel
-    current = target.read_bytes() if target.is_file() else None
-    if current == text:
+    changes = [(rel, text)] + [(paths.license_copy(name, p), b) for p, b in sorted(licenses.items())]
+    changes = [(r, b) for r, b in changes if not ((root / r).is_file() and (root / r).read_bytes() == b)]
+    if not changes:
         return report
-    _, staged = staging.stage(root, True, [(rel, text)], [])
+    _, staged = staging.stage(root, True, changes, [])
     before = {staging.key(d) for d in errors(validate(root)[1])}
     added = [d for d in errors(staged) if staging.key(d) not in before]
-    own = paths.display_path(target)
+    own = paths.display_path(root / rel)
     if any(d.file == own for d in added):  # the snapshot itself is wrong: write nothing
         raise ImportRejected([d for d in added if d.file == own], ImportReport())
-    staging.apply(root, [(rel, text)], [], {rel: current}, report.written)
+    current = {r: (root / r).read_bytes() if (root / r).is_file() else None for r, _ in changes}
+    staging.apply(root, changes, [], current, report.written)
     report.drift = added  # rule files that now differ from the source: the maintainer updates them
     return report
 

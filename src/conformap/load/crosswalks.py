@@ -139,6 +139,24 @@ def check(docs: dict[str, YamlDocument], rules: set[str], broken: set[str]) -> l
     return out
 
 
+def check_licenses(root: Path, docs: dict[str, YamlDocument]) -> list[Diagnostic]:
+    """Each licence file a snapshot pins is kept, byte for byte, under ``sources/licenses/`` (it ships with the
+    downloads): a copy that differs from the pin is an error, a missing one a warning."""
+    import hashlib
+
+    out = []
+    for name, doc in docs.items():
+        for i, pin in enumerate(doc.data["source"].get("license_files") or ()):
+            rel = paths.license_copy(name, pin["path"])
+            copy = root / rel
+            where = ("source", "license_files", i)
+            if not copy.is_file():
+                out.append(doc.error(where, f"the licence text is not kept at {rel}: re-run conformap import-source {name}", severity=Severity.WARNING))
+            elif hashlib.sha256(copy.read_bytes()).hexdigest() != pin["sha256"]:
+                out.append(doc.error(where, f"{rel} is not the pinned file (SHA-256 differs): re-run conformap import-source {name}"))
+    return out
+
+
 def _entries(name: str, doc: YamlDocument) -> Iterable[SecurityHubEntry]:
     files = doc.data["source"]["files"]
     path = files[0]["path"] if len(files) == 1 else None  # a one-file source: every control is in it
@@ -174,5 +192,6 @@ def load(root: Path, rule_docs: list[YamlDocument], broken_rules: set[str], cach
     docs, diags = read_snapshots(root, cache)
     rules = {d.data["id"] for d in rule_docs}
     diags += check(docs, rules, broken_rules)
+    diags += check_licenses(root, docs)
     diags += fidelity.check(rule_docs, docs)
     return build(docs), diags

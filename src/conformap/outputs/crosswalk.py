@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conformap import paths
 from conformap.model import records
 
 from conformap.load import schema
@@ -69,7 +70,7 @@ def json_section(cat: Catalog) -> dict[str, Any]:
             rules.append({"rule": r.id, **{k: list(v) for k, v in ids.items()}})
     guarded = cat.source_snapshot("guard-registry") is not None
     return {
-        "sources": [_record(s, SNAPSHOT) for name in SOURCES if (s := cat.source_snapshot(name)) is not None],
+        "sources": [_record(s, SNAPSHOT) for name in paths.SOURCE_SNAPSHOTS if (s := cat.source_snapshot(name)) is not None],
         "security_hub_controls": [_security_hub(c) for c in cw.security_hub],
         "nist_800_53_r5_families": [_record(f, NIST_FAMILY_ITEM) for f in cw.nist_families],
         "nist_800_53_r5": [_record(n, NIST_ITEM) for n in cw.nist_controls],

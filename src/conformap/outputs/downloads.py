@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformap import outputs
+from conformap import outputs, paths
 from conformap.model.catalog import Catalog
 from conformap.outputs import conformance_pack, mappings_csv, mappings_json, oscal, oscal_mapping, xlsx
 from conformap.outputs.manifest import Entry, manifest_json
@@ -10,6 +10,7 @@ from conformap.outputs.manifest import Entry, manifest_json
 PREFIX = "downloads/"
 MANIFEST = "manifest.json"
 PACKS_DIR = "conformance-packs/"
+LICENSES_DIR = "licenses/"
 QUESTIONS_DIR = "questions/"
 OSCAL_CATALOG = "oscal/catalog.json"
 OSCAL_COMPONENT_DEFINITION = "oscal/component-definition.json"
@@ -57,6 +58,22 @@ def entries(cat: Catalog) -> list[Entry]:
     for name, data in packs.items():
         rules = data.count(b"\n    Type: AWS::Config::ConfigRule\n")
         out.append(Entry(PACKS_DIR + name, data, "conformance-pack", "AWS Config conformance pack (CloudFormation YAML).", rules, "rules"))
+    return out + license_entries(cat)
+
+
+def license_entries(cat: Catalog) -> list[Entry]:
+    """The terms the downloads are under: the project's NOTICE.md and, for every source snapshot, the licence and
+    notice files its repository states them in (kept byte for byte under catalog/sources/licenses/)."""
+    out = []
+    if paths.NOTICE_FILE.is_file():
+        out.append(Entry(LICENSES_DIR + "NOTICE.txt", paths.NOTICE_FILE.read_bytes(), "license", "conformap's NOTICE.md (Markdown): where the catalogue's content comes from and the terms of each source, as the source states them."))
+    for snap in cat.crosswalks.sources:
+        for f in snap.license_files:
+            copy = cat.root / paths.license_copy(snap.name, f.path)
+            if copy.is_file():
+                text = f"{f.path} of {snap.repo} at {snap.commit[:12]}: {snap.license}"
+                name = f.path + (".txt" if f.path.endswith(".md") else "")  # a site builder would make a .md file a page
+                out.append(Entry(f"{LICENSES_DIR}{snap.name}/{name}", copy.read_bytes(), "license", text))
     return out
 
 

@@ -182,6 +182,7 @@ def _about(wb: Any, cat: Catalog, formats: dict[str, Any]) -> None:
         ("Source licence", src.license or ""),
         ("Notice", src.notice or ""),
         ("Lists in one cell", f"separated by '{LIST_SEPARATOR}'"),
+        *((f"Licence: {s.name}", f"{s.title} ({s.repo} at {s.commit[:12]}): {s.license}. Licence texts: downloads/licenses/{s.name}/") for s in cat.crosswalks.sources),
     )
     for n, (key, value) in enumerate(facts):
         ws.write_string(n, 0, key, formats["header"])

@@ -58,4 +58,5 @@ def context(site: "_Site") -> dict[str, object]:
         agree=sum(1 for c in corr if c.agrees),
         not_covered=sum(1 for c in corr if c.agrees is None),
         guard=cat.source_snapshot("guard-registry"),
+        sources=[s for name in ("security-hub-guide", "security-hub-oscal", "nist-800-53") if (s := cat.source_snapshot(name)) is not None],
     )

@@ -42,11 +42,13 @@ def github_from_mkdocs(config_file: Path = MKDOCS_FILE) -> GitHub | None:
 
 
 def site_files(catalog: Catalog, *, github: GitHub | None, changes: str | None) -> dict[str, str | bytes]:
-    """Every generated file of the site, CONTRIBUTING.md (as ``contributing.md``) included."""
+    """Every generated file of the site, CONTRIBUTING.md (as ``contributing.md``) and NOTICE.md (``notice.md``) included."""
     with gc_paused():
         files = render_site(catalog, github=github, changes=changes)
     if CONTRIBUTING_FILE.is_file():
         files[routes.CONTRIBUTING] = CONTRIBUTING_FILE.read_text(encoding="utf-8")
+    if paths.NOTICE_FILE.is_file():
+        files[routes.NOTICE] = paths.NOTICE_FILE.read_text(encoding="utf-8")
     return files
 
 

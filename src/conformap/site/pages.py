@@ -139,7 +139,16 @@ def rule_detail(site: _Site, r: Rule) -> str:
         nist=cat.nist_for_rule(r.id),
         pci=cat.pci_for_rule(r.id),
         newest_hub=cat.newest_security_hub_source(),
+        page_source=_page_source(cat, r),
+        hub_sources=[s for name in ("security-hub-guide", "security-hub-oscal") if (s := cat.source_snapshot(name)) is not None and any(name in h.stated_by for h in cat.security_hub_for_rule(r.id))],
     )
+
+
+def _page_source(cat, r):
+    """The developer guide snapshot, when the rule's description and note are checked copies of it (it cites it)."""
+    snap = cat.source_snapshot("config-rule-pages")
+    cited = snap is not None and any(s.repo == snap.repo and s.commit == snap.commit for s in r.sources)
+    return snap if cited else None
 
 
 def overlap_page(site: _Site) -> str:
