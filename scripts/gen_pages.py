@@ -26,6 +26,7 @@ from conformap.site.changes import changes_markdown
 from conformap.diagnostics import errors
 from conformap.site import GitHub, edit_paths
 from conformap import routes
+from conformap.outputs import without_aws_text
 from conformap.site.docs import CONTRIBUTING_FILE, site_files
 
 
@@ -45,6 +46,8 @@ def main() -> None:
         raise PluginError(
             f"conformap: the catalogue at {root} is invalid ({len(errors(diags))} error(s)); no page was written:\n{listed}"
         )
+    if without_aws_text.requested():  # CONFORMAP_WITHOUT_AWS_TEXT=1: the edition for redistributors (NOTICE.md)
+        catalog = without_aws_text.strip(catalog)
     config = mkdocs_gen_files.config
     github = GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
     site = site_files(catalog, github=github, changes=changes_markdown(catalog_dir=root, current=catalog))

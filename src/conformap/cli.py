@@ -147,8 +147,13 @@ def cmd_export(args) -> int:
     cat = _load_or_report(args.catalog)
     if cat is None:
         return 1
-    from conformap.outputs import command
+    from conformap.outputs import command, without_aws_text
 
+    if args.without_aws_text:
+        if args.format == "aws-text":
+            print("conformap export: --format aws-text reproduces AWS's page; it cannot be made --without-aws-text", file=sys.stderr)
+            return 1
+        cat = without_aws_text.strip(cat)
     if args.format in command.FORMATS or args.control or args.statement or args.all or args.controls_key or args.include_deprecated:
         return command.run(cat, args)
     data = outputs.render(cat, args.format)
@@ -175,9 +180,13 @@ def cmd_render_site(args) -> int:
     from conformap.site.changes import changes_markdown
     from conformap.site.docs import FolderError, github_from_mkdocs, site_files, write_folder
 
+    from conformap.outputs import without_aws_text
+
     cat = _load_or_report(args.catalog)
     if cat is None:
         return 1
+    if args.without_aws_text or without_aws_text.requested():
+        cat = without_aws_text.strip(cat)
     try:
         write_folder(site_files(cat, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=Path(cat.root), current=cat)), args.out_dir)
     except FolderError as exc:
@@ -320,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write the catalogue in an exchange format")
     p.add_argument("--format", choices=sorted(FORMATS) + list(export_command.FORMATS), required=True)
     p.add_argument("--out", default=None, help="output file, or folder for several packs (default: standard output); written atomically")
+    p.add_argument("--without-aws-text", action="store_true", help="leave out AWS's page text (question wording, statements, guidance): ids, links and rule metadata only (NOTICE.md)")
     catalog_arg(p)
     export_command.add_arguments(p)
     p.set_defaults(func=cmd_export)
@@ -355,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write every generated page and download into a plain docs folder, for any site builder (replaces only its own earlier output)",
     )
     p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="a new or empty folder, or one an earlier render-site wrote")
+    p.add_argument("--without-aws-text", action="store_true", help="the site and downloads without AWS's page text (as CONFORMAP_WITHOUT_AWS_TEXT=1 does for mkdocs build)")
     catalog_arg(p)
     p.set_defaults(func=cmd_render_site)
 
