@@ -26,7 +26,7 @@ PACKS_COMMIT = "b" * 40  # ... and for the pack scopes
 OTHER_COMMIT = "c" * 40
 DATE = "2024-01-02"
 COMMITS = {"config-rule-pages": PAGES_COMMIT, "conformance-packs": PACKS_COMMIT}
-ORDER = ["config-rule-pages", "conformance-packs", "security-hub-guide", "security-hub-oscal", "security-hub-guide", "nist-800-53", "guard-registry", "wa-template"]
+ORDER = ["config-rule-pages", "conformance-packs", "security-hub-guide", "security-hub-oscal", "security-hub-guide", "nist-800-53", "guard-registry", "wa-template", "wa-best-practices"]
 
 
 def tree_hash(root: Path) -> str:
@@ -87,6 +87,36 @@ def test_wa_template_snapshot_keeps_every_rule_as_the_template_states_it(importe
         },
         {"config_rule_name": "alpha-rule-2", "logical_id": "AlphaRuleCopy", "identifier": "ALPHA_RULE", "scope": ["AWS::S3::Bucket"]},
     ]
+
+
+def test_wa_best_practices_snapshot_keeps_the_pillars_questions(imported):
+    """Expected values written by hand from the fixture manifest (issue 19: every best practice, not three)."""
+    data = load(imported, "wa-best-practices")
+    assert data["source"]["repo"] == "aws-samples/sample-well-architected-skills-and-steering"
+    assert data["questions"] == [
+        {"id": "SEC01", "question": "How do you securely operate your workload?", "best_practices": [
+            {"id": "SEC01-BP01", "title": "Separate workloads using accounts"},
+            {"id": "SEC01-BP02", "title": "Secure account root user and properties"},
+        ]},
+        {"id": "SEC02", "question": "How do you manage identities for people and machines?", "best_practices": [
+            {"id": "SEC02-BP01", "title": "Use strong sign-in mechanisms"},
+        ]},
+    ]  # fmt: skip
+    assert (imported / paths.license_copy("wa-best-practices", "NOTICE")).read_text(encoding="utf-8") == "Fixture notice\n"
+
+
+def test_a_manifest_that_miscounts_is_refused(cat, tmp_path):
+    import shutil as sh
+
+    checkout = tmp_path / "manifest"
+    sh.copytree(CHECKOUTS / "wa-best-practices", checkout)
+    f = checkout / "skills/aws-well-architected-framework-review/references/manifest.md"
+    f.write_text(f.read_text(encoding="utf-8").replace("(2 BPs)", "(3 BPs)"), encoding="utf-8")
+    before = tree_hash(cat)
+    with pytest.raises(SourceInputError) as exc:
+        run("wa-best-practices", cat, checkout)
+    assert "SEC01 says 3 best practices and lists 2" in str(exc.value)
+    assert tree_hash(cat) == before
 
 
 def test_provenance_pins_every_file_read(imported):

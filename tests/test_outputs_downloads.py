@@ -126,7 +126,7 @@ def test_licence_texts_ship_with_the_downloads(real_catalog):
             name = f"licenses/{snap.name}/{f.path}" + (".txt" if f.path.endswith(".md") else "")
             assert hashlib.sha256(files[name]).hexdigest() == f.sha256, name
             pinned += 1
-    assert pinned == 10
+    assert pinned == 12
     assert b"Apache License" in files["licenses/config-rule-pages/LICENSE"] and b"AWS Config Developer Guide" in files["licenses/config-rule-pages/NOTICE"]
     assert b"Attribution-ShareAlike 4.0" in files["licenses/security-hub-guide/LICENSE"]
     assert not any(p.endswith(".md") for p in files)  # no download becomes a site page

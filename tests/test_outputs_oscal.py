@@ -147,3 +147,23 @@ def test_trestle_validate_all_passes(real_catalog, tmp_path):
         (tmp_path / folder / "wa" / f"{folder[:-1]}.json").write_bytes(data)
     result = subprocess.run([*trestle, "validate", "-a"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.count("VALID: Model") == 2, result.stdout + result.stderr
+
+
+# Written by hand from aws-samples/sample-well-architected-skills-and-steering at 4b58ba0
+# (skills/aws-well-architected-framework-review/references/manifest.md, MIT-0): best practices per question.
+BP_COUNTS = {"sec-1": 8, "sec-2": 6, "sec-3": 9, "sec-4": 4, "sec-5": 4, "sec-6": 5, "sec-7": 4, "sec-8": 4, "sec-9": 3, "sec-10": 8, "sec-11": 8}
+
+
+def test_every_best_practice_is_a_part_of_its_question(real_catalog):
+    """issue 19: all 63 best practices of the pillar, ids and titles; only the three the page prints link to a statement."""
+    doc = oscal.catalog_data(real_catalog)["catalog"]
+    counts, linked = {}, []
+    for c in doc["controls"]:
+        part = next(p for p in c["parts"] if p["name"] == "guidance")
+        assert part["links"][0]["text"].startswith("aws-samples/sample-well-architected-skills-and-steering at 4b58ba0")
+        counts[c["id"]] = len(part["parts"])
+        linked += [(i["props"][0]["value"], i["links"][0]["href"]) for i in part["parts"] if "links" in i]
+        if c["id"] == "sec-8":
+            assert [(i["props"][0]["value"], i["title"]) for i in part["parts"]][1] == ("SEC08-BP02", "Enforce encryption at rest")
+    assert counts == BP_COUNTS and sum(counts.values()) == 63
+    assert linked == [("SEC03-BP01", "#sec-3_smt.bp01"), ("SEC03-BP05", "#sec-3_smt.bp05"), ("SEC03-BP07", "#sec-3_smt.bp07")]

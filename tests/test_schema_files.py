@@ -22,7 +22,7 @@ from conformap.load.schema import validator
 SCHEMA_DIR = paths.SCHEMA_DIR
 SCHEMA_FILES = sorted(SCHEMA_DIR.glob("*.json"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schema"
-KINDS = ("rule", "control", "framework", "errata", "security-hub", "guard-mapping", "nist-800-53", "rule-pages", "pack-scopes", "pack-template")
+KINDS = ("rule", "control", "framework", "errata", "security-hub", "guard-mapping", "nist-800-53", "rule-pages", "pack-scopes", "pack-template", "wa-best-practices")
 EXPECT = re.compile(r"^# expect: (?P<keyword>\w+) at (?P<path>\$\S*)$")
 
 
@@ -44,6 +44,7 @@ def test_schema_folder_has_every_kind():
         "rule-pages.schema.json",
         "rule.schema.json",
         "security-hub.schema.json",
+        "wa-best-practices.schema.json",
     ]
 
 

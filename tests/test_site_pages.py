@@ -955,3 +955,13 @@ def test_licence_notices_beside_the_licensed_blocks(real_catalog):
     assert hub < rule.index(notices[1]) < rule.index("## ", hub + 5)
     crosswalk = site[routes.CROSSWALK]
     assert "Creative Commons Attribution\\-ShareAlike 4\\.0" in crosswalk and "[notice](notice.md)" in crosswalk
+
+
+def test_question_pages_name_every_best_practice(real_catalog):
+    """issue 19: the SEC-8 page lists its four best practices (ids and titles written by hand from the manifest)."""
+    page = pages.render_site(real_catalog)[routes.control_page("SEC-8")]
+    section = page.split("## Best practices", 1)[1].split("\n## ", 1)[0]
+    for bp, title in (("SEC08-BP01", "Implement secure key management"), ("SEC08-BP02", "Enforce encryption at rest"),
+                      ("SEC08-BP03", "Automate data at rest protection"), ("SEC08-BP04", "Enforce access control")):
+        assert f"- <code>{mdtext.text(bp)}</code> {title}\n" in section
+    assert "MIT No Attribution" in section

@@ -52,6 +52,7 @@ SCHEMAS = {
     "rule-pages": "rule-pages.schema.json",
     "pack-scopes": "pack-scopes.schema.json",
     "pack-template": "pack-template.schema.json",
+    "wa-best-practices": "wa-best-practices.schema.json",
 }
 
 # Snapshots of other public sources (conformap import-source NAME): NAME -> (file in the catalogue, kind).
@@ -65,6 +66,7 @@ SOURCE_SNAPSHOTS = {
     "config-rule-pages": (f"{SOURCES_DIR}/config-rule-pages.yaml", "rule-pages"),
     "conformance-packs": (f"{SOURCES_DIR}/conformance-pack-scopes.yaml", "pack-scopes"),
     "wa-template": (f"{SOURCES_DIR}/wa-conformance-pack.yaml", "pack-template"),
+    "wa-best-practices": (f"{SOURCES_DIR}/wa-best-practices.yaml", "wa-best-practices"),
 }
 NOTICE_FILE = PROJECT_ROOT / "NOTICE.md"  # in a clone; an installed package has it in its .dist-info
 # The licence and notice texts of each snapshot's source, byte for byte as pinned in its license_files:

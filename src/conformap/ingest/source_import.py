@@ -189,6 +189,13 @@ def _build_template(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
         raise SourceInputError([(rel, f"not a readable template: {exc}")]) from None
 
 
+def _build_best_practices(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
+    (rel,) = inp.files
+    return {"questions": srcparse.wa_best_practices(inp.text(rel))}
+
+
+WA_MANIFEST_PATH = "skills/aws-well-architected-framework-review/references/manifest.md"
+
 SPECS: dict[str, SourceSpec] = {
     "security-hub-guide": SourceSpec(
         repo="awsdocs/aws-security-hub-user-guide",
@@ -256,6 +263,16 @@ SPECS: dict[str, SourceSpec] = {
         build=_build_template,
         single_file=paths.WA_TEMPLATE_PATH,
         url="https://github.com/awslabs/aws-config-rules",
+    ),
+    "wa-best-practices": SourceSpec(
+        repo="aws-samples/sample-well-architected-skills-and-steering",
+        title="AWS Well-Architected Framework best-practice manifest (Security pillar): every question's best-practice ids and titles",
+        license="MIT No Attribution (MIT-0) (LICENSE), with a NOTICE file",
+        license_files=("LICENSE", "NOTICE"),
+        files=_one(WA_MANIFEST_PATH),
+        build=_build_best_practices,
+        single_file=WA_MANIFEST_PATH,
+        url="https://github.com/aws-samples/sample-well-architected-skills-and-steering",
     ),
 }
 

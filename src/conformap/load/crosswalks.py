@@ -29,6 +29,7 @@ from conformap.model.crosswalk import (
     SecurityHubEntry,
     SourceSnapshot,
     TemplateRule,
+    WaQuestion,
 )
 from conformap.model.catalog import natural_key
 from conformap.load.yamlio import YamlDocument
@@ -119,6 +120,8 @@ def check(docs: dict[str, YamlDocument], rules: set[str], broken: set[str]) -> l
         out += _check_unique(docs["conformance-packs"], "scopes", "identifier")
     if "wa-template" in docs:
         out += _check_unique(docs["wa-template"], "rules", "logical_id")
+    if "wa-best-practices" in docs:
+        out += _check_unique(docs["wa-best-practices"], "questions", "id")
     nist = docs.get("nist-800-53")
     if nist is not None:
         out += _check_unique(nist, "controls", "id")
@@ -184,6 +187,7 @@ def build(docs: dict[str, YamlDocument]) -> Crosswalks:
         rule_pages=_all(RulePage, docs.get("config-rule-pages"), "rules"),
         pack_scopes=MappingProxyType({s["identifier"]: tuple(s["resource_types"]) for s in scopes.data["scopes"]}) if scopes else MappingProxyType({}),
         wa_template=_all(TemplateRule, docs.get("wa-template"), "rules"),
+        wa_questions=_all(WaQuestion, docs.get("wa-best-practices"), "questions"),
     )
 
 

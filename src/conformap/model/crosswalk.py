@@ -186,6 +186,21 @@ class TemplateRule:
 
 
 @dataclass(frozen=True)
+class WaBestPractice:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class WaQuestion:
+    """A question of the Well-Architected pillar with all its best practices (``sources/wa-best-practices.yaml``)."""
+
+    id: str
+    question: str
+    best_practices: tuple[WaBestPractice, ...] = ()
+
+
+@dataclass(frozen=True)
 class Crosswalks:
     """Everything imported from other sources; empty when the catalogue has no snapshots."""
 
@@ -197,6 +212,7 @@ class Crosswalks:
     rule_pages: tuple[RulePage, ...] = ()
     pack_scopes: MappingT[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     wa_template: tuple[TemplateRule, ...] = ()
+    wa_questions: tuple[WaQuestion, ...] = ()
 
     def wa_template_rule(self, rule_id: str) -> TemplateRule | None:
         """The rule as AWS's WA template deploys it (None: not in the template, or no snapshot)."""
@@ -263,6 +279,11 @@ class CrosswalkQueries:
     def corroborations(self) -> tuple[Corroboration, ...]:
         """Every mapping's corroboration, in mapping order."""
         return tuple(self.corroboration(m) for m in self.mappings)
+
+    def framework_best_practices(self, control) -> tuple[WaBestPractice, ...]:
+        """Every best practice of the question (by its framework id, SEC08), as the best-practice snapshot lists them."""
+        q = next((q for q in self.crosswalks.wa_questions if q.id == control.framework_question_id), None)
+        return q.best_practices if q else ()
 
     def newest_security_hub_source(self) -> SourceSnapshot | None:
         """The newest of the Security Hub snapshots (by commit date): what "none in the sources" is as of."""

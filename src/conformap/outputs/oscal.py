@@ -96,7 +96,25 @@ def _statement_part(s: Statement) -> dict[str, Any]:
     return part
 
 
-def _control(c: Control) -> dict[str, Any]:
+def _best_practices_part(c: Control, bps: tuple, snap) -> dict[str, Any]:
+    """Every best practice of the question (the best-practice snapshot), as items of one guidance part; the items
+    of those AWS's page prints as a statement link to that statement (its part holds the rules' mappings)."""
+    cid = control_id(c)
+    printed = {s.best_practice.id: s for s in c.statements if s.best_practice is not None}
+    items = []
+    for bp in bps:
+        item: dict[str, Any] = {"id": f"{cid}_bp.{bp.id.lower()}", "name": "item", "title": single_line(bp.title), "props": [prop("label", bp.id)]}
+        if bp.id in printed:
+            item["links"] = [{"href": f"#{part_id(printed[bp.id])}", "rel": "related"}]
+        items.append(item)
+    part: dict[str, Any] = {"id": f"{cid}_bps", "name": "guidance", "title": "Best practices of the AWS Well-Architected Framework"}
+    if snap is not None:  # where the ids and titles come from, and their licence
+        part["links"] = [{"href": snap.url or f"https://github.com/{snap.repo}", "rel": "reference", "text": single_line(f"{snap.repo} at {snap.commit[:7]} ({snap.commit_date}); {snap.license}")}]
+    part["parts"] = items
+    return part
+
+
+def _control(c: Control, bps: tuple = (), snap=None) -> dict[str, Any]:
     cid = control_id(c)
     props = [prop("label", c.id), prop("sort-id", f"{c.number:03d}")]
     if c.framework_question_id:
@@ -109,7 +127,7 @@ def _control(c: Control) -> dict[str, Any]:
     statement: dict[str, Any] = {"id": f"{cid}_smt", "name": "statement", "prose": c.question}
     if c.statements:
         statement["parts"] = [_statement_part(s) for s in c.statements]
-    control["parts"] = [statement]
+    control["parts"] = [statement] + ([_best_practices_part(c, bps, snap)] if bps else [])
     return control
 
 
@@ -119,7 +137,7 @@ def catalog_data(cat: Catalog) -> dict[str, Any]:
         "catalog": {
             "uuid": document_uuid(cat, "catalog"),
             "metadata": metadata(cat, fw.title),
-            "controls": [_control(c) for c in cat.controls],
+            "controls": [_control(c, cat.framework_best_practices(c), cat.source_snapshot("wa-best-practices")) for c in cat.controls],
         }
     }
 

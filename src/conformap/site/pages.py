@@ -110,6 +110,8 @@ def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None 
         boost=search.QUESTION_BOOST,
         hub=cat.security_hub_for_control(c.id),
         nist=cat.nist_for_control(c.id),
+        best_practices=cat.framework_best_practices(c),
+        bp_source=cat.source_snapshot("wa-best-practices"),
     )
 
 
