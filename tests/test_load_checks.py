@@ -19,7 +19,7 @@ M3 = "catalog/controls/M-3.yaml"
 FRAMEWORK = "catalog/framework.yaml"
 SNAPSHOT = "sources/aws-page.txt"
 RULE_FIELDS = ", ".join(sorted([  # rule.schema.json's properties
-    "id", "kind", "identifier", "service", "trigger", "description", "documentation_url", "resource_types", "resource_types_current_docs",
+    "id", "kind", "identifier", "service", "trigger", "description", "note", "documentation_url", "resource_types", "resource_types_current_docs",
     "regions_note", "parameters", "conformance_pack", "deprecated", "guidance", "mappings", "sources",
 ]))
 
@@ -89,6 +89,7 @@ mappings:
 deprecated:
   successor: delta-rule
   reason: Replaced.
+  aws_text: {repo: o/r, path: doc_source/x.md, commit: 0123456789abcdef0123456789abcdef01234567, quote: This rule is deprecated.}
 """)
     write(root, "rules/epsilon-rule.yaml", """id: epsilon-rule
 kind: managed
@@ -98,6 +99,7 @@ mappings: []
 deprecated:
   successor: omega-rule
   reason: Replaced.
+  aws_text: {repo: o/r, path: doc_source/x.md, commit: 0123456789abcdef0123456789abcdef01234567, quote: This rule is deprecated.}
 """)
     assert found(root) == [
         Diagnostic(delta, 8, 19, "$.mappings[0].source_rows[0]", "source row 9 is beyond the source's 4 rows (framework.yaml source.rows)"),
@@ -342,6 +344,7 @@ mappings:
 deprecated:
   successor: gamma-check
   reason: R.
+  aws_text: {repo: o/r, path: doc_source/x.md, commit: 0123456789abcdef0123456789abcdef01234567, quote: This rule is deprecated.}
 """)
     control_fields = "current_question, framework_question_id, id, in_source, note, number, question, sources, statements, url"
     assert found(root) == [

@@ -17,7 +17,7 @@ from conformap.model import records
 from conformap.load import schema
 from types import MappingProxyType
 
-from conformap.model.catalog import BestPractice, Control, Deprecation, Erratum, Mapping, Parameter, Rule, SourceDocument, SourceRef, Statement
+from conformap.model.catalog import AwsQuote, BestPractice, Control, Deprecation, Erratum, Mapping, Parameter, Rule, SourceDocument, SourceRef, Statement
 
 CATALOGUES = ["real", "golden", "mini", "site-mini", "stats"]
 
@@ -99,7 +99,7 @@ def test_records_are_built_alike_when_the_per_class_tables_are_built_again():
         "resource_types": ["AWS::S3::Bucket"],
         "parameters": [{"name": "P", "type": "int", "optional": True}],
         "conformance_pack": {"input_parameters": {"b": "2", "a": "1"}, "scope_resource_types": ["AWS::IAM::User"]},
-        "deprecated": {"successor": "y-check", "reason": "R."},
+        "deprecated": {"successor": "y-check", "reason": "R.", "aws_text": {"repo": "o/r", "path": "p.md", "commit": "c" * 40, "quote": "Q."}},
     }
     rule = records.from_record(Rule, data, file="f.yaml")
     assert rule == Rule(
@@ -111,7 +111,7 @@ def test_records_are_built_alike_when_the_per_class_tables_are_built_again():
         parameters=(Parameter(name="P", type="int", optional=True),),
         pack_input_parameters=MappingProxyType({"a": "1", "b": "2"}),
         pack_scope_resource_types=("AWS::IAM::User",),
-        deprecated=Deprecation(successor="y-check", reason="R."),
+        deprecated=Deprecation(successor="y-check", reason="R.", aws_text=AwsQuote(repo="o/r", path="p.md", commit="c" * 40, quote="Q.")),
         file="f.yaml",
     )
     assert type(rule.pack_input_parameters) is MappingProxyType and list(rule.pack_input_parameters) == ["a", "b"]

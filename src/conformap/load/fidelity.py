@@ -105,9 +105,10 @@ def _check_template(doc: YamlDocument, snap: YamlDocument, template: dict[str, d
     if k is None:
         return warnings
     rel = paths.SOURCE_SNAPSHOTS["wa-template"][0]
-    entry = template.get(doc.data["id"])
-    if entry is None:
-        return [doc.error(("sources", k), f"cites AWS's WA template, which deploys no rule named {doc.data['id']} ({rel})")]
+    ident = doc.data.get("identifier")
+    entry = template.get(doc.data["id"]) or next((t for t in template.values() if ident and t["identifier"] == ident), None)
+    if entry is None:  # neither by name nor by SourceIdentifier (a copy of a rule under another name)
+        return [doc.error(("sources", k), f"cites AWS's WA template, which deploys no rule named {doc.data['id']} or identified {ident} ({rel})")]
     expected = {p["name"]: p.get("default", p.get("value", "")) for p in entry.get("input_parameters") or ()}
     recorded = (doc.data.get("conformance_pack") or {}).get("input_parameters") or {}
     if recorded != expected:
@@ -118,7 +119,8 @@ def _check_template(doc: YamlDocument, snap: YamlDocument, template: dict[str, d
 
 def _check_deprecation(doc: YamlDocument, snap: YamlDocument | None, pages: dict[str, dict]) -> list[Diagnostic]:
     """A ``deprecated`` claim quotes AWS: the quote must be in the snapshot of the page it cites (the rule's
-    or its successor's), in its description or Note; a quote no snapshot holds is a warning (not verified)."""
+    or its successor's), in its description or Note; a quote of a file the snapshot does not hold is a warning
+    (not verified). Without the developer guide's snapshot there is nothing to check against."""
     dep = doc.data.get("deprecated")
     cited = dep.get("aws_text") if isinstance(dep, dict) else None
     if not isinstance(cited, dict):
@@ -129,7 +131,9 @@ def _check_deprecation(doc: YamlDocument, snap: YamlDocument | None, pages: dict
     page = pages.get(names.get(cited.get("path"), ""))
     if not any(w in cited["quote"].lower() for w in DEPRECATION_WORDS):
         return [doc.error(where, f"the quote states no deprecation (it says none of: {', '.join(DEPRECATION_WORDS)}); a rule is deprecated only where AWS says so")]
-    if snap is None or cited.get("repo") != snap.data["source"]["repo"] or cited.get("commit") != snap.data["source"]["commit"] or page is None:
+    if snap is None:
+        return []  # no snapshot of the developer guide: nothing to check the quote against
+    if cited.get("repo") != snap.data["source"]["repo"] or cited.get("commit") != snap.data["source"]["commit"] or page is None:
         return [doc.error(where, f"not verified: the catalogue holds no snapshot of {cited.get('repo')} {cited.get('path')} at {cited.get('commit')} (it checks the rule's and its successor's developer guide pages, {rel})", severity=Severity.WARNING)]
     if cited["quote"] in page["description"] or cited["quote"] in (page.get("note") or ""):
         return []
