@@ -16,11 +16,9 @@ from conformap.load import checks
 from conformap.load import files
 from conformap.model import records
 from conformap.load import schema
-from conformap.load.cache import DocCache
 from conformap.model.catalog import Catalog, Control, Erratum, Framework, Rule, natural_key
-from conformap.load.yamlio import YamlDocument
+from conformap.load.yamlio import YamlDocument, read_yaml
 from conformap.diagnostics import CatalogError, Diagnostic, Severity, errors
-from conformap.perf import gc_paused
 
 WARNING = Severity.WARNING
 
@@ -36,21 +34,20 @@ class _Reader:
         # Rule files that parsed but failed their schema or id check: their mappings' references are
         # still checked, so one run reports every problem of the file.
         self.partial_rules: list[YamlDocument] = []
-        self.cache = DocCache()
 
     def show(self, file: Path) -> str:
         return paths.display_path(file)
 
     def read(self, file: Path, kind: str) -> YamlDocument | None:
         """The document if it is valid against its schema, else ``None`` (its problems are recorded)."""
-        doc = self.cache.read(file, kind, self.show(file))
+        doc = read_yaml(file, self.show(file))
         self.diags.extend(doc.diagnostics)
         if not doc.ok:
             return None
         if not isinstance(doc.data, dict):
             self.diags.append(doc.error((), f"the file must hold a YAML mapping, not {schema.type_name(doc.data)}"))
             return None
-        schema_errs = schema.diagnostics(doc, kind, self.cache)
+        schema_errs = schema.diagnostics(doc, kind)
         self.diags.extend(schema_errs)
         if schema_errs and kind == "rule":
             self.partial_rules.append(doc)
@@ -104,11 +101,6 @@ def _build(cls: type, doc: YamlDocument):
 
 def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
     """Validate a catalogue directory. Returns the model (``None`` if there are errors) and all diagnostics."""
-    with gc_paused():
-        return _validate(path)
-
-
-def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]]:
     root = Path(path) if path is not None else paths.DEFAULT_CATALOG
     reader = _Reader(root)
     if not root.is_dir():
@@ -129,9 +121,8 @@ def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]
     reader.diags.extend(checks.references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
     from conformap.load import crosswalks  # other sources' snapshots (catalog/crosswalks/, sources/*.yaml)
 
-    xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken["rule"], reader.cache)
+    xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken["rule"])
     reader.diags.extend(xdiags)
-    reader.cache.save()
     diags = sorted(set(reader.diags))  # by file, line, column, path, message (Diagnostic's field order)
     if errors(diags):  # a missing or unreadable framework.yaml or errata.yaml is an error
         return None, diags

@@ -32,7 +32,6 @@ MAX_SCHEMA_ERRORS = 100  # schema errors reported per file (a 256 KB file can ho
 if TYPE_CHECKING:  # imported lazily: jsonschema costs a tenth of a second to import
     import jsonschema
 
-    from conformap.load.cache import DocCache
     from conformap.load.yamlio import YamlDocument
 
 DEFS_FILE = "defs.schema.json"
@@ -209,21 +208,13 @@ def errors(kind: str, data: Any) -> list["jsonschema.ValidationError"]:
     return list(islice(found, MAX_SCHEMA_ERRORS + 1))
 
 
-def diagnostics(doc: "YamlDocument", kind: str, cache: "DocCache | None" = None) -> list[Diagnostic]:
-    """Every schema error of a parsed document (up to ``MAX_SCHEMA_ERRORS``), located at its line and column.
-
-    With a ``cache`` (:class:`~conformap.load.cache.DocCache`), a document whose bytes already passed
-    this kind's schema is not checked again, and one that passes now is remembered.
-    """
-    if cache is not None and cache.has(kind, doc.digest):
-        return []
+def diagnostics(doc: "YamlDocument", kind: str) -> list[Diagnostic]:
+    """Every schema error of a parsed document (up to ``MAX_SCHEMA_ERRORS``), located at its line and column."""
     out = []
     found = errors(kind, doc.data)
     for err in found[:MAX_SCHEMA_ERRORS]:
         path, msg, at_key = _message(err)
         out.append(doc.error(path, msg, key=at_key))
-    if cache is not None and not out:
-        cache.add(kind, doc)
     if len(found) > MAX_SCHEMA_ERRORS:
         out.append(doc.error((), f"more schema errors in this file are not shown (the first {MAX_SCHEMA_ERRORS} are)"))
     return out
