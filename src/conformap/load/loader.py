@@ -57,9 +57,8 @@ class _Reader:
         """The valid documents of ``controls/`` or ``rules/`` entries; every problem is recorded."""
         docs = []
         for entry in entries:
-            shown = self.show(entry.path)
             if entry.problem:  # a link's problem is the one validate() reports for every link: listed once
-                self.diags.append(Diagnostic(shown, *entry.at, "$", entry.problem))
+                self.diags.append(Diagnostic(self.show(entry.path), *entry.at, "$", entry.problem))
                 continue
             kind, stem = entry.kind, entry.stem
             doc = self.read(entry.path, kind)
