@@ -17,6 +17,7 @@ import json
 import uuid
 from typing import Any
 
+from conformap.escape import single_line
 from conformap.model.catalog import Catalog, Control, Rule, Statement
 from conformap.outputs.columns import LIST_SEPARATOR
 
@@ -30,11 +31,6 @@ EPOCH = "1970-01-01"
 
 def stable_uuid(*names: str) -> str:
     return str(uuid.uuid5(UUID_NAMESPACE, "/".join(names)))
-
-
-def single_line(text: str) -> str:
-    """A single-line value: every run of whitespace (line breaks included) becomes one space."""
-    return " ".join(text.split())
 
 
 def prop(name: str, value: str, ns: str | None = None, **extra: str) -> dict[str, str]:

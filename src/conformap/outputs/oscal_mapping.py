@@ -20,7 +20,8 @@ from typing import Any
 from conformap.model.crosswalk import NistControl, SecurityHubControl, SourceSnapshot
 from conformap.model.catalog import Catalog
 from conformap.outputs.crosswalk import SOURCES
-from conformap.outputs.oscal import CONFORMAP_NS, control_id, metadata, prop, single_line, stable_uuid, to_bytes
+from conformap.escape import single_line
+from conformap.outputs.oscal import CONFORMAP_NS, control_id, metadata, prop, stable_uuid, to_bytes
 
 RELATIONSHIP = "intersects-with"
 PROVENANCE = {"method": "automation", "matching-rationale": "functional", "status": "draft"}

@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformap.escape import markdown_unescape
+
 TEXT_HEADER = "Control ID Control Description AWS Config Rule Guidance"
 MD_HEADER = ("control id", "control description", "aws config rule", "guidance")
 # The section that follows the table on AWS's page: a page without it right after the table was cut.
@@ -51,7 +53,6 @@ _CONTROL_LINE = re.compile(rf"^(?P<id>{CONTROL_ID.pattern}) (?P<rest>\S.*)$")
 _RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MD_LINK = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)(?P<rest>.*)$")
 _PROCESS_CHECK = re.compile(r"\s*\(\s*process\s+check\s*\)\s*$", re.IGNORECASE)
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 class PageError(Exception):
@@ -214,7 +215,7 @@ def _md_cells(line: str) -> list[str]:
 
 def _unescape(cell: str) -> str:
     cell = re.sub(r"<br\s*/?>", " ", cell, flags=re.I)
-    return _MD_ESCAPE.sub(r"\1", cell).strip()
+    return markdown_unescape(cell).strip()
 
 
 def _is_md_header(cells: list[str]) -> bool:
