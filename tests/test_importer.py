@@ -456,11 +456,11 @@ def page_with_new_rule(tmp_path: Path, rule: str = "brand-new-rule") -> Path:
 
 
 def failing_write_atomic(monkeypatch, fail_on: int) -> list[Path]:
-    """Make catalogio.write_atomic raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
-    from conformap.load import files as catalogio
+    """Make files.write_atomic raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
+    from conformap.load import files
 
     calls: list[Path] = []
-    real = catalogio.write_atomic
+    real = files.write_atomic
 
     def write(path, data):
         calls.append(Path(path))
@@ -468,7 +468,7 @@ def failing_write_atomic(monkeypatch, fail_on: int) -> list[Path]:
             raise OSError(28, "No space left on device", str(path))
         return real(path, data)
 
-    monkeypatch.setattr(catalogio, "write_atomic", write)
+    monkeypatch.setattr(files, "write_atomic", write)
     return calls
 
 

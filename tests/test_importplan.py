@@ -1,4 +1,4 @@
-"""The import plan (catalog/importplan.py) on rows built by hand: statement numbering, question
+"""The import plan (src/conformap/ingest/page_plan.py) on rows built by hand: statement numbering, question
 ownership, stable order, kept curation, row moves and errata. Expected values are written out by
 hand; no file is read, so `make mutate` runs these in milliseconds."""
 

@@ -103,11 +103,6 @@ class Analysis:
     def service(self, rule_id: str) -> str:
         return self.graph.nodes[key("rule", rule_id)]["service"] or UNSPECIFIED
 
-    def rule_statements(self, rule_id: str) -> list[str]:
-        rk = key("rule", rule_id)
-        g = self.graph
-        return sorted(g.nodes[v]["id"] for v in g.successors(rk) if g.edges[rk, v]["rel"] == "supports")
-
     def statement_rules(self, statement_id: str) -> list[str]:
         return sorted(self._statement_rules.get(statement_id, ()))
 

@@ -57,8 +57,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from conformap import paths
-from conformap.load import files as catalogio
-from conformap.ingest import page_plan as importplan
+from conformap.load import files
+from conformap.ingest import page_plan
 from conformap.model import records
 from conformap.ingest import staging
 from conformap.parse.aws_page import PageTooLarge, check_complete, parse_page, read_page
@@ -148,7 +148,7 @@ def _read_existing(root: Path, sub: str) -> dict[str, dict]:
     problems: list[Diagnostic] = []
     folder = root / sub
     if folder.is_dir():
-        for entry in catalogio.folder_entries(root, sub):
+        for entry in files.folder_entries(root, sub):
             if entry.problem:
                 problems.append(Diagnostic(paths.display_path(entry.path), *entry.at, "$", entry.problem))
                 continue
@@ -236,9 +236,9 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)
     first = staging.check_root(root)
-    links = catalogio.symlinks(root)  # none in a folder that does not exist yet
+    links = files.symlinks(root)  # none in a folder that does not exist yet
     if links:  # a trial copy or a write could follow one out of the catalogue
-        raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", catalogio.SYMLINK_PROBLEM) for link in links])
+        raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", files.SYMLINK_PROBLEM) for link in links])
     try:
         raw = read_page(page)
     except PageTooLarge as exc:
@@ -252,9 +252,9 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
 
     existing_controls, existing_rules, framework, errata = _read_catalogue(root)
 
-    controls, statement_of, printed_of = importplan.plan_controls(rows, existing_controls, report.notes)
-    rules = importplan.plan_rules(rows, existing_rules, statement_of, printed_of, report.notes)
-    new_errata = importplan.plan_errata(errata, importplan.row_moves(existing_rules, rules), report.notes)
+    controls, statement_of, printed_of = page_plan.plan_controls(rows, existing_controls, report.notes)
+    rules = page_plan.plan_rules(rows, existing_rules, statement_of, printed_of, report.notes)
+    new_errata = page_plan.plan_errata(errata, page_plan.row_moves(existing_rules, rules), report.notes)
 
     snapshot = f"{paths.SOURCES_DIR}/aws-page.{'md' if form == 'markdown' else 'txt'}"
     old_source = dict(framework.get("source") or {})
@@ -339,4 +339,4 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
 
 def render(data: dict, kind: str, relpath: str) -> str:
     """A catalogue file's canonical text, with its schema modeline."""
-    return catalogio.dump(data, kind, header=catalogio.modeline(kind, relpath))
+    return files.dump(data, kind, header=files.modeline(kind, relpath))

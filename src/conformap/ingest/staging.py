@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from conformap import paths
-from conformap.load import files as catalogio
+from conformap.load import files
 from conformap.diagnostics import Diagnostic
 
 
@@ -113,7 +113,7 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
         rel = ""
         try:
             for rel, data in changes:
-                catalogio.write_atomic(stage / rel, data)
+                files.write_atomic(stage / rel, data)
             for rel in removals:
                 (stage / rel).unlink(missing_ok=True)
         except OSError as exc:
@@ -145,7 +145,7 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
                 if old is None:
                     target.unlink(missing_ok=True)
                 else:
-                    catalogio.write_atomic(target, old)
+                    files.write_atomic(target, old)
             except OSError:
                 failed.append(paths.display_path(target))
         for d in reversed(created):
@@ -165,7 +165,7 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
         for rel, data in changes:
             target = root / rel
             ensure_dir(target.parent)
-            catalogio.write_atomic(target, data)
+            files.write_atomic(target, data)
             done.append((target, current.get(rel)))
             written.append(rel)
         for rel in removals:  # last, once everything new is in place

@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # imported lazily: jsonschema costs a tenth of a second to im
     from conformap.load.yamlio import YamlDocument
 
 DEFS_FILE = "defs.schema.json"
-ID_KINDS = ("rule_id", "control_id", "statement_id", "erratum_id")
 _ANNOTATIONS = {"description", "title", "examples", "default", "$comment", "markdownDescription"}
 
 

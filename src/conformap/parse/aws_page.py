@@ -97,10 +97,6 @@ class Row:
     guidance: str
     process_check: bool = False
 
-    @property
-    def control_text(self) -> str:
-        return f"{self.question} {self.description}" if self.description else self.question
-
 
 def question_number(control_id: str) -> int:
     """The number that orders a question, from its id (:data:`CONTROL_ID`): ``SEC-8`` is 8; a dotted id

@@ -27,7 +27,7 @@ from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
 from conformap.model.catalog import Catalog, Control, Mapping, Rule
-from conformap.analysis import sources as sources_check
+from conformap.analysis import sources
 from conformap.outputs import columns
 from conformap.outputs import downloads as published
 from conformap.perf import in_background
@@ -166,7 +166,7 @@ def errata_page(site: _Site) -> str:
 
 
 def methodology_page(site: _Site) -> str:
-    report = sources_check.check(site.cat)
+    report = sources.check(site.cat)
     kinds = Counter((d.kind, d.source) for d in report.differences)
     return site.page("methodology.md.j2", routes.METHODOLOGY, report=report, difference_counts=sorted(kinds.items()))
 
