@@ -61,6 +61,8 @@ class Analysis:
         controls, rules, services = [], [], []
         statement_rules: dict[str, set[str]] = defaultdict(set)
         supports: dict[str, set[str]] = defaultdict(set)  # rule -> controls
+        rule_mappings: Counter[str] = Counter()
+        control_mappings: Counter[str] = Counter()
         self.mapping_count = 0
         for _, d in g.nodes(data=True):
             kind = d["kind"]
@@ -75,6 +77,8 @@ class Analysis:
                 continue
             self.mapping_count += 1
             rule, statement = g.nodes[u]["id"], g.nodes[v]
+            rule_mappings[rule] += 1
+            control_mappings[d["control"]] += 1
             statement_rules[statement["id"]].add(rule)
             # A mapping whose statement belongs to another control (not valid in a catalogue) is ignored.
             if statement["control"] == d["control"]:
@@ -84,6 +88,8 @@ class Analysis:
         self.controls_in_source: list[str] = [d["id"] for d in controls if d["in_source"]]
         self.rules: list[str] = sorted(rules)
         self.services: list[str] = sorted(services)
+        self.rule_mapping_count: dict[str, int] = {r: rule_mappings[r] for r in self.rules}
+        self.control_mapping_count: dict[str, int] = {c: control_mappings[c] for c in self.controls}
         order = {c: i for i, c in enumerate(self.controls)}
         self.rule_controls: dict[str, tuple[str, ...]] = {r: tuple(sorted(supports[r], key=order.__getitem__)) for r in self.rules}
         self.control_rules: dict[str, list[str]] = {c: [] for c in self.controls}
