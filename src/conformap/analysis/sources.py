@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 from conformap import paths
+from conformap.load import fidelity
 from conformap.model.catalog import Catalog, Mapping
 from conformap.model.crosswalk import Corroboration, GuardMapping, NistControl, NistFamily, SecurityHubControl, union_in_order
 
@@ -169,34 +170,35 @@ class SourcesReport:
         return {"sources": self.sources, "summary": self.summary, "differences": [asdict(d) for d in self.differences]}
 
 
+# The message of each kind of drift (what counts as drift: :mod:`conformap.load.fidelity`).
+_DRIFT_MESSAGES = {
+    fidelity.IDENTIFIER: "the rule page states another identifier",
+    fidelity.DESCRIPTION: "the description differs from the rule page",
+    fidelity.PARAMETER_NOT_ON_PAGE: "the rule page has no such parameter",
+    fidelity.PARAMETER_NOT_RECORDED: "the rule page has a parameter the rule does not record",
+    fidelity.PARAMETER_DESCRIPTION: "the parameter's description differs from the rule page",
+    fidelity.SCOPE_NOT_RECORDED: "the pack templates scope the rule, which records no scope",
+    fidelity.SCOPE_DIFFERS: "the pack templates scope the rule differently",
+}
+
+
 def _rule_drift(cat: Catalog) -> list[Difference]:
-    out = []
+    found: list[tuple[str, str, fidelity.Drift]] = []
     pages = {p.rule_id: p for p in cat.crosswalks.rule_pages}
     for rule in cat.rules:
         page = pages.get(rule.id)
-        if page is None:
-            continue
-        if rule.identifier and rule.identifier != page.identifier:
-            out.append(Difference(DRIFT, "config-rule-pages", rule.id, "identifier", rule.identifier, page.identifier, "the rule page states another identifier"))
-        if rule.description is not None and rule.description != page.description:
-            out.append(Difference(DRIFT, "config-rule-pages", rule.id, "description", rule.description, page.description, "the description differs from the rule page"))
-        ours = {p.name: p.description for p in rule.parameters}
-        stated = {p.name: p.description for p in page.parameters}
-        for name in sorted(set(ours) | set(stated)):
-            if name not in stated:
-                out.append(Difference(DRIFT, "config-rule-pages", rule.id, f"parameters.{name}", name, None, "the rule page has no such parameter"))
-            elif name not in ours:
-                out.append(Difference(DRIFT, "config-rule-pages", rule.id, f"parameters.{name}", None, name, "the rule page has a parameter the rule does not record"))
-            elif ours[name] is not None and stated[name] and ours[name] != stated[name]:
-                out.append(Difference(DRIFT, "config-rule-pages", rule.id, f"parameters.{name}.description", ours[name], stated[name], "the parameter's description differs from the rule page"))
+        if page is not None:
+            ours = [(p.name, p.description) for p in rule.parameters]
+            stated = {p.name: p.description for p in page.parameters}
+            drift = fidelity.page_drift(rule.identifier, rule.description, ours, page.identifier, page.description, stated)
+            found += [("config-rule-pages", rule.id, d) for d in drift]
     scopes = cat.crosswalks.pack_scopes
     if scopes:
         for rule in cat.rules:
-            stated_scope = scopes.get(rule.identifier or "")
-            ours_scope = rule.pack_scope_resource_types
-            if stated_scope and ours_scope is not None and sorted(ours_scope) != sorted(stated_scope):
-                out.append(Difference(DRIFT, "conformance-packs", rule.id, "conformance_pack.scope_resource_types", ", ".join(ours_scope), ", ".join(stated_scope), "the pack templates scope the rule differently"))
-    return out
+            d = fidelity.scope_drift(rule.pack_scope_resource_types, scopes.get(rule.identifier or ""))
+            if d is not None:
+                found.append(("conformance-packs", rule.id, d))
+    return [Difference(DRIFT, source, rid, d.field, d.ours, d.stated, _DRIFT_MESSAGES[d.kind]) for source, rid, d in found]
 
 
 def _security_hub(cat: Catalog) -> list[Difference]:
