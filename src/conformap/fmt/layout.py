@@ -39,6 +39,7 @@ import yaml
 
 from conformap.load import files
 from conformap.load.yamlio import _Loader, read_yaml_text
+from conformap.load.schema import check_document
 from conformap.diagnostics import Diagnostic
 
 _MODELINE = re.compile(r"^#\s*yaml-language-server\s*:\s*\$schema=\S+\s*$")
@@ -180,10 +181,9 @@ def format_text(raw: bytes | str, kind: str, relpath: str, file: str = "<text>")
         raw = raw.encode("utf-8")
     raw = _normalise(raw)
     doc = read_yaml_text(raw, file)
-    if not doc.ok:
-        raise FormatError(doc.diagnostics)
-    if not isinstance(doc.data, dict):
-        raise FormatError([Diagnostic(file, 1, 1, "$", "the file must hold a YAML mapping")])
+    checked = check_document(doc)
+    if not checked.ok:
+        raise FormatError(checked.diagnostics)
     text = raw.decode("utf-8")
     canonical = files.dump(doc.data, kind, header=files.modeline(kind, relpath))
     comments, tokens = _comments(text)

@@ -64,6 +64,7 @@ from conformap.ingest import staging
 from conformap.parse.aws_page import PageTooLarge, check_complete, parse_page, read_page
 from conformap.model.catalog import Mapping
 from conformap.ingest.staging import CatalogPathError
+from conformap.load.schema import check_document
 from conformap.load.yamlio import read_yaml
 from conformap.diagnostics import Diagnostic, errors
 
@@ -153,11 +154,11 @@ def _read_existing(root: Path, sub: str) -> dict[str, dict]:
                 problems.append(Diagnostic(paths.display_path(entry.path), *entry.at, "$", entry.problem))
                 continue
             file = entry.path
-            doc = read_yaml(file, paths.display_path(file))
-            if not doc.ok or not isinstance(doc.data, dict):
-                problems.extend(doc.diagnostics or [Diagnostic(doc.file, 1, 1, "$", "not a YAML mapping")])
+            checked = check_document(read_yaml(file, paths.display_path(file)))
+            if not checked.ok:
+                problems.extend(checked.diagnostics)
                 continue
-            out[file.stem] = doc.data
+            out[file.stem] = checked.doc.data
     if problems:
         raise ImportFailure(problems)
     return out
@@ -171,19 +172,17 @@ def _read_catalogue(root: Path):
         fw_file = root / paths.FRAMEWORK_FILE
         framework: dict = {}
         if fw_file.is_file():
-            doc = read_yaml(fw_file, paths.display_path(fw_file))
-            if not doc.ok:
-                raise ImportFailure(doc.diagnostics)
-            if not isinstance(doc.data, dict):
-                raise ImportFailure([Diagnostic(doc.file, 1, 1, "$", "not a YAML mapping")])
-            framework = doc.data
+            checked = check_document(read_yaml(fw_file, paths.display_path(fw_file)))
+            if not checked.ok:
+                raise ImportFailure(checked.diagnostics)
+            framework = checked.doc.data
         errata = None
         er_file = root / paths.ERRATA_FILE
         if er_file.is_file():
             # A broken errata file is left to the validation, which reports it before and after the import.
-            doc = read_yaml(er_file)
-            if doc.ok and isinstance(doc.data, dict) and isinstance(doc.data.get("errata"), list):
-                errata = doc.data
+            checked = check_document(read_yaml(er_file))
+            if checked.ok and isinstance(checked.doc.data.get("errata"), list):
+                errata = checked.doc.data
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else root
         raise CatalogPathError(where, f"cannot read: {staging.reason(exc)}") from None

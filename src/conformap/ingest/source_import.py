@@ -36,6 +36,7 @@ from conformap.ingest import staging
 from conformap.ingest.page_import import ImportRejected, ImportReport, render
 from conformap.model.catalog import natural_key as _natural
 from conformap.ingest.staging import CatalogPathError
+from conformap.load.schema import check_document
 from conformap.load.yamlio import read_yaml
 from conformap.diagnostics import errors
 
@@ -106,10 +107,9 @@ def _paired_ids(cat: _Catalogue, other: str) -> set[str]:
     """Ids of the other Security Hub snapshot's controls that name a catalogue rule: kept here too, whatever
     rule this source names for them, so that where the two AWS sources disagree both are recorded."""
     rel, _ = paths.SOURCE_SNAPSHOTS[other]
-    doc = read_yaml(cat.root / rel, paths.display_path(cat.root / rel)) if (cat.root / rel).is_file() else None
-    if doc is None or not doc.ok or not isinstance(doc.data, dict):
+    if not (cat.root / rel).is_file() or not (checked := check_document(read_yaml(cat.root / rel, paths.display_path(cat.root / rel)))).ok:
         return set()
-    return {c["id"] for c in doc.data.get("controls") or () if _ours(c.get("config_rules") or [], cat)}
+    return {c["id"] for c in checked.doc.data.get("controls") or () if _ours(c.get("config_rules") or [], cat)}
 
 
 def _build_guide(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
@@ -138,8 +138,9 @@ def _build_guard(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
 
 def _build_nist(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     rel_guide, _ = paths.SOURCE_SNAPSHOTS["security-hub-guide"]
-    doc = read_yaml(cat.root / rel_guide, paths.display_path(cat.root / rel_guide))
-    if not doc.ok or not isinstance(doc.data, dict):
+    checked = check_document(read_yaml(cat.root / rel_guide, paths.display_path(cat.root / rel_guide)))
+    doc = checked.doc
+    if not checked.ok:
         raise SourceInputError([(paths.display_path(cat.root / rel_guide), "import security-hub-guide first: the NIST snapshot keeps the controls it names")])
     wanted = {n for c in doc.data.get("controls") or () for n in c.get("nist_800_53_r5") or ()}
     (rel,) = inp.files
@@ -282,8 +283,8 @@ def _read_catalogue(root: Path) -> _Catalogue:
         raise CatalogPathError(root, f"not a catalogue (no {paths.FRAMEWORK_FILE} and {paths.RULES_DIR}/): import the AWS page first")
     identifiers: dict[str, str | None] = {}
     for f in sorted(folder.glob("*.yaml")):
-        doc = read_yaml(f, paths.display_path(f))
-        data = doc.data if doc.ok and isinstance(doc.data, dict) else {}
+        checked = check_document(read_yaml(f, paths.display_path(f)))
+        data = checked.doc.data if checked.ok else {}
         identifiers[f.name[: -len(".yaml")]] = data.get("identifier") if isinstance(data.get("identifier"), str) else None
     return _Catalogue(root=root, identifiers=identifiers)
 
