@@ -66,7 +66,7 @@ from conformap.model.catalog import Mapping
 from conformap.ingest.staging import CatalogPathError
 from conformap.load.schema import check_document
 from conformap.load.yamlio import read_yaml
-from conformap.diagnostics import Diagnostic, errors
+from conformap.diagnostics import Diagnostic
 
 
 class ImportFailure(Exception):
@@ -325,12 +325,9 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
         report.diagnostics = validate(root)[1]
         return report
 
-    _, planned_diags = staging.stage(root, root.is_dir(), changes, removals)
-    if not first:
-        known = {staging.key(d) for d in errors(validate(root)[1])}
-        added = [d for d in errors(planned_diags) if staging.key(d) not in known]
-        if added:
-            raise ImportRejected(added, report)
+    planned_diags, added = staging.new_errors(root, changes, removals, exists=root.is_dir(), compare=not first)
+    if added:
+        raise ImportRejected(added, report)
     staging.apply(root, changes, removals, current, report.written)
     report.diagnostics = planned_diags
     return report

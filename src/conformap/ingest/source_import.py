@@ -38,7 +38,6 @@ from conformap.model.catalog import natural_key as _natural
 from conformap.ingest.staging import CatalogPathError
 from conformap.load.schema import check_document
 from conformap.load.yamlio import read_yaml
-from conformap.diagnostics import errors
 
 
 class SourceInputError(Exception):
@@ -291,8 +290,6 @@ def _read_catalogue(root: Path) -> _Catalogue:
 
 def import_source(name: str, source: Path, commit: str, commit_date: str, catalog_dir: Path | None = None) -> SourceImportReport:
     """Snapshot source ``name`` from ``source`` (checkout at ``commit``) into the catalogue. See the module docstring."""
-    from conformap.load.loader import validate
-
     spec = SPECS[name]
     rel, kind = paths.SOURCE_SNAPSHOTS[name]
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
@@ -316,9 +313,7 @@ def import_source(name: str, source: Path, commit: str, commit_date: str, catalo
     current = target.read_bytes() if target.is_file() else None
     if current == text:
         return report
-    _, staged = staging.stage(root, True, [(rel, text)], [])
-    before = {staging.key(d) for d in errors(validate(root)[1])}
-    added = [d for d in errors(staged) if staging.key(d) not in before]
+    _, added = staging.new_errors(root, [(rel, text)], [])
     own = paths.display_path(target)
     if any(d.file == own for d in added):  # the snapshot itself is wrong: write nothing
         raise ImportRejected([d for d in added if d.file == own], ImportReport())
