@@ -17,6 +17,9 @@ The overlap is the weighted projection, onto the controls, of the bipartite grap
 controls they support (:func:`networkx.algorithms.bipartite.weighted_projected_graph`); the diagonal of
 the matrix is each control's own number of rules.
 
+Counts of mappings come from here too: ``mapping_count`` (all), ``rule_mapping_count`` and
+``control_mapping_count`` (per rule, per control), for the workbook and the downloads.
+
 Two counts of controls are easy to confuse, so they have two names: ``controls_with_rules`` (controls
 at least one rule supports, the home page's "with rules") and ``controls_in_source`` (controls the source
 lists, ``in_source: true``; the JSON download's ``counts.controls_mapped``).
