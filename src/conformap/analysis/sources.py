@@ -23,6 +23,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 
 from conformap import paths
+from conformap.diagnostics import errors
+from conformap.load.loader import validate
 from conformap.model.catalog import Catalog
 
 DRIFT = "drift"
@@ -169,9 +171,6 @@ def _text(report: SourcesReport, out) -> None:
 
 
 def run_command(args) -> int:
-    from conformap.load.loader import validate
-    from conformap.diagnostics import errors
-
     cat, diags = validate(args.catalog)
     if cat is None:
         for d in errors(diags):

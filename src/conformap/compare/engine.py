@@ -100,6 +100,8 @@ def _empty_stats() -> dict[str, Any]:
 
 
 def _stats(cat: Catalog | None) -> dict[str, Any]:
+    # Lazy: analysis imports networkx (python -X importtime: 105-115 ms after `import conformap.cli`), which
+    # `conformap import-aws-page` (compare_mappings, no statistics) would otherwise load for nothing.
     from conformap.analysis.stats import Analysis
 
     if cat is None:

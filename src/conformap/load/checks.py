@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from conformap.model.catalog import natural_key
+from conformap.parse.aws_page import PageError, parse_page
 from conformap.load.yamlio import YamlDocument
 from conformap.diagnostics import Diagnostic, Severity
 
@@ -182,8 +183,6 @@ def _check_against_snapshot(framework_doc: YamlDocument, page: bytes, rules: dic
     Guidance must be AWS's paragraph verbatim, and a mapping the page states cannot disappear
     silently: removing one is an erratum (or a re-import of a changed page), never a quiet edit.
     """
-    from conformap.parse.aws_page import PageError, parse_page
-
     where = ("source", "snapshot")
     try:
         _, page_rows = parse_page(page.decode("utf-8"))

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Iterable
 
 from conformap import paths
-from conformap.load import fidelity
+from conformap.load import fidelity, schema
 from conformap.model import records
 from conformap.load.cache import DocCache
 from conformap.model.crosswalk import (
@@ -39,8 +39,6 @@ SECURITY_HUB_SOURCES = ("security-hub-guide", "security-hub-oscal")
 
 def read_snapshots(root: Path, cache: DocCache) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
     """The snapshot files present and valid against their schemas, by name; and every problem found."""
-    from conformap.load import schema
-
     docs: dict[str, YamlDocument] = {}
     diags: list[Diagnostic] = []
     for name, (rel, kind) in paths.SOURCE_SNAPSHOTS.items():

@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 from typing import Mapping as MappingT
+from typing import Protocol
 
 from conformap.model.fieldmeta import KEEP, KEY, LOCAL
-
-if TYPE_CHECKING:
-    from conformap.model.catalog import Mapping
+from conformap.model.mapping import Mapping
 
 
 # --- Other sources: snapshots, crosswalks and corroboration (catalog/crosswalks/, catalog/sources/*.yaml) ---
@@ -178,10 +176,22 @@ class Crosswalks:
     pack_scopes: MappingT[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
+class _RuleQuestions(Protocol):
+    """What the crosswalk questions read of a rule (:class:`conformap.model.catalog.Rule`, defined above this module)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def control_ids(self) -> tuple[str, ...]: ...
+
+
 class CrosswalkQueries:
     """The crosswalk questions of a catalogue (mixed into Catalog, which has ``crosswalks``, ``rules`` and ``mappings``)."""
 
     crosswalks: Crosswalks
+    rules: tuple[_RuleQuestions, ...]
+    mappings: tuple[Mapping, ...]
 
     @cached_property
     def _security_hub_by_rule(self) -> dict[str, tuple[SecurityHubControl, ...]]:

@@ -32,6 +32,8 @@ def mapping_record(m: Mapping) -> dict[str, Any]:
 
 
 def to_json_data(cat: Catalog) -> dict[str, Any]:
+    # Lazy: analysis imports networkx (python -X importtime: 105-115 ms after `import conformap.cli`), which the
+    # CSV and AWS-text exports (they import this package, not the statistics) would otherwise load for nothing.
     from conformap.analysis.stats import Analysis
 
     s = Analysis.of(cat).summary
