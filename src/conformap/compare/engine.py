@@ -80,7 +80,8 @@ def _renames(old: dict[str, Rule], new: dict[str, Rule], added: list[str], remov
     free = list(removed)
     for rid in added:
         r = new[rid]
-        match, by = None, None
+        match: str | None = None
+        by = ""  # set with match
         if r.identifier:
             cands = [o for o in free if old[o].identifier == r.identifier]
             if len(cands) == 1:

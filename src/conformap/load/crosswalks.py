@@ -125,7 +125,7 @@ def check(docs: dict[str, YamlDocument], rules: set[str], broken: set[str]) -> l
     if guide is not None and nist is None and any(c.get("nist_800_53_r5") for c in guide.data["controls"]):
         rel = paths.SOURCE_SNAPSHOTS["nist-800-53"][0]
         out.append(guide.error(("controls",), f"names NIST SP 800-53 controls but there is no {rel} to check them against: run conformap import-source nist-800-53", severity=Severity.WARNING))
-    elif guide is not None:
+    elif guide is not None and nist is not None:
         known = {c["id"] for c in nist.data["controls"]}
         for i, c in enumerate(guide.data["controls"]):
             for j, n in enumerate(c.get("nist_800_53_r5") or ()):

@@ -135,6 +135,7 @@ def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]
     diags = sorted(set(reader.diags))  # by file, line, column, path, message (Diagnostic's field order)
     if errors(diags):  # a missing or unreadable framework.yaml or errata.yaml is an error
         return None, diags
+    assert framework_doc is not None and errata_doc is not None  # both read, as no error says otherwise
     controls = tuple(sorted((_build(Control, d) for d in control_docs), key=lambda c: (c.number, c.id)))
     rules = tuple(sorted((_build(Rule, d) for d in rule_docs), key=lambda r: r.id))
     catalog = Catalog(

@@ -26,7 +26,7 @@ from conformap.model.fieldmeta import KEEP, KEY, LOCAL, PARENT
 from conformap.model.mapping import Mapping as Mapping
 
 
-def natural_key(text: str) -> tuple:
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that orders ids as people read them: ``SEC-2`` before ``SEC-10``, ``E9`` before ``E10``."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
 

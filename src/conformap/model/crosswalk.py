@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Iterable, Protocol
 from typing import Mapping as MappingT
-from typing import Protocol
 
 from conformap.model.fieldmeta import KEEP, KEY, LOCAL
 from conformap.model.mapping import Mapping
@@ -60,7 +60,7 @@ class SecurityHubEntry:
     line: int | None = None
 
 
-def _union(groups) -> tuple[str, ...]:
+def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(x for g in groups for x in g))
 
 
@@ -191,7 +191,11 @@ class CrosswalkQueries:
 
     crosswalks: Crosswalks
     rules: tuple[_RuleQuestions, ...]
-    mappings: tuple[Mapping, ...]
+
+    if TYPE_CHECKING:  # Catalog's property
+
+        @property
+        def mappings(self) -> tuple[Mapping, ...]: ...
 
     @cached_property
     def _security_hub_by_rule(self) -> dict[str, tuple[SecurityHubControl, ...]]:

@@ -21,7 +21,7 @@ SCHEMA_VERSION = "2.1"
 ERRATUM_POINTER = "/properties/errata/items"  # in errata.schema.json
 
 
-def _record(obj, kind: str, pointer: str = "") -> dict[str, Any]:
+def _record(obj: Any, kind: str, pointer: str = "") -> dict[str, Any]:
     """A catalogue object as its catalogue file holds it (:mod:`conformap.model.records`), keys in schema order."""
     return schema.ordered(records.to_record(obj), kind, pointer)
 
