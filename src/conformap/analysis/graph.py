@@ -33,8 +33,8 @@ def key(kind: str, ident: str) -> str:
     return f"{kind}:{ident}"
 
 
-def build_graph(cat: Catalog) -> nx.DiGraph:
-    g = nx.DiGraph(framework=cat.framework.id)
+def build_graph(cat: Catalog) -> nx.DiGraph[str]:
+    g: nx.DiGraph[str] = nx.DiGraph(framework=cat.framework.id)
     fw = key("framework", cat.framework.id)
     g.add_node(fw, kind="framework", id=cat.framework.id, title=cat.framework.title, publisher=cat.framework.publisher)
     for c in cat.controls:

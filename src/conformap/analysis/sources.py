@@ -19,16 +19,22 @@ are known and recorded in the committed snapshots; ``--strict`` makes disagreeme
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from typing import Any, TextIO
 
 from conformap import paths
+from conformap.diagnostics import errors
 from conformap.load import fidelity
-from conformap.model.catalog import Catalog, Mapping
+from conformap.load.loader import validate
+from conformap.model.catalog import Catalog
 from conformap.model.crosswalk import Corroboration, GuardMapping, NistControl, NistFamily, SecurityHubControl, union_in_order
+from conformap.model.mapping import Mapping
+
 
 class CrosswalkAnalysis:
     """The crosswalk questions of one catalogue: which Security Hub, NIST SP 800-53 and PCI DSS controls its
@@ -153,7 +159,7 @@ class Difference:
 
 @dataclass
 class SourcesReport:
-    sources: list[dict] = field(default_factory=list)
+    sources: list[dict[str, str]] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     summary: dict[str, int] = field(default_factory=dict)
 
@@ -166,7 +172,7 @@ class SourcesReport:
         """(kind, source) -> number of differences, sorted."""
         return sorted(Counter((d.kind, d.source) for d in self.differences).items())
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"sources": self.sources, "summary": self.summary, "differences": [asdict(d) for d in self.differences]}
 
 
@@ -214,9 +220,12 @@ def _security_hub(cat: Catalog) -> list[Difference]:
             continue
         for name in ctl.differences:
             a, b = getattr(guide, name), getattr(oscal, name)
-            show = (lambda v: ", ".join(v) if isinstance(v, tuple) else v)
-            out.append(Difference(DISAGREEMENT, "security-hub-oscal", ctl.id, name, show(a), show(b), f"the user guide and the OSCAL catalog state the {name.replace('_', ' ')} differently"))
+            out.append(Difference(DISAGREEMENT, "security-hub-oscal", ctl.id, name, _shown(a), _shown(b), f"the user guide and the OSCAL catalog state the {name.replace('_', ' ')} differently"))
     return out
+
+
+def _shown(value: str | tuple[str, ...] | None) -> str | None:
+    return ", ".join(value) if isinstance(value, tuple) else value
 
 
 def _guard(cat: Catalog, x: CrosswalkAnalysis) -> list[Difference]:
@@ -269,7 +278,7 @@ def check(cat: Catalog, cw: CrosswalkAnalysis | None = None) -> SourcesReport:
     return SourcesReport(sources=sorted(sources, key=lambda s: s["name"]), differences=diffs, summary=summary(cat, cw) if cat.crosswalks.sources else {})
 
 
-def _text(report: SourcesReport, out) -> None:
+def _text(report: SourcesReport, out: TextIO) -> None:
     print(f"sources recorded: {len(report.sources)}", file=out)
     for s in report.sources:
         print(f"  {s['name']}: {s['repo']} at {s['commit'][:12]} ({s['commit_date']}); {s['license']}", file=out)
@@ -283,10 +292,7 @@ def _text(report: SourcesReport, out) -> None:
             print(f"  [{d.source}] {d.subject}: {d.field}: {d.message}{detail}", file=out)
 
 
-def run_command(args) -> int:
-    from conformap.load.loader import validate
-    from conformap.diagnostics import errors
-
+def run_command(args: argparse.Namespace) -> int:
     cat, diags = validate(args.catalog)
     if cat is None:
         for d in errors(diags):

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from conformap import paths
 from conformap.load import files
+from conformap.load.loader import validate
 from conformap.diagnostics import Diagnostic, errors
 
 
@@ -99,8 +100,6 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
     Returns the staged catalogue (``None`` when it does not validate) and its diagnostics, named
     after the real catalogue's files.
     """
-    from conformap.load.loader import validate
-
     with tempfile.TemporaryDirectory(prefix="conformap-import-") as tmp:
         stage = Path(tmp) / "catalog"
         try:
@@ -127,8 +126,6 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
 def new_errors(root: Path, changes: list[tuple[str, bytes]], removals: list[str], *, exists: bool = True, compare: bool = True) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Validate, stage, keep only the new errors: the plan's diagnostics (:func:`stage`), and the errors among
     them that the catalogue as it is does not have (none when ``compare`` is false: a first import)."""
-    from conformap.load.loader import validate
-
     _, staged = stage(root, exists, changes, removals)
     if not compare:
         return staged, []

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from conformap import paths
+from conformap.load.checks import _first_difference
 from conformap.load.yamlio import YamlDocument
 from conformap.diagnostics import Diagnostic, Severity
 
@@ -102,10 +103,8 @@ def _cited(doc: YamlDocument, snap: YamlDocument, name: str, match) -> tuple[int
     return None, []
 
 
-def _differ(expected: str, actual: str) -> str:
-    from conformap.load.checks import _first_difference
-
-    return _first_difference(expected, actual)
+def _differ(expected: str | None, actual: str | None) -> str:
+    return _first_difference(expected or "", actual or "")
 
 
 def _check_page(doc: YamlDocument, snap: YamlDocument, pages: dict[str, dict]) -> list[Diagnostic]:
@@ -126,8 +125,10 @@ def _check_page(doc: YamlDocument, snap: YamlDocument, pages: dict[str, dict]) -
         elif d.kind == DESCRIPTION:
             out.append(doc.error(("description",), f"differs from the page's full description ({rel}), which it must copy verbatim: {_differ(d.stated, d.ours)}"))
         elif d.kind == PARAMETER_NOT_ON_PAGE:
+            assert d.index is not None  # a parameter of the rule's list
             out.append(doc.error(("parameters", d.index, "name"), f"the page has no parameter '{d.ours}' ({rel}: {', '.join(stated) or 'none'})"))
         elif d.kind == PARAMETER_DESCRIPTION:
+            assert d.index is not None
             out.append(doc.error(("parameters", d.index, "description"), f"differs from the page's full text ({rel}): {_differ(d.stated, d.ours)}"))
         else:
             out.append(doc.error(("parameters",), f"the page has a parameter '{d.stated}' that the rule does not record ({rel}); add it with the page's description"))

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import Iterable
 from typing import Mapping as MappingT
 
 from conformap.model.fieldmeta import KEEP, KEY, LOCAL
-
-if TYPE_CHECKING:
-    from conformap.model.catalog import Mapping
+from conformap.model.mapping import Mapping
 
 
 # --- Other sources: snapshots, crosswalks and corroboration (catalog/crosswalks/, catalog/sources/*.yaml) ---
@@ -61,7 +59,7 @@ class SecurityHubEntry:
     line: int | None = None
 
 
-def union_in_order(groups) -> tuple[str, ...]:
+def union_in_order(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(x for g in groups for x in g))
 
 

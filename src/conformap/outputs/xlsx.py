@@ -23,6 +23,7 @@ from conformap.analysis.stats import Analysis
 from conformap.model.catalog import Catalog
 from conformap.outputs.columns import LIST_SEPARATOR, MAPPING_COLUMNS, QUESTION_COLUMNS, RULE_COLUMNS, Column, dictionary, meaning
 from conformap.outputs.mappings_csv import csv_rows, rule_cells
+from conformap.routes import control_page, rule_page
 
 SITE_FROM_DOWNLOADS = "../"  # the workbook sits in downloads/ of the site
 WIDTHS = {"id": 18, "url": 40, "boolean": 11, "integer": 10, "integer list": 12, "id list": 24}
@@ -84,21 +85,17 @@ def _xlsx_url(url: str) -> str:
 
 
 def _mapping_rows(cat: Catalog, sheet: _Sheet, a: Analysis | None = None, cw: CrosswalkAnalysis | None = None) -> None:
-    from conformap.routes import control_page, rule_page
-
     for row in csv_rows(cat, cw=cw):
         links = {
             "control_id": _page_url(_site_page(control_page, str(row["control_id"]))),
             "rule": _page_url(_site_page(rule_page, str(row["rule"]))),
-            "rule_documentation_url": row["rule_documentation_url"],
-            "source_url": row["source_url"],
+            "rule_documentation_url": str(row["rule_documentation_url"]),
+            "source_url": str(row["source_url"]),
         }
         sheet.add(dict(row), links)
 
 
 def _rule_rows(cat: Catalog, sheet: _Sheet, a: Analysis | None = None, cw: CrosswalkAnalysis | None = None) -> None:
-    from conformap.routes import rule_page
-
     a = a or Analysis.of(cat)
     cw = cw or CrosswalkAnalysis(cat)
     for r in cat.rules:
@@ -116,8 +113,6 @@ def _rule_rows(cat: Catalog, sheet: _Sheet, a: Analysis | None = None, cw: Cross
 
 
 def _question_rows(cat: Catalog, sheet: _Sheet, a: Analysis | None = None, cw: CrosswalkAnalysis | None = None) -> None:
-    from conformap.routes import control_page
-
     a = a or Analysis.of(cat)
     for c in cat.controls:
         page = _page_url(_site_page(control_page, c.id))

@@ -8,20 +8,16 @@ The page also lists the mappings that the Guard Rules Registry contradicts
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from conformap import routes
+from conformap.analysis.sources import CrosswalkAnalysis
+from conformap.analysis.stats import Analysis
+from conformap.model.catalog import Catalog
 from conformap.site import svg
 
-from conformap import routes
 
-if TYPE_CHECKING:
-    from conformap.site.pages import _Site
-
-
-def context(site: "_Site") -> dict[str, object]:
+def context(cat: Catalog, a: Analysis, cw: CrosswalkAnalysis) -> dict[str, object]:
     """What the crosswalk page shows: the question x family table, each NIST control's questions and
     rules, and the corroboration by the Guard Rules Registry."""
-    cat, a, cw = site.cat, site.a, site.cw
     families = cw.reached_families
     questions = a.controls_with_rules
     cells = {q: {f.id: cw.rules_reaching_family(a.control_rules[q], f.id) for f in families} for q in questions}
