@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Iterable
 
 from conformap import paths
-from conformap.load import fidelity
+from conformap.load import fidelity, schema
 from conformap.model import records
 from conformap.model.crosswalk import (
     Crosswalks,
@@ -38,8 +38,6 @@ SECURITY_HUB_SOURCES = ("security-hub-guide", "security-hub-oscal")
 
 def read_snapshots(root: Path) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
     """The snapshot files present and valid against their schemas, by name; and every problem found."""
-    from conformap.load import schema
-
     docs: dict[str, YamlDocument] = {}
     diags: list[Diagnostic] = []
     for name, (rel, kind) in paths.SOURCE_SNAPSHOTS.items():
@@ -47,20 +45,10 @@ def read_snapshots(root: Path) -> tuple[dict[str, YamlDocument], list[Diagnostic
         if not file.is_file():
             continue
         doc = read_yaml(file, paths.display_path(file))
-        diags.extend(doc.diagnostics)
-        if not doc.ok:
-            continue
-        if not isinstance(doc.data, dict):
-            diags.append(doc.error((), "the file must hold a YAML mapping"))
-            continue
-        errs = schema.diagnostics(doc, kind)
-        diags.extend(errs)
-        if errs:
-            continue
-        if doc.data["id"] != name:
-            diags.append(doc.error(("id",), f"id '{doc.data['id']}' does not match the file: {rel} holds the snapshot '{name}'"))
-            continue
-        docs[name] = doc
+        checked = schema.check_document(doc, kind, expected_id=name, id_problem=lambda _got: f"the file: {rel} holds the snapshot '{name}'")
+        diags.extend(checked.diagnostics)
+        if checked.ok:
+            docs[name] = doc
     return docs, diags
 
 
@@ -126,7 +114,7 @@ def check(docs: dict[str, YamlDocument], rules: set[str], broken: set[str]) -> l
     if guide is not None and nist is None and any(c.get("nist_800_53_r5") for c in guide.data["controls"]):
         rel = paths.SOURCE_SNAPSHOTS["nist-800-53"][0]
         out.append(guide.error(("controls",), f"names NIST SP 800-53 controls but there is no {rel} to check them against: run conformap import-source nist-800-53", severity=Severity.WARNING))
-    elif guide is not None:
+    elif guide is not None and nist is not None:
         known = {c["id"] for c in nist.data["controls"]}
         for i, c in enumerate(guide.data["controls"]):
             for j, n in enumerate(c.get("nist_800_53_r5") or ()):
