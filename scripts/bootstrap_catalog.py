@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from conformap import paths
-from conformap.load import files as catalogio
+from conformap.writing import write_file
 from conformap.ingest.page_import import import_page, render
 from conformap.load.yamlio import read_yaml
 
@@ -193,7 +193,7 @@ def main(argv: list[str]) -> int:
                 "statements": [],
             }
         control["sources"] = [{"repo": pillar["snapshot"]["via"]["repo"], "path": pillar["snapshot"]["via"]["path"], "commit": pillar["snapshot"]["via"]["commit"], "note": pillar["snapshot"]["via"]["note"]}]
-        catalogio.write_atomic(file, render(control, "control", rel))
+        write_file(file, render(control, "control", rel))
 
     for file in sorted((root / paths.RULES_DIR).glob("*.yaml")):
         rel = f"{paths.RULES_DIR}/{file.name}"
@@ -203,7 +203,7 @@ def main(argv: list[str]) -> int:
             if "printed_statement" in m:
                 m["printed_statement"] = renamed.get(m["printed_statement"], m["printed_statement"])
         rule = enrich_rule(rule, refs[rule["id"]])
-        catalogio.write_atomic(file, render(rule, "rule", rel))
+        write_file(file, render(rule, "rule", rel))
 
     fw_file = root / paths.FRAMEWORK_FILE
     fw = read_yaml(fw_file).data
@@ -229,7 +229,7 @@ def main(argv: list[str]) -> int:
             "license": "AWS documentation page on docs.aws.amazon.com; it states no open licence (AWS site terms); quoted with attribution (see NOTICE.md).",
         }
     )
-    catalogio.write_atomic(fw_file, render(fw, "framework", paths.FRAMEWORK_FILE))
+    write_file(fw_file, render(fw, "framework", paths.FRAMEWORK_FILE))
     return 0
 
 
