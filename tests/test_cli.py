@@ -64,3 +64,21 @@ def test_a_successful_command_stays_successful_when_stdout_is_closed():
 ])
 def test_the_status_is_the_same_with_stdout_open(argv, status, capsys):
     assert main(argv) == status
+
+
+def test_export_formats_and_downloads_come_from_the_one_exporter_table(real_catalog):
+    from conformap.outputs import EXPORTERS
+    from conformap.outputs.downloads import entries
+
+    export = build_parser()._subparsers._group_actions[0].choices["export"]  # noqa: SLF001
+    formats = next(a for a in export._actions if a.dest == "format").choices  # noqa: SLF001
+    assert list(formats) == list(EXPORTERS)
+    published: dict[str, set[str]] = {}
+    for e in entries(real_catalog):
+        published.setdefault(e.format, set()).add(e.path)
+    for name, exporter in EXPORTERS.items():
+        if exporter.kind == "files":
+            assert all(path.startswith(exporter.file_name) for path in published[name])
+        else:
+            assert exporter.file_name in published.get(name, {exporter.file_name}), name
+    assert set(published) <= set(EXPORTERS) | {"json-schema"}

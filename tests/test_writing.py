@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
+
+import conformap
 
 from conformap.diagnostics import ConformapError
 from conformap.writing import WriteError, write_file, write_files
@@ -77,3 +80,10 @@ def test_several_files_are_refused_before_any_is_written(tmp_path):
     with pytest.raises(WriteError, match="is a symbolic link; give the folder itself"):
         write_files(link, {"a.yaml": b"a"})
     assert list((tmp_path / "b.yaml").iterdir()) == []
+
+
+def test_files_are_replaced_in_one_place():
+    """Only writing.py replaces files (the document cache, load/cache.py, keeps its own entries while it exists)."""
+    src = Path(conformap.__file__).parent
+    replacing = {p.relative_to(src).as_posix() for p in src.rglob("*.py") if "os.replace(" in p.read_text(encoding="utf-8")}
+    assert replacing <= {"writing.py", "load/cache.py"} and "writing.py" in replacing
