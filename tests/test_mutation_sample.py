@@ -26,14 +26,14 @@ ESCAPE_TESTS = [
     "tests/test_escape.py::test_control_characters_are_removed_not_replaced",
     "tests/test_escape.py::test_whitespace_runs_become_one_space_and_ends_are_trimmed",
     "tests/test_escape.py::test_https_urls_are_percent_encoded_where_markdown_could_read_them",
-    "tests/test_gaps.py::test_tilde_becomes_an_entity_in_every_text_helper",
+    "tests/test_escape.py::test_tilde_becomes_an_entity_in_every_text_helper",
 ]
 CSV = "conformap.outputs.mappings_csv"
 CSV_TESTS = [
-    "tests/test_exports.py::test_csv_safe",
-    "tests/test_gaps.py::test_every_full_width_formula_trigger_is_neutralised",
-    "tests/test_exports_behaviour.py::test_csv_has_crlf_rows_and_quotes_only_where_needed",
-    "tests/test_exports.py::test_csv_is_rfc4180_with_neutralised_formulas",
+    "tests/test_export.py::test_csv_safe",
+    "tests/test_escape.py::test_every_full_width_formula_trigger_is_neutralised",
+    "tests/test_export_formats.py::test_csv_has_crlf_rows_and_quotes_only_where_needed",
+    "tests/test_export.py::test_csv_is_rfc4180_with_neutralised_formulas",
 ]
 MUTANTS = {
     "escape: '~' no longer an entity": (ESCAPE, ', "~": "&#126;"}', "}"),

@@ -18,7 +18,7 @@ changes nothing, and importing a changed page leaves a ``git diff`` of exactly w
 **All or nothing.** The import first computes every file's new content in memory (the plan),
 then applies the plan to a copy of the catalogue in a temporary folder outside it and validates
 that copy with :func:`conformap.load.loader.validate`. Only then is the real catalogue touched: each
-changed file is written atomically (:func:`conformap.load.files.write_atomic`), files are removed
+changed file is written atomically (:func:`conformap.writing.write_file`), files are removed
 last, and if writing fails part-way the files already written are put back. What the validation
 decides:
 

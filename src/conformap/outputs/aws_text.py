@@ -1,6 +1,6 @@
 """``aws-text``: the mapping table in the source page's own text layout, one row per distinct mapping.
 
-It reproduces every distinct row of AWS's page character for character (tests/test_fidelity.py).
+It reproduces every distinct row of AWS's page character for character (tests/test_export_aws_page_fidelity.py).
 """
 
 from __future__ import annotations

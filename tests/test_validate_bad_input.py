@@ -9,14 +9,20 @@ Expected output is written out by hand, in the format ``path:line:col: $.json.pa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import inspect
+import io
 import shutil
 import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 import conformap
+from conformap.cli import main
 from conformap.load import yamlio
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -277,6 +283,15 @@ def test_unknown_printed_statement(tmp_path):
     ], fixture="unknown-printed-statement")
 
 
+def test_a_catalogue_with_an_unknown_printed_statement_does_not_load(tmp_path):
+    """Bug (issue 14): the check of printed_statement disabled; the page build crashed with a KeyError. Loading fails."""
+    root = tmp_path / "catalog"
+    shutil.copytree(MINI, root)
+    shutil.copytree(FIXTURES / "bad" / "unknown-printed-statement", root, dirs_exist_ok=True)
+    with pytest.raises(conformap.CatalogError, match=r"printed_statement: unknown statement 'M-2.BP09'"):
+        conformap.load(root)
+
+
 def test_statement_of_another_control(tmp_path):
     expect_errors(tmp_path, [
         "rules/delta-rule.yaml:7:16: $.mappings[0].statement: statement 'M-2.BP01' belongs to control 'M-2', not 'M-1'",
@@ -467,3 +482,43 @@ def test_validate_takes_the_catalogue_as_argument_or_option(tmp_path, capsys):
     assert main(["validate", str(root)]) == 0
     assert main(["validate", str(root), "--catalog", str(MINI)]) == 2
     assert "give the catalogue once" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the same bad catalogues, in one process
+# Validation in one process: every bad catalogue above, validated in-process.
+#
+# The tests above run `conformap validate` in a fresh process for each bad catalogue and
+# compare its output with hand-written lines. Here the same tests, with the same expected lines, run
+# `conformap.cli.main(["validate", "."])` inside this process, one after the other: validation must give
+# the same answers when the process has already validated other catalogues (``make serve`` and
+# gen-files validate repeatedly in one process), and these fast runs are what `make mutate` needs to see
+# the loader's and the YAML reader's mutants (a subprocess never imports the mutant).
+
+
+def validate_in_process(root: Path, *options: str) -> tuple[int, list[str], str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(root), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["validate", ".", *options])
+    assert "Traceback" not in out.getvalue() + err.getvalue()
+    return code, out.getvalue().splitlines(), err.getvalue()
+
+
+# The tests of this module that need nothing but a temporary folder and run `validate` through
+# validate_cli (the others check things only a fresh process shows, like memory or exit status).
+TESTS = {
+    name: fn
+    for name, fn in list(globals().items())
+    if name.startswith("test_")
+    and list(inspect.signature(fn).parameters) == ["tmp_path"]
+    and ("validate_cli(" in inspect.getsource(fn) or "expect_errors(" in inspect.getsource(fn))
+}
+
+
+def test_most_bad_input_tests_run_here_too():
+    assert len(TESTS) >= 30
+
+
+@pytest.mark.parametrize("name", sorted(TESTS))
+def test_bad_input_validated_in_process(name, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "validate_cli", validate_in_process)
+    TESTS[name](tmp_path)

@@ -1,6 +1,6 @@
 """The importer on the mini catalogue: small, exact scenarios whose results are written out by hand.
 
-tests/test_importer.py checks the importer on the real page (slow); these run in a fraction of a second
+tests/test_import_aws_page.py checks the importer on the real page (slow); these run in a fraction of a second
 each, so they are also what `make mutate` runs against the importer (mutation.toml).
 The mini page (tests/fixtures/mini/sources/aws-page.txt) has 4 rows:
     1 M-1 desc -> alpha-rule   2 M-2 BP01 -> alpha-rule   3 M-2 BP02 -> beta-rule   4 M-2 BP02 -> gamma-check
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conformap.cli import main
 from conformap.ingest import page_import as importer
 from conformap.ingest.page_import import ImportFailure, ImportRejected, ImportReport, PageReadError, RemovalsRefused, import_page
 
@@ -258,6 +259,25 @@ def test_a_first_import_writes_the_framework_and_reports_what_remains(tmp_path, 
     # alpha-rule and beta-rule are managed rules without their curated fields: what remains to do.
     assert {d.file for d in report.diagnostics} == {"new/rules/alpha-rule.yaml", "new/rules/beta-rule.yaml"}
     assert (tmp_path / "new" / "framework.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+
+
+def test_first_import_numbers_new_statements_from_one(tmp_path, monkeypatch, capsys):
+    """Bug (issue 14): a first import numbering new statements from S0 instead of S1."""
+    monkeypatch.chdir(tmp_path)
+    main(["import-aws-page", str(MINI / "sources" / "aws-page.txt"), "--catalog", "new"])
+    capsys.readouterr()
+    controls = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in Path("new/controls").glob("*.yaml")}
+    # The mini page: M-1 has one description (-> desc), M-2 two best practices (-> S1, S2 in page order).
+    assert {c: [(s["id"], s["kind"]) for s in d["statements"]] for c, d in controls.items()} == {
+        "M-1": [("M-1.desc", "question-description")],
+        "M-2": [("M-2.S1", "best-practice"), ("M-2.S2", "best-practice")],
+    }
+    rules = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in Path("new/rules").glob("*.yaml")}
+    assert {r: [(m["statement"], m["source_rows"]) for m in d["mappings"]] for r, d in rules.items()} == {
+        "alpha-rule": [("M-1.desc", [1]), ("M-2.S1", [2])],
+        "beta-rule": [("M-2.S2", [3])],
+        "gamma-check": [("M-2.S2", [4])],
+    }
 
 
 def test_an_update_keeps_the_framework_and_its_source_fields(root, tmp_path):

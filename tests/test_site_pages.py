@@ -22,6 +22,7 @@ import io
 import json
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -327,7 +328,7 @@ def test_site_paths(site, mini):
         *(f"controls/s-{n}.md" for n in range(1, 5)),
         *(f"rules/{r}-check.md" for r in ("alpha", "beta", "gamma", "delta", "epsilon")),
     }
-    # The downloads are every file of outputs.downloads (tests/test_downloads.py), a CSV per mapped question among them.
+    # The downloads are every file of outputs.downloads (tests/test_outputs_downloads.py), a CSV per mapped question among them.
     published = {p for p in site if p.startswith("downloads/") and p != "downloads/index.md"}
     assert {"downloads/mappings.json", "downloads/mappings.csv", "downloads/mappings.schema.json", "downloads/manifest.json"} <= published
     assert {p for p in published if p.startswith("downloads/questions/")} == {
@@ -505,6 +506,47 @@ def assert_svg_inert(svg: str) -> None:
             assert list(attrs) == ["xlink:href"] and re.fullmatch(r"#[a-z0-9-]+", attrs["xlink:href"]), attrs
         else:
             assert not {"href", "xlink:href"} & set(attrs), (tag, attrs)
+
+
+def heatmap_cells(page: str) -> list[tuple[str, str | None]]:
+    """(hover title, fill-opacity or None for an outlined cell) of every heatmap cell, row by row."""
+    svg = re.search(r"<svg[^>]*cm-heatmap.*?</svg>", page, re.S)
+    assert svg, "no heatmap on the page"
+    root = ET.fromstring(svg.group(0))
+    ns = "{http://www.w3.org/2000/svg}"
+    cells = []
+    for g in root.iter(ns + "g"):
+        rect = g.find(ns + "rect")
+        if rect is not None:
+            shaded = rect.get("fill") != "none"
+            cells.append((g.find(ns + "title").text, rect.get("fill-opacity") if shaded else None))
+    return cells
+
+
+def test_heatmap_shades_are_scaled_to_the_strongest_off_diagonal_value(fixtures_dir):
+    """Bug (issue 14): the colour scale taking the diagonal into account.
+
+    tests/fixtures/stats (see tests/test_analysis_stats.py): rules per question A-1: r1 r2; A-2: r2 r3 r4; A-3: r3 r4 r5;
+    A-4: none. Off the diagonal: A-1/A-2 share 1 rule, A-2/A-3 share 2, every other pair 0. The shade is
+    0.12 + 0.78 * value / strongest off-diagonal value (2), rounded to 2 places; an empty cell gets 0.03;
+    the diagonal (2, 3, 3, 0: on another scale, larger than 2) is outlined, not shaded.
+    """
+    rendered = pages.render_site(conformap.load(fixtures_dir / "stats"))
+    (page,) = [v for v in rendered.values() if isinstance(v, str) and "cm-heatmap" in v]
+    one, two, empty = "0.51", "0.9", "0.03"  # 0.12 + 0.78 * 1/2 = 0.51; 0.12 + 0.78 * 2/2 = 0.9
+    expected = [
+        [None, one, empty, empty],
+        [one, None, two, empty],
+        [empty, two, None, empty],
+        [empty, empty, empty, None],
+    ]
+    cells = heatmap_cells(page)
+    assert len(cells) == 16
+    ids = ["A-1", "A-2", "A-3", "A-4"]
+    for n, (title, opacity) in enumerate(cells):
+        i, j = divmod(n, 4)
+        assert ids[i] in title and ids[j] in title, (i, j, title)
+        assert opacity == expected[i][j], (ids[i], ids[j], opacity)
 
 
 def test_home_numbers(site, mini):

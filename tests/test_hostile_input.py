@@ -1,9 +1,9 @@
 """Issue 10 ("Hardening, round 2"): one regression test per class of hostile input, each with its own
-fixture under tests/fixtures/hardening/ (laid over tests/fixtures/mini, like test_bad_input.py's).
+fixture under tests/fixtures/hardening/ (laid over tests/fixtures/mini, like test_validate_bad_input.py's).
 
 Class 2 (whole pages), 3 (size limits), 4 (no traceback), 7 (inert terminal output), 8 (typed values),
 9 (output paths) and 12 (Unicode) are here; class 11 (concurrent builds) and the fault injection are in
-test_faults.py. Expected messages are written out by hand.
+test_fault_injection.py. Expected messages are written out by hand.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_bad_input import DELTA, validate_cli
+from test_validate_bad_input import DELTA, validate_cli
 
 from conformap import paths
 from conformap.parse import aws_page as awspage
@@ -61,7 +61,7 @@ def expect(tmp_path, expected: list[str], fixture=None, files=None) -> None:
 
 def test_every_hardening_fixture_has_a_test():
     here = Path(__file__).parent
-    source = (here / "test_hardening.py").read_text(encoding="utf-8") + (here / "test_faults.py").read_text(encoding="utf-8")
+    source = (here / "test_hostile_input.py").read_text(encoding="utf-8") + (here / "test_fault_injection.py").read_text(encoding="utf-8")
     for p in HARD.iterdir():
         assert f'"{p.name}"' in source, p.name
     for p in PAGES.iterdir():

@@ -1,14 +1,17 @@
 """The parser of AWS's page (conformap.parse.aws_page), both forms, with exact rows and exact problems.
 
 Pages are written inline, their line numbers in comments; expected rows are written by hand. These are
-the fast tests `make mutate` runs against the parser (mutation.toml); tests/test_importer.py checks the
+the fast tests `make mutate` runs against the parser (mutation.toml); tests/test_import_aws_page.py checks the
 parser on the real page through the importer.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from conformap.cli import main
 from conformap.parse import aws_page as awspage
 from conformap.parse.aws_page import PageError, Row, parse_page, parse_rule_cell, split_question
 
@@ -154,6 +157,64 @@ def test_markdown_form_without_rows():
 def test_a_header_without_a_leading_pipe_is_not_a_markdown_table():
     page = "Control ID | Control Description | AWS Config Rule | Guidance |\n|---|---|---|---|\n| SEC-1 | Q? | a | G |\n"
     assert problems_of(page)[0][1].startswith("no table header line")
+
+
+# --------------------------------------------------------------------------- line numbers of page problems (issue 14)
+
+TEXT_PAGE = (
+    "Mini page\n"                                                      # 1
+    "\n"                                                               # 2
+    "Control ID Control Description AWS Config Rule Guidance\n"        # 3
+    "M-1 How do you do the first thing? The first description.\n"      # 4
+    "\n"                                                               # 5
+    "alpha-rule\n"                                                     # 6
+    "\n"                                                               # 7
+    "Alpha guidance.\n"                                                # 8
+    "M-2 How do you do the second thing? Best practice one.\n"         # 9
+    "\n"                                                               # 10
+    "Not A Rule\n"                                                     # 11: the bad rule name
+    "\n"                                                               # 12
+    "Guidance.\n"                                                      # 13
+    "\n"                                                               # 14
+    "M-2 How do you do the second thing? Best practice two.\n"         # 15
+    "\n"                                                               # 16
+    "beta_rule\n"                                                      # 17: another one
+    "\n"                                                               # 18
+    "Beta guidance.\n"                                                 # 19
+)
+MD_PAGE = (
+    "# Mini page\n"                                                                          # 1
+    "\n"                                                                                     # 2
+    "| Control ID | Control Description | AWS Config Rule | Guidance |\n"                     # 3
+    "|---|---|---|---|\n"                                                                    # 4
+    "| M-1 | How do you do the first thing? The first description. | alpha-rule | A. |\n"    # 5
+    "| M-2 | How do you do the second thing? Best practice one. | Not A Rule | B. |\n"       # 6
+    "| M-2 | How do you do the second thing? Best practice two. | [beta-rule](x) | C. |\n"  # 7
+    "| M-3 | How do you do the third thing? | beta_rule | D. |\n"                            # 8
+)
+PAGE_PROBLEMS = {
+    "page.txt": (TEXT_PAGE, ["page.txt:11: 'Not A Rule' is not a rule name", "page.txt:17: 'beta_rule' is not a rule name"]),
+    "page.md": (MD_PAGE, ["page.md:6: 'Not A Rule' is not a rule name", "page.md:8: 'beta_rule' is not a rule name"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_PROBLEMS))
+def test_bad_rule_names_are_reported_on_their_own_line(tmp_path, monkeypatch, capsys, name):
+    """Bug (issue 14): the page parser reporting a bad rule name one line too early."""
+    content, expected = PAGE_PROBLEMS[name]
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(content, encoding="utf-8")
+    assert main(["import-aws-page", name, "--catalog", "new"]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err.splitlines()) == ("", expected)
+    assert not Path("new").exists()
+
+
+def test_rows_know_the_line_they_start_on():
+    text_rows = parse_page(TEXT_PAGE.replace("Not A Rule", "gamma-rule").replace("beta_rule", "beta-rule"))[1]
+    assert [(r.number, r.line, r.rule) for r in text_rows] == [(1, 4, "alpha-rule"), (2, 9, "gamma-rule"), (3, 15, "beta-rule")]
+    md_rows = parse_page(MD_PAGE.replace("Not A Rule", "gamma-rule").replace("beta_rule", "beta-rule"))[1]
+    assert [(r.number, r.line, r.rule) for r in md_rows] == [(1, 5, "alpha-rule"), (2, 6, "gamma-rule"), (3, 7, "beta-rule"), (4, 8, "beta-rule")]
 
 
 # --------------------------------------------------------------------------- cells
