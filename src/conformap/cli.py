@@ -85,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
+        known = set(sub.choices)
         command.add_parser(sub)
+        for name in set(sub.choices) - known:  # the parser(s) the module added run it
+            sub.choices[name].set_defaults(run=command.run, prog=sub.choices[name].prog)
     return parser
 
 

@@ -27,7 +27,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--catalog", type=Path, default=None, help=f"the catalogue folder, for the working tree and revisions (default: {paths.DEFAULT_CATALOG})"
     )
-    p.set_defaults(run=run, prog=p.prog)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -39,7 +39,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     which = g.add_mutually_exclusive_group()
     for dest, (flag, settings) in _OPTIONS.items():
         (which if dest in _CHOOSERS else g).add_argument(flag, dest=dest, **settings)
-    p.set_defaults(run=run, prog=p.prog)
 
 
 def _check_options(args: argparse.Namespace) -> dict[str, Any]:

@@ -23,7 +23,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="*", type=Path, help=f"files or catalogue folders (default: {paths.DEFAULT_CATALOG})")
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 listing each file that is not in the canonical layout")
     p.add_argument("--diff", action="store_true", help="also print what would change (or changed) as a unified diff")
-    p.set_defaults(run=run, prog=p.prog)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -20,7 +20,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="allow the import to remove up to N of the catalogue's page mappings (default 0: an import that removes any is refused)",
     )
     catalog_argument(p)
-    p.set_defaults(run=run, prog=p.prog)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,7 +23,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--commit", required=True, help="the full (40 hex digits) commit the checkout is at")
     p.add_argument("--commit-date", required=True, help="that commit's date, YYYY-MM-DD")
     catalog_argument(p)
-    p.set_defaults(run=run, prog=p.prog)
 
 
 def run(args: argparse.Namespace) -> int:

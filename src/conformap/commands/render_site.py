@@ -15,7 +15,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="a new or empty folder, or one an earlier render-site wrote")
     catalog_argument(p)
-    p.set_defaults(run=run, prog=p.prog)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -26,7 +26,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     catalog_argument(c)
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument("--strict", action="store_true", help="also exit 1 when sources disagree with each other or with a mapping")
-    c.set_defaults(run=run, prog=c.prog)
 
 
 def run(args: argparse.Namespace) -> int:

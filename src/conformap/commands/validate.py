@@ -17,7 +17,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     # --catalog as well, like the other commands.
     p.add_argument("--catalog", dest="catalog_option", type=Path, default=None, help="the same as CATALOG")
     p.add_argument("--format", choices=["text", "github"], default="text", help="github: ::error annotations for GitHub Actions")
-    p.set_defaults(run=run, prog=p.prog)
 
 
 def run(args: argparse.Namespace) -> int:
