@@ -38,7 +38,8 @@ def version_text() -> str:
         return "\n".join([*lines, f"catalogue: none ({terminal(problem)})", ""])
     doc = read_yaml(paths.DEFAULT_CATALOG / paths.FRAMEWORK_FILE)
     data = doc.data if isinstance(doc.data, dict) else {}
-    source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    source = data.get("source")
+    source = source if isinstance(source, dict) else {}
     version, released, captured = data.get("version"), data.get("released"), source.get("captured")
     if doc.diagnostics or not version:
         lines.append(f"catalogue: {terminal(data.get('id') or 'unnamed')}, of no readable version (conformap validate tells why)")
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(terminal(refusal), file=sys.stderr)
         return 2 if args.command in _WRITING_COMMANDS else 1
     real_stdout = sys.stdout
-    sys.stdout = _ClosableStdout(real_stdout)  # type: ignore[assignment]
+    sys.stdout = _ClosableStdout(real_stdout)
     try:
         try:
             code = args.run(args)

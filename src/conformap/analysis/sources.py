@@ -19,6 +19,7 @@ are known and recorded in the committed snapshots; ``--strict`` makes disagreeme
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from conformap import paths
 from conformap.model.catalog import Catalog
@@ -43,7 +44,7 @@ class Difference:
 
 @dataclass
 class SourcesReport:
-    sources: list[dict] = field(default_factory=list)
+    sources: list[dict[str, str]] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     summary: dict[str, int] = field(default_factory=dict)
 
@@ -51,7 +52,7 @@ class SourcesReport:
     def drift(self) -> list[Difference]:
         return [d for d in self.differences if d.kind == DRIFT]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"sources": self.sources, "summary": self.summary, "differences": [asdict(d) for d in self.differences]}
 
 
@@ -98,15 +99,18 @@ def _security_hub(cat: Catalog) -> list[Difference]:
             continue
         for name in ctl.differences:
             a, b = getattr(guide, name), getattr(oscal, name)
-            show = (lambda v: ", ".join(v) if isinstance(v, tuple) else v)
-            out.append(Difference(DISAGREEMENT, "security-hub-oscal", ctl.id, name, show(a), show(b), f"the user guide and the OSCAL catalog state the {name.replace('_', ' ')} differently"))
+            out.append(Difference(DISAGREEMENT, "security-hub-oscal", ctl.id, name, _shown(a), _shown(b), f"the user guide and the OSCAL catalog state the {name.replace('_', ' ')} differently"))
     return out
+
+
+def _shown(value: str | tuple[str, ...] | None) -> str | None:
+    return ", ".join(value) if isinstance(value, tuple) else value
 
 
 def _guard(cat: Catalog) -> list[Difference]:
     out = []
     for c in cat.corroborations():
-        if c.agrees is False:
+        if c.guard is not None and c.agrees is False:  # disagrees: the registry maps the rule elsewhere
             items = ", ".join(c.guard.items)
             out.append(Difference(DISAGREEMENT, "guard-registry", f"{c.mapping.rule_id} / {c.mapping.control_id}", "items", c.mapping.control_id, items, f"the Guard Rules Registry maps {c.mapping.rule_id} to {items}, not to {c.mapping.control_id}"))
     for g in cat.crosswalks.guard:

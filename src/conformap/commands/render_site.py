@@ -18,10 +18,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Imported here: the site (Jinja2, networkx, every page) costs more to import than `conformap validate`
-    # takes to run, and every other command, `--help` included, would pay it (python -X importtime).
+    # Lazy: the site (Jinja2, networkx, every page) costs more to import than `conformap validate` takes
+    # to run, and every other command, `--help` included, would pay it (python -X importtime).
     from conformap.site.changes import changes_markdown
-    from conformap.site.docs import github_from_mkdocs, site_files, write_folder
+    from conformap.site.docs import github_from_mkdocs, site_files, write_folder  # lazy, as above
 
     cat = load_catalogue(args.catalog)
     write_folder(site_files(cat, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=Path(cat.root), current=cat)), args.out_dir)

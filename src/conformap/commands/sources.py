@@ -29,7 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Imported here: conformap.analysis imports networkx, about 0.25 s of `python -X importtime` that
+    # Lazy: conformap.analysis imports networkx, about 0.25 s of `python -X importtime` that
     # `conformap validate` (the pre-commit hook) and `conformap --help` would otherwise pay.
     from conformap.analysis.sources import check
 
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _text(report: SourcesReport, out: TextIO) -> None:
-    from conformap.analysis.sources import DISAGREEMENT, DRIFT  # see run()
+    from conformap.analysis.sources import DISAGREEMENT, DRIFT  # lazy, as in run()
 
     print(f"sources recorded: {len(report.sources)}", file=out)
     for s in report.sources:

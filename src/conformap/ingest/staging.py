@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from conformap import paths
 from conformap import writing
 from conformap.diagnostics import ConformapError, Diagnostic
+from conformap.load.loader import validate
 from conformap.writing import WriteError, reason
 
 
@@ -93,8 +94,6 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
     Returns the staged catalogue (``None`` when it does not validate) and its diagnostics, named
     after the real catalogue's files.
     """
-    from conformap.load.loader import validate
-
     with tempfile.TemporaryDirectory(prefix="conformap-import-") as tmp:
         stage = Path(tmp) / "catalog"
         try:
