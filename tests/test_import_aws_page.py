@@ -172,6 +172,15 @@ def test_process_checks_in_markdown(tmp_path):
     assert main(["validate", str(root)]) == 0
 
 
+def test_dotted_question_ids_are_two_questions(tmp_path):
+    """CIS-1.4 and CIS-2.4 once both got number 4, and the new catalogue failed validation."""
+    root = tmp_path / "catalog"
+    import_page(PAGES / "dotted-ids.md", root)
+    controls = load_yaml_dir(root, "controls")
+    assert {cid: c["number"] for cid, c in controls.items()} == {"CIS-1.4": 1004, "CIS-2.4": 2004}
+    assert main(["validate", str(root)]) == 0
+
+
 # --- a changed page -------------------------------------------------------------------------------
 
 OLD_SENTENCE = "Changing the access keys on a regular schedule is a security best practice."

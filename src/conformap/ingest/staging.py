@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from conformap import paths
 from conformap import writing
-from conformap.diagnostics import ConformapError, Diagnostic
+from conformap.diagnostics import ConformapError, Diagnostic, errors
 from conformap.load.loader import validate
 from conformap.writing import WriteError, reason
 
@@ -115,6 +115,16 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
             ) from None
         staged, diags = validate(stage)
         return staged, _translate(diags, stage, root)
+
+
+def new_errors(root: Path, changes: list[tuple[str, bytes]], removals: list[str], *, exists: bool = True, compare: bool = True) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Validate, stage, keep only the new errors: the plan's diagnostics (:func:`stage`), and the errors among
+    them that the catalogue as it is does not have (none when ``compare`` is false: a first import)."""
+    _, staged = stage(root, exists, changes, removals)
+    if not compare:
+        return staged, []
+    known = {key(d) for d in errors(validate(root)[1])}
+    return staged, [d for d in errors(staged) if key(d) not in known]
 
 
 def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], current: dict[str, bytes | None], written: list[str]) -> None:

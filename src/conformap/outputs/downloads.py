@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from conformap.analysis.stats import Analysis
 from conformap.model.catalog import Catalog
 from conformap.outputs import EXPORTERS, mappings_csv, mappings_json, oscal_mapping
 from conformap.outputs.manifest import Entry, manifest_json
@@ -15,27 +18,28 @@ OSCAL_COMPONENT_DEFINITION = EXPORTERS["oscal-component-definition"].file_name
 OSCAL_MAPPING_COLLECTION = EXPORTERS["oscal-mapping-collection"].file_name
 
 
-def _published(cat: Catalog, fmt: str, description: str, count: int | None = None, unit: str | None = None) -> Entry:
+def _published(cat: Catalog, fmt: str, description: str, count: int | None = None, unit: str | None = None, **options: Any) -> Entry:
     """The download of export format ``fmt``, under the file name the exporter table gives it."""
     exporter = EXPORTERS[fmt]
-    return Entry(exporter.file_name, exporter.make(cat), fmt, description, count, unit)
+    return Entry(exporter.file_name, exporter.make(cat, **options), fmt, description, count, unit)
 
 
 def entries(cat: Catalog) -> list[Entry]:
     """The published files (the manifest excepted), in the order the Downloads page lists them."""
-    n = len(cat.mappings)
+    a = Analysis.of(cat)
+    n = a.summary.mappings
     out = [
         _published(cat, "json", "The whole catalogue: framework, questions with statements, rules, mappings, errata.", n, "mappings"),
         _published(cat, "csv", "One row per mapping (UTF-8, CRLF); columns in the data dictionary.", n, "rows"),
-        _published(cat, "xlsx", "Excel workbook: Mappings, Rules, Questions and About (version, source, data dictionary).", n, "mappings"),
+        _published(cat, "xlsx", "Excel workbook: Mappings, Rules, Questions and About (version, source, data dictionary).", n, "mappings", a=a),
     ]
     out.append(Entry("mappings.schema.json", mappings_json.json_schema().encode("utf-8"), "json-schema", "JSON Schema (2020-12) of mappings.json."))
     for c in cat.controls:
-        rows = sum(1 for m in cat.mappings if m.control_id == c.id)
+        rows = a.control_mapping_count[c.id]
         if rows:
             data = mappings_csv.render(cat, c.id).encode("utf-8")
             out.append(Entry(question_csv(c.id), data, "csv", f"{c.id}'s mappings, the columns of mappings.csv.", rows, "rows"))
-    out.append(_published(cat, "oscal-catalog", "OSCAL 1.2.1 catalog: the questions as controls, statements and best practices as parts.", len(cat.controls), "controls"))
+    out.append(_published(cat, "oscal-catalog", "OSCAL 1.2.1 catalog: the questions as controls, statements and best practices as parts.", a.summary.controls, "controls"))
     out.append(
         _published(
             cat,
