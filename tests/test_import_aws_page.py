@@ -455,27 +455,27 @@ def page_with_new_rule(tmp_path: Path, rule: str = "brand-new-rule") -> Path:
     return page
 
 
-def failing_write_atomic(monkeypatch, fail_on: int) -> list[Path]:
-    """Make files.write_atomic raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
-    from conformap.load import files
+def failing_write_file(monkeypatch, fail_on: int) -> list[Path]:
+    """Make writing.write_file raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
+    from conformap import writing
 
     calls: list[Path] = []
-    real = files.write_atomic
+    real = writing.write_file
 
     def write(path, data):
         calls.append(Path(path))
         if len(calls) == fail_on:
-            raise OSError(28, "No space left on device", str(path))
+            raise writing.WriteError(path, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(files, "write_atomic", write)
+    monkeypatch.setattr(writing, "write_file", write)
     return calls
 
 
 def test_a_failure_while_checking_the_import_changes_nothing(catalog_copy, tmp_path, monkeypatch, capsys):
     page = page_without(tmp_path, "restricted-ssh")
     before = tree_hashes(catalog_copy)
-    calls = failing_write_atomic(monkeypatch, 50)
+    calls = failing_write_file(monkeypatch, 50)
     assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy), "--allow-removals", "1"]) == 1
     out, err = capsys.readouterr()
     assert tree_hashes(catalog_copy) == before
@@ -491,7 +491,7 @@ def test_a_failure_while_writing_puts_the_catalogue_back(catalog_copy, tmp_path,
     before = tree_hashes(catalog_copy)
     # The import changes 77 files (see test_dropped_row_report_...): 77 writes to the temporary copy,
     # then the real ones. Fail on the 10th real one.
-    calls = failing_write_atomic(monkeypatch, 77 + 10)
+    calls = failing_write_file(monkeypatch, 77 + 10)
     assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy), "--allow-removals", "1"]) == 1
     out, err = capsys.readouterr()
     assert tree_hashes(catalog_copy) == before

@@ -22,8 +22,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -38,14 +36,16 @@ from conformap.model.catalog import natural_key as _natural
 from conformap.ingest.staging import CatalogPathError
 from conformap.load.schema import check_document
 from conformap.load.yamlio import read_yaml
+from conformap.diagnostics import ConformapError
 
 
-class SourceInputError(Exception):
+class SourceInputError(ConformapError):
     """The source checkout lacks a file, or a file is not in the expected shape: (where, message) pairs."""
 
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
-        super().__init__("\n".join(f"{w}: {m}" for w, m in problems))
+        lines = [f"{w}: {m}" for w, m in problems]
+        super().__init__(lines=[*lines, "conformap: nothing was written"], message="\n".join(lines))
 
 
 @dataclass
@@ -316,38 +316,8 @@ def import_source(name: str, source: Path, commit: str, commit_date: str, catalo
     _, added = staging.new_errors(root, [(rel, text)], [])
     own = paths.display_path(target)
     if any(d.file == own for d in added):  # the snapshot itself is wrong: write nothing
-        raise ImportRejected([d for d in added if d.file == own], ImportReport())
+        own_added = [d for d in added if d.file == own]
+        raise ImportRejected(own_added, ImportReport(), f"conformap: the snapshot would add the {len(own_added)} error(s) above; nothing was written")
     staging.apply(root, [(rel, text)], [], {rel: current}, report.written)
     report.drift = added  # rule files that now differ from the source: the maintainer updates them
     return report
-
-
-def run_command(args) -> int:
-    if not re.fullmatch(r"[0-9a-f]{40}", args.commit) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.commit_date):
-        print("conformap import-source: --commit takes 40 lower-case hex digits and --commit-date YYYY-MM-DD", file=sys.stderr)
-        return 2
-    try:
-        report = import_source(args.name, args.path, args.commit, args.commit_date, args.catalog)
-    except SourceInputError as exc:
-        for where, message in exc.problems:
-            print(f"{where}: {message}", file=sys.stderr)
-        print("conformap: nothing was written", file=sys.stderr)
-        return 1
-    except CatalogPathError as exc:
-        print(exc.format(), file=sys.stderr)
-        return 1
-    except ImportRejected as exc:
-        for d in exc.diagnostics:
-            print(d.format(), file=sys.stderr)
-        print(f"conformap: the snapshot would add the {len(exc.diagnostics)} error(s) above; nothing was written", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"{exc.filename or args.path}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    state = "written" if report.written else "unchanged"
-    print(f"{report.relpath}: {report.items} entries from {SPECS[args.name].repo} at {args.commit[:12]} ({state})")
-    for d in report.drift:
-        print(d.format(), file=sys.stderr)
-    if report.drift:
-        print(f"conformap: the snapshot was written; the {len(report.drift)} error(s) above are catalogue files that now differ from the source: update them", file=sys.stderr)
-    return 1 if report.drift else 0

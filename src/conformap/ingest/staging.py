@@ -9,34 +9,28 @@ last, and puts back what it wrote if a write fails. Problems with the catalogue 
 from __future__ import annotations
 
 import dataclasses
-import errno
 import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
 from conformap import paths
-from conformap.load import files
+from conformap import writing
+from conformap.diagnostics import ConformapError, Diagnostic, errors
 from conformap.load.loader import validate
-from conformap.diagnostics import Diagnostic, errors
+from conformap.writing import WriteError, reason
 
 
-class CatalogPathError(Exception):
+class CatalogPathError(ConformapError):
     """The catalogue folder cannot be used: not a folder, cannot be created, read or written."""
 
     def __init__(self, path: Path, problem: str):
         self.path = Path(path)
         self.problem = problem
-        super().__init__(self.format())
+        super().__init__(lines=[self.format()], message=self.format())
 
     def format(self) -> str:
         return f"{paths.display_path(self.path)}: {self.problem}"
-
-
-def reason(exc: OSError) -> str:
-    if isinstance(exc, (NotADirectoryError, FileExistsError)) or exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        return "part of its path is a file, not a folder"
-    return exc.strerror or str(exc)
 
 
 _CATALOGUE_ENTRIES = {paths.FRAMEWORK_FILE, paths.ERRATA_FILE, paths.CONTROLS_DIR, paths.RULES_DIR, paths.SOURCES_DIR, "README.md"}
@@ -112,10 +106,10 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
         rel = ""
         try:
             for rel, data in changes:
-                files.write_atomic(stage / rel, data)
+                writing.write_file(stage / rel, data)
             for rel in removals:
                 (stage / rel).unlink(missing_ok=True)
-        except OSError as exc:
+        except (OSError, WriteError) as exc:
             raise CatalogPathError(
                 root, f"cannot check the import: writing {rel} to a temporary copy of the catalogue failed: {reason(exc)}; nothing was written"
             ) from None
@@ -154,8 +148,8 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
                 if old is None:
                     target.unlink(missing_ok=True)
                 else:
-                    files.write_atomic(target, old)
-            except OSError:
+                    writing.write_file(target, old)
+            except (OSError, WriteError):
                 failed.append(paths.display_path(target))
         for d in reversed(created):
             try:
@@ -174,7 +168,7 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
         for rel, data in changes:
             target = root / rel
             ensure_dir(target.parent)
-            files.write_atomic(target, data)
+            writing.write_file(target, data)
             done.append((target, current.get(rel)))
             written.append(rel)
         for rel in removals:  # last, once everything new is in place
@@ -182,7 +176,7 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
             target.unlink()
             done.append((target, current.get(rel)))
             written.append(f"{rel} (removed)")
-    except OSError as exc:
+    except (OSError, WriteError) as exc:
         failed = rollback()
         written.clear()
         problem = f"cannot write {rel}: {reason(exc)}; "

@@ -31,7 +31,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformap.escape import markdown_unescape
+from conformap.diagnostics import ConformapError
+from conformap.escape import markdown_unescape, terminal
 
 TEXT_HEADER = "Control ID Control Description AWS Config Rule Guidance"
 MD_HEADER = ("control id", "control description", "aws config rule", "guidance")
@@ -55,16 +56,25 @@ _MD_LINK = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")
 _PROCESS_CHECK = re.compile(r"\s*\(\s*process\s+check\s*\)\s*$", re.IGNORECASE)
 
 
-class PageError(Exception):
-    """The page could not be read as a mapping table. ``problems`` are (line, message) pairs."""
+class PageError(ConformapError):
+    """The page could not be read as a mapping table. ``problems`` are (line, message) pairs; ``page``,
+    when the caller names the file, prefixes each printed line (``page.txt:12: message``)."""
 
-    def __init__(self, problems: list[tuple[int, str]]):
+    def __init__(self, problems: list[tuple[int, str]], page: Path | None = None):
         self.problems = problems
-        super().__init__("; ".join(f"line {n}: {m}" for n, m in problems))
+        self.page = page
+        where = terminal(page) if page is not None else "page"
+        super().__init__(
+            lines=[f"{where}:{n}: {terminal(m)}" for n, m in problems],
+            message="; ".join(f"line {n}: {m}" for n, m in problems),
+        )
 
 
-class PageTooLarge(Exception):
+class PageTooLarge(ConformapError):
     """The page file is longer than ``MAX_PAGE_BYTES``; it was not read further."""
+
+    def __init__(self, message: str):
+        super().__init__(lines=[message], message=message)
 
 
 def read_page(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:

@@ -24,15 +24,17 @@ from typing import Any, Iterator
 
 import yaml
 
+from conformap.diagnostics import ConformapError
 from conformap.escape import markdown_unescape
 
 
-class SourceFormatError(ValueError):
+class SourceFormatError(ConformapError):
     """The file is not in the shape its parser expects; ``problems`` are (line, message) pairs."""
 
     def __init__(self, problems: list[tuple[int, str]]):
         self.problems = problems
-        super().__init__("; ".join(f"line {n}: {m}" if n else m for n, m in problems))
+        message = "; ".join(f"line {n}: {m}" if n else m for n, m in problems)
+        super().__init__(lines=[message], message=message)
 
 
 def git_blob_sha(data: bytes) -> str:
