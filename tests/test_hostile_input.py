@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_validate_bad_input import DELTA, validate_cli
+from support.catalogs import DELTA, FIXTURES, MINI, catalog_copy, validate_cli
 
 from conformap import paths
 from conformap.parse import aws_page as awspage
@@ -31,21 +31,13 @@ from conformap.load.loader import validate
 from conformap.cli import main
 from conformap.diagnostics import Diagnostic
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MINI = FIXTURES / "mini"
 HARD = FIXTURES / "hardening"
 PAGES = HARD / "pages"
 
 
 def overlay(tmp_path: Path, fixture: str | None = None, files: dict[str, bytes] | None = None) -> Path:
     """The mini catalogue with tests/fixtures/hardening/<fixture>/ and ``files`` laid over it."""
-    root = tmp_path / "catalog"
-    shutil.copytree(MINI, root)
-    if fixture is not None:
-        shutil.copytree(HARD / fixture, root, dirs_exist_ok=True)
-    for rel, content in (files or {}).items():
-        (root / rel).write_bytes(content)
-    return root
+    return catalog_copy(tmp_path / "catalog", overlay=HARD / fixture if fixture is not None else None, files=files)
 
 
 def tree(root: Path) -> dict[str, str]:

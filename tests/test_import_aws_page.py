@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from markdown_text import shown
+from support.markdown_text import shown
 
 from conformap import paths
 from conformap.parse.aws_page import PageError

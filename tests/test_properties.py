@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pagegen import resnapshot
+from support.pagegen import resnapshot
 
 import conformap
 from conformap import outputs

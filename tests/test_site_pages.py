@@ -33,7 +33,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_text import shown
+from support.markdown_text import EXTENSION_CONFIGS, EXTENSIONS, shown
 
 import conformap
 from conformap import escape as mdtext
@@ -50,23 +50,6 @@ HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 
 
 # --------------------------------------------------------------------------- rendering like MkDocs
-
-
-def _mkdocs_extensions() -> tuple[list, dict]:
-    """The markdown_extensions of the project's mkdocs.yml, as python-markdown arguments."""
-    config = yaml.safe_load((paths.PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    names, configs = [], {}
-    for item in config["markdown_extensions"]:
-        if isinstance(item, dict):
-            (name, options), = item.items()
-            names.append(name)
-            configs[name] = options or {}
-        else:
-            names.append(item)
-    return names, configs
-
-
-EXTENSIONS, EXTENSION_CONFIGS = _mkdocs_extensions()
 
 
 def render(md: str) -> str:

@@ -9,10 +9,8 @@ Expected output is written out by hand, in the format ``path:line:col: $.json.pa
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import inspect
-import io
 import shutil
 import subprocess
 import sys
@@ -20,47 +18,16 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from support.catalogs import DELTA, FIXTURES, MINI, catalog_copy, validate_cli, validate_in_process
 
 import conformap
-from conformap.cli import main
 from conformap.load import yamlio
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MINI = FIXTURES / "mini"
 BAD = FIXTURES / "bad"
-
-# A rule that is valid on its own (bytes-level tests damage a copy of it).
-DELTA = (
-    b"id: delta-rule\n"
-    b"kind: managed\n"
-    b"identifier: DELTA_RULE\n"
-    b"guidance: Delta guidance.\n"
-    b"mappings:\n"
-    b"  - control: M-1\n"
-    b"    statement: M-1.desc\n"
-    b"    rationale: Contributed for the tests.\n"
-)
-
 
 def build(tmp_path: Path, fixture: str | None = None, files: dict[str, bytes] | None = None) -> Path:
     """The mini catalogue, with the files of tests/fixtures/bad/<fixture>/ and ``files`` laid over it."""
-    root = tmp_path / "catalog"
-    shutil.copytree(MINI, root)
-    if fixture is not None:
-        assert (BAD / fixture).is_dir(), fixture
-        shutil.copytree(BAD / fixture, root, dirs_exist_ok=True)
-    for rel, content in (files or {}).items():
-        (root / rel).write_bytes(content)
-    return root
-
-
-def validate_cli(root: Path, *options: str) -> tuple[int, list[str], str]:
-    """Run `conformap validate .` in a fresh process inside ``root``; return (exit code, stdout lines, stderr)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "conformap.cli", "validate", ".", *options], capture_output=True, text=True, cwd=root
-    )
-    assert "Traceback" not in proc.stdout and "Traceback" not in proc.stderr, proc.stderr[-3000:]
-    return proc.returncode, proc.stdout.splitlines(), proc.stderr
+    return catalog_copy(tmp_path / "catalog", overlay=BAD / fixture if fixture is not None else None, files=files)
 
 
 def expect_errors(tmp_path, expected: list[str], fixture=None, files=None) -> None:
@@ -493,14 +460,6 @@ def test_validate_takes_the_catalogue_as_argument_or_option(tmp_path, capsys):
 # the same answers when the process has already validated other catalogues (``make serve`` and
 # gen-files validate repeatedly in one process), and these fast runs are what `make mutate` needs to see
 # the loader's and the YAML reader's mutants (a subprocess never imports the mutant).
-
-
-def validate_in_process(root: Path, *options: str) -> tuple[int, list[str], str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(root), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["validate", ".", *options])
-    assert "Traceback" not in out.getvalue() + err.getvalue()
-    return code, out.getvalue().splitlines(), err.getvalue()
 
 
 # The tests of this module that need nothing but a temporary folder and run `validate` through
