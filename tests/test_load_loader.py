@@ -23,7 +23,6 @@ from conformap.load import loader
 from conformap.diagnostics import Diagnostic, Severity
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MINI = FIXTURES / "mini"
 SCOPES = FIXTURES / "loader" / "conformance-pack-scopes.yaml"
 RULE_PAGES = FIXTURES / "loader" / "config-rule-pages.yaml"  # names gamma-check only
 

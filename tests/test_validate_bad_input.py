@@ -473,6 +473,11 @@ TESTS = {
 }
 
 
+# Each of them runs here in-process (test-fast) and as written, in a fresh process, with `make test` only.
+for _fn in TESTS.values():
+    pytest.mark.slow(_fn)
+
+
 def test_most_bad_input_tests_run_here_too():
     assert len(TESTS) >= 30
 
