@@ -195,6 +195,7 @@ def timed_validate(root: Path) -> tuple[float, list[Diagnostic]]:
     return time.process_time() - start, diags
 
 
+@pytest.mark.slow  # large inputs, validated repeatedly: about 0.8 s of CPU
 def test_pathological_files_just_under_each_limit_validate_in_under_5_seconds(tmp_path):
     """Explicit resource-limit test: the worst file under each limit costs seconds, not minutes.
 
@@ -226,6 +227,7 @@ def test_pathological_files_just_under_each_limit_validate_in_under_5_seconds(tm
         assert (diags == []) is valid, name
 
 
+@pytest.mark.slow  # large inputs, validated repeatedly: about 0.8 s of CPU
 def test_duplicates_are_found_in_linear_time():
     from conformap.load.strictschema import StrictValidator, find_duplicate
 
