@@ -3,7 +3,9 @@ fixture under tests/fixtures/hardening/ (laid over tests/fixtures/mini, like tes
 
 Class 2 (whole pages), 3 (size limits), 4 (no traceback), 7 (inert terminal output), 8 (typed values),
 9 (output paths) and 12 (Unicode) are here; class 11 (concurrent builds) and the fault injection are in
-test_fault_injection.py. Expected messages are written out by hand.
+test_fault_injection.py. Expected messages are written out by hand. `conformap validate` runs in this
+process (conformap.cli.main, support.catalogs.validate_in_process), except where only a fresh process
+can show the behaviour (a full standard output).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from support.catalogs import DELTA, FIXTURES, MINI, catalog_copy, validate_cli
+from support.catalogs import DELTA, FIXTURES, MINI, catalog_copy, validate_in_process
 
 from conformap import paths
 from conformap.parse import aws_page as awspage
@@ -45,7 +47,7 @@ def tree(root: Path) -> dict[str, str]:
 
 
 def expect(tmp_path, expected: list[str], fixture=None, files=None) -> None:
-    code, lines, err = validate_cli(overlay(tmp_path, fixture, files))
+    code, lines, err = validate_in_process(overlay(tmp_path, fixture, files))
     assert lines == expected
     assert err == f"{len(expected)} error(s), 0 warning(s)\n"
     assert code == 1
@@ -312,9 +314,9 @@ def test_control_characters_in_keys_are_escaped_in_text_and_github_output(tmp_pa
         "rules/delta-rule.yaml:6:1: $: key 'x\\r\\n::error file=framework.yaml,line=1::forged': carriage return (use LF line endings)"
         " (written as an escape) is not allowed in catalogue keys",
     ]
-    code, lines, err = validate_cli(root)
+    code, lines, err = validate_in_process(root)
     assert (code, lines) == (1, expected)
-    code, lines, err = validate_cli(root, "--format", "github")
+    code, lines, err = validate_in_process(root, "--format", "github")
     assert code == 1 and len(lines) == 2
     assert all(line.startswith("::error file=rules/delta-rule.yaml,line=") for line in lines)
     assert not any(ch in "\n".join(lines) + err for ch in "\x1b\x07\r")
