@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import shutil
 import subprocess
 import sys
 import tracemalloc
@@ -252,9 +251,7 @@ def test_unknown_printed_statement(tmp_path):
 
 def test_a_catalogue_with_an_unknown_printed_statement_does_not_load(tmp_path):
     """Bug (issue 14): the check of printed_statement disabled; the page build crashed with a KeyError. Loading fails."""
-    root = tmp_path / "catalog"
-    shutil.copytree(MINI, root)
-    shutil.copytree(FIXTURES / "bad" / "unknown-printed-statement", root, dirs_exist_ok=True)
+    root = build(tmp_path, "unknown-printed-statement")
     with pytest.raises(conformap.CatalogError, match=r"printed_statement: unknown statement 'M-2.BP09'"):
         conformap.load(root)
 
