@@ -63,7 +63,7 @@ WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
 
 
 def test_workflows_exist():
-    assert [w.name for w in WORKFLOWS] == ["pages.yml", "pr.yml"]
+    assert [w.name for w in WORKFLOWS] == ["pages.yml", "pr.yml", "release.yml"]
 
 
 @pytest.mark.slow  # runs check-jsonschema in a fresh process
@@ -147,6 +147,34 @@ def test_pages_workflow_deploys_from_main():
     assert [s["uses"] for s in deploy["steps"]] == ["actions/deploy-pages@v4"]
     assert deploy["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
     assert deploy["steps"][0]["id"] == "deployment"
+
+
+def test_release_workflow_tags_and_publishes_a_new_version_only():
+    wf = load_yaml(GITHUB / "workflows" / "release.yml")
+    assert wf["on"]["push"]["branches"] == ["main"]
+    assert wf["permissions"] == {"contents": "read"}
+    build, pypi, release = wf["jobs"]["build"], wf["jobs"]["pypi"], wf["jobs"]["github-release"]
+    runs = "\n".join(s.get("run", "") for s in build["steps"])
+    assert 'git tag -l "v$version"' in runs and "make dist" in runs and "tests/test_install.py" in runs
+    # Every step after the version check runs only for a new version; so do the other jobs.
+    after = build["steps"][[s.get("id") for s in build["steps"]].index("version") + 1 :]
+    assert after and all(s["if"] == "steps.version.outputs.new == 'true'" for s in after)
+    assert pypi["if"] == release["if"] == "needs.build.outputs.new == 'true'"
+    # Trusted publishing: an OIDC token in the `pypi` environment, no stored secret.
+    assert pypi["environment"]["name"] == "pypi" and pypi["permissions"] == {"id-token": "write"}
+    assert [s["uses"] for s in pypi["steps"]][-1] == "pypa/gh-action-pypi-publish@release/v1"
+    assert "secrets." not in (GITHUB / "workflows" / "release.yml").read_text(encoding="utf-8")
+    # The tag comes last, once PyPI has the version: a failed upload leaves no tag, so a re-run retries it.
+    assert release["needs"] == ["build", "pypi"] and release["permissions"] == {"contents": "write"}
+    create = release["steps"][-1]["run"]
+    assert 'gh release create "v$VERSION" release-assets/*' in create and '--target "$GITHUB_SHA"' in create
+
+
+def test_contributing_says_what_a_maintainer_sets_up_for_releases():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text[text.index("## Releasing a version") :]
+    for needed in ("trusted publisher", "conformap/conformap", "release.yml", "`pypi`"):
+        assert needed in section, needed
 
 
 def test_issue_form_asks_for_rule_question_problem_and_evidence():

@@ -233,10 +233,62 @@ def cmd_sources_check(args) -> int:
     return sources_check.run_command(args)
 
 
+def version_text() -> str:
+    """``conformap --version``: the package's version, then the version and source capture date of the
+    catalogue the commands read by default, from its framework.yaml (never the clock), and its folder."""
+    from conformap import __version__
+    from conformap.load.yamlio import read_yaml
+
+    lines = [f"conformap {__version__}"]
+    problem = paths.catalog_problem()
+    if problem is not None:
+        return "\n".join([*lines, f"catalogue: none ({terminal(problem)})", ""])
+    doc = read_yaml(paths.DEFAULT_CATALOG / paths.FRAMEWORK_FILE)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    version, released, captured = data.get("version"), data.get("released"), source.get("captured")
+    if doc.diagnostics or not version:
+        lines.append(f"catalogue: {terminal(data.get('id') or 'unnamed')}, of no readable version (conformap validate tells why)")
+    else:
+        when = f" (released {terminal(released)})" if released else ""
+        lines.append(f"catalogue: {terminal(data.get('id'))} {terminal(version)}{when}, source captured {terminal(captured or 'on an unknown date')}")
+    lines.append(f"catalogue folder: {terminal(paths.DEFAULT_CATALOG)}")
+    return "\n".join([*lines, ""])
+
+
+class _Version(argparse.Action):
+    """Like argparse's ``action="version"``, but reads the catalogue only when asked."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        sys.stdout.write(version_text())
+        parser.exit()
+
+
+# The commands that write into the catalogue. Outside a clone their default would be the catalogue
+# installed with the package, which is not the user's to change: there they need the catalogue named.
+_WRITING_COMMANDS = frozenset({"import-aws-page", "import-source", "fmt"})
+
+
+def _default_catalog_refusal(args) -> str | None:
+    """Why the command cannot run on the default catalogue (``None``: it can, or it was given one)."""
+    if any(getattr(args, name, None) for name in ("catalog", "catalog_option", "paths")):
+        return None
+    if args.command in _WRITING_COMMANDS and not paths.IN_CLONE:
+        what = "the files or catalogue folders to format" if args.command == "fmt" else "the catalogue folder to change with --catalog DIR"
+        return f"conformap {args.command}: outside a clone of conformap, give {what} (the catalogue installed with conformap is read-only)"
+    return paths.catalog_problem()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conformap",
         description="Validate, format, import, export and compare a conformap catalogue (YAML files mapping framework questions to AWS Config rules).",
+    )
+    parser.add_argument(
+        "--version", action=_Version, help="print conformap's version and the version and source capture date of its catalogue, and exit"
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -339,6 +391,10 @@ def _silence_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    refusal = _default_catalog_refusal(args)
+    if refusal is not None:
+        print(terminal(refusal), file=sys.stderr)
+        return 2 if args.command in _WRITING_COMMANDS else 1
     try:
         code = args.func(args)
         sys.stdout.flush()
