@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 from support.browser import CHROMIUM, LAUNCH_ARGS, serve, watched
-from support.catalogs import catalog_copy
+from support.catalogs import FIXTURES, catalog_copy
 
 import conformap
 from conformap import paths
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # `make test-fast` runs the property-based tests with a fifth of their examples (support.examples).
 settings.register_profile("fast", max_examples=20)
