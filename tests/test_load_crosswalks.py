@@ -160,3 +160,25 @@ def test_question_helpers(real_catalog):
         and any("SC-7" in c.get("nist_800_53_r5", []) for c in snapshot("security-hub-guide")["controls"] if r.id in c["config_rules"])
     )
     assert sorted(sc7) == expected
+
+
+def test_a_guide_naming_no_nist_control_needs_no_nist_snapshot(tmp_path):
+    """Without the NIST snapshot, a Security Hub guide that names no NIST control is checked, not a crash
+    (the NIST check read the absent snapshot: AttributeError, found by the type checker)."""
+    import shutil
+
+    from conformap.load.loader import validate
+
+    root = tmp_path / "catalog"
+    shutil.copytree(ROOT, root)
+    (root / paths.SOURCE_SNAPSHOTS["nist-800-53"][0]).unlink()
+    guide_file = root / paths.SOURCE_SNAPSHOTS["security-hub-guide"][0]
+    guide = yaml.safe_load(guide_file.read_text(encoding="utf-8"))
+    for c in guide["controls"]:
+        c.pop("nist_800_53_r5", None)
+    guide_file.write_text(yaml.safe_dump(guide, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    cat, diags = validate(root)
+    shown = [d.format() for d in diags]
+    assert cat is not None, shown
+    assert not any("NIST" in s for s in shown), shown
+    assert cat.nist_for_rule("s3-bucket-public-read-prohibited") == ()

@@ -137,6 +137,7 @@ def _id_link(src_dir: str, kind: str, ident: str, extra: str | None) -> Markup:
         return link(escape.text(ident), src, rule_page(ident))
     if kind == "control":
         return link(escape.text(ident), src, control_page(ident), extra)
+    assert extra is not None  # a statement's link names its question
     return link(escape.text(ident), src, control_page(extra), statement_anchor(ident))
 
 

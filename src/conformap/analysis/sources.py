@@ -18,11 +18,15 @@ are known and recorded in the committed snapshots; ``--strict`` makes disagreeme
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import asdict, dataclass, field
+from typing import Any, TextIO
 
 from conformap import paths
+from conformap.diagnostics import errors
+from conformap.load.loader import validate
 from conformap.model.catalog import Catalog
 
 DRIFT = "drift"
@@ -45,7 +49,7 @@ class Difference:
 
 @dataclass
 class SourcesReport:
-    sources: list[dict] = field(default_factory=list)
+    sources: list[dict[str, str]] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     summary: dict[str, int] = field(default_factory=dict)
 
@@ -53,7 +57,7 @@ class SourcesReport:
     def drift(self) -> list[Difference]:
         return [d for d in self.differences if d.kind == DRIFT]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"sources": self.sources, "summary": self.summary, "differences": [asdict(d) for d in self.differences]}
 
 
@@ -100,15 +104,18 @@ def _security_hub(cat: Catalog) -> list[Difference]:
             continue
         for name in ctl.differences:
             a, b = getattr(guide, name), getattr(oscal, name)
-            show = (lambda v: ", ".join(v) if isinstance(v, tuple) else v)
-            out.append(Difference(DISAGREEMENT, "security-hub-oscal", ctl.id, name, show(a), show(b), f"the user guide and the OSCAL catalog state the {name.replace('_', ' ')} differently"))
+            out.append(Difference(DISAGREEMENT, "security-hub-oscal", ctl.id, name, _shown(a), _shown(b), f"the user guide and the OSCAL catalog state the {name.replace('_', ' ')} differently"))
     return out
+
+
+def _shown(value: str | tuple[str, ...] | None) -> str | None:
+    return ", ".join(value) if isinstance(value, tuple) else value
 
 
 def _guard(cat: Catalog) -> list[Difference]:
     out = []
     for c in cat.corroborations():
-        if c.agrees is False:
+        if c.guard is not None and c.agrees is False:  # disagrees: the registry maps the rule elsewhere
             items = ", ".join(c.guard.items)
             out.append(Difference(DISAGREEMENT, "guard-registry", f"{c.mapping.rule_id} / {c.mapping.control_id}", "items", c.mapping.control_id, items, f"the Guard Rules Registry maps {c.mapping.rule_id} to {items}, not to {c.mapping.control_id}"))
     for g in cat.crosswalks.guard:
@@ -154,7 +161,7 @@ def check(cat: Catalog) -> SourcesReport:
     return SourcesReport(sources=sorted(sources, key=lambda s: s["name"]), differences=diffs, summary=summary(cat) if cat.crosswalks.sources else {})
 
 
-def _text(report: SourcesReport, out) -> None:
+def _text(report: SourcesReport, out: TextIO) -> None:
     print(f"sources recorded: {len(report.sources)}", file=out)
     for s in report.sources:
         print(f"  {s['name']}: {s['repo']} at {s['commit'][:12]} ({s['commit_date']}); {s['license']}", file=out)
@@ -168,10 +175,7 @@ def _text(report: SourcesReport, out) -> None:
             print(f"  [{d.source}] {d.subject}: {d.field}: {d.message}{detail}", file=out)
 
 
-def run_command(args) -> int:
-    from conformap.load.loader import validate
-    from conformap.diagnostics import errors
-
+def run_command(args: argparse.Namespace) -> int:
     cat, diags = validate(args.catalog)
     if cat is None:
         for d in errors(diags):

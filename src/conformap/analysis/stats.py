@@ -56,7 +56,7 @@ class Summary:
 class Analysis:
     """The statistics of one catalogue graph. Cheap to build; each statistic is computed on first use."""
 
-    def __init__(self, graph: nx.DiGraph) -> None:
+    def __init__(self, graph: nx.DiGraph[str]) -> None:
         self.graph = g = graph
         controls, rules, services = [], [], []
         statement_rules: dict[str, set[str]] = defaultdict(set)
@@ -134,12 +134,12 @@ class Analysis:
     # ----------------------------------------------------------------- overlap
 
     @cached_property
-    def overlap_graph(self) -> nx.Graph:
+    def overlap_graph(self) -> nx.Graph[str]:
         """Controls, joined by an edge whose ``weight`` is the number of rules supporting both.
 
         Each node's ``rules`` attribute is the control's own number of rules.
         """
-        b = nx.Graph()
+        b: nx.Graph[str] = nx.Graph()
         b.add_nodes_from(self.controls, bipartite=0)
         b.add_nodes_from((key("rule", r) for r in self.rules), bipartite=1)
         b.add_edges_from((key("rule", r), c) for r, cs in self.rule_controls.items() for c in cs)

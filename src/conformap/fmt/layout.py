@@ -89,10 +89,10 @@ def _content_end(node: yaml.Node) -> yaml.Mark:
     return node.end_mark
 
 
-def _entries(root: yaml.Node) -> list[_Entry]:
+def _entries(root: yaml.Node | None) -> list[_Entry]:
     out: list[_Entry] = []
 
-    def walk(node: yaml.Node, path: tuple) -> None:
+    def walk(node: yaml.Node | None, path: tuple) -> None:
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 p = path + (k.value,)

@@ -58,12 +58,15 @@ from pathlib import Path, PurePosixPath
 
 from conformap import paths
 from conformap.load import files as catalogio
+from conformap.compare.engine import compare_mappings
+from conformap.compare.report import mapping_change_lines
 from conformap.ingest import page_plan as importplan
 from conformap.model import records
 from conformap.ingest import staging
 from conformap.parse.aws_page import PageTooLarge, check_complete, parse_page, read_page
 from conformap.model.catalog import Mapping
 from conformap.ingest.staging import CatalogPathError
+from conformap.load.loader import validate
 from conformap.load.yamlio import read_yaml
 from conformap.diagnostics import Diagnostic, errors
 
@@ -121,8 +124,6 @@ class ImportReport:
     def _mapping_lines(self, which: str) -> list[str]:
         if self.changes is None:
             return []
-        from conformap.compare.report import mapping_change_lines
-
         return mapping_change_lines(self.changes)[which]  # plain text
 
     @property
@@ -206,8 +207,6 @@ def _mapping_changes(old_rules: dict[str, dict], new_rules: dict[str, dict]) -> 
     The plan keeps every rule of the catalogue (a rule the page no longer names keeps its file, less its
     page mappings), so no rule leaves: ``new_rules`` holds every rule of ``old_rules``.
     """
-    from conformap.compare.engine import compare_mappings
-
     return compare_mappings(
         {},
         {rid: _mappings(r) for rid, r in new_rules.items() if rid not in old_rules},
@@ -231,8 +230,6 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     would remove more than ``allow_removals`` of the catalogue's page mappings raises
     :class:`RemovalsRefused` (its report lists them) and writes nothing.
     """
-    from conformap.load.loader import validate
-
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)
     first = staging.check_root(root)

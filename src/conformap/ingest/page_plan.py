@@ -142,14 +142,14 @@ def plan_rules(rows: list[Row], existing: dict[str, dict], statement_of: dict[in
             if not isinstance(o, dict):
                 merged.append(o)
                 continue
-            key = (o.get("control"), o.get("statement"))
-            if key in new_maps and key not in placed:
-                m = new_maps[key]
+            old_key = (o.get("control"), o.get("statement"))
+            if old_key in new_maps and old_key not in placed:
+                m = new_maps[old_key]
                 if o.get("rationale"):
                     m["rationale"] = o["rationale"]
                 merged.append(m)
-                placed.add(key)
-            elif not o.get("source_rows") and key not in new_maps:
+                placed.add(old_key)
+            elif not o.get("source_rows") and old_key not in new_maps:
                 merged.append(o)
         fresh = [m for key, m in new_maps.items() if key not in placed]
         if fresh:

@@ -36,6 +36,7 @@ from conformap.ingest import staging
 from conformap.ingest.page_import import ImportRejected, ImportReport, render
 from conformap.model.catalog import natural_key as _natural
 from conformap.ingest.staging import CatalogPathError
+from conformap.load.loader import validate
 from conformap.load.yamlio import read_yaml
 from conformap.diagnostics import errors
 
@@ -290,8 +291,6 @@ def _read_catalogue(root: Path) -> _Catalogue:
 
 def import_source(name: str, source: Path, commit: str, commit_date: str, catalog_dir: Path | None = None) -> SourceImportReport:
     """Snapshot source ``name`` from ``source`` (checkout at ``commit``) into the catalogue. See the module docstring."""
-    from conformap.load.loader import validate
-
     spec = SPECS[name]
     rel, kind = paths.SOURCE_SNAPSHOTS[name]
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG

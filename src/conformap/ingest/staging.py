@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from conformap import paths
 from conformap.load import files as catalogio
+from conformap.load.loader import validate
 from conformap.diagnostics import Diagnostic
 
 
@@ -99,8 +100,6 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
     Returns the staged catalogue (``None`` when it does not validate) and its diagnostics, named
     after the real catalogue's files.
     """
-    from conformap.load.loader import validate
-
     with tempfile.TemporaryDirectory(prefix="conformap-import-") as tmp:
         stage = Path(tmp) / "catalog"
         try:

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Iterable
 
 from conformap import paths
-from conformap.load import fidelity
+from conformap.load import fidelity, schema
 from conformap.model import records
 from conformap.load.cache import DocCache
 from conformap.model.crosswalk import (
@@ -39,8 +39,6 @@ SECURITY_HUB_SOURCES = ("security-hub-guide", "security-hub-oscal")
 
 def read_snapshots(root: Path, cache: DocCache) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
     """The snapshot files present and valid against their schemas, by name; and every problem found."""
-    from conformap.load import schema
-
     docs: dict[str, YamlDocument] = {}
     diags: list[Diagnostic] = []
     for name, (rel, kind) in paths.SOURCE_SNAPSHOTS.items():
@@ -127,7 +125,7 @@ def check(docs: dict[str, YamlDocument], rules: set[str], broken: set[str]) -> l
     if guide is not None and nist is None and any(c.get("nist_800_53_r5") for c in guide.data["controls"]):
         rel = paths.SOURCE_SNAPSHOTS["nist-800-53"][0]
         out.append(guide.error(("controls",), f"names NIST SP 800-53 controls but there is no {rel} to check them against: run conformap import-source nist-800-53", severity=Severity.WARNING))
-    elif guide is not None:
+    elif guide is not None and nist is not None:
         known = {c["id"] for c in nist.data["controls"]}
         for i, c in enumerate(guide.data["controls"]):
             for j, n in enumerate(c.get("nist_800_53_r5") or ()):

@@ -17,6 +17,7 @@ A rule citing another commit than the snapshot's gets a warning (its facts are n
 from __future__ import annotations
 
 from conformap import paths
+from conformap.load.checks import _first_difference
 from conformap.load.yamlio import YamlDocument
 from conformap.diagnostics import Diagnostic, Severity
 
@@ -38,8 +39,6 @@ def _cited(doc: YamlDocument, snap: YamlDocument, name: str, match) -> tuple[int
 
 
 def _differ(expected: str, actual: str) -> str:
-    from conformap.load.checks import _first_difference
-
     return _first_difference(expected, actual)
 
 

@@ -82,8 +82,8 @@ def folder_entries(root: Path, sub: str) -> list[Entry]:
         elif not name.endswith(".yaml"):
             out.append(Entry(file, kind, rel, f"unexpected file; catalogue files end in .yaml (rename to '{file.stem}.yaml')"))
         else:
-            problem = _stem_problem(name)
-            out.append(Entry(file, kind, rel, problem, (1, 1)) if problem else Entry(file, kind, rel))
+            stem_problem = _stem_problem(name)
+            out.append(Entry(file, kind, rel, stem_problem, (1, 1)) if stem_problem else Entry(file, kind, rel))
     return out
 
 

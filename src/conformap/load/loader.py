@@ -13,6 +13,7 @@ from pathlib import Path
 
 from conformap import paths
 from conformap.load import checks
+from conformap.load import crosswalks
 from conformap.load import files
 from conformap.model import records
 from conformap.load import schema
@@ -127,14 +128,14 @@ def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]
         reader.diags.append(Diagnostic(reader.show(root / paths.ERRATA_FILE), 0, 0, "$", f"missing {paths.ERRATA_FILE}; a catalogue without errata has one that says 'errata: []'"))
 
     reader.diags.extend(checks.references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
-    from conformap.load import crosswalks  # other sources' snapshots (catalog/crosswalks/, sources/*.yaml)
-
+    # other sources' snapshots (catalog/crosswalks/, sources/*.yaml)
     xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken["rule"], reader.cache)
     reader.diags.extend(xdiags)
     reader.cache.save()
     diags = sorted(set(reader.diags))  # by file, line, column, path, message (Diagnostic's field order)
     if errors(diags):  # a missing or unreadable framework.yaml or errata.yaml is an error
         return None, diags
+    assert framework_doc is not None and errata_doc is not None  # both read, as no error says otherwise
     controls = tuple(sorted((_build(Control, d) for d in control_docs), key=lambda c: (c.number, c.id)))
     rules = tuple(sorted((_build(Rule, d) for d in rule_docs), key=lambda r: r.id))
     catalog = Catalog(

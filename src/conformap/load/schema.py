@@ -21,19 +21,24 @@ import json
 import re
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import unquote, urljoin
 
 from conformap import paths
 from conformap.diagnostics import Diagnostic
+from conformap.load.cache import DocCache
+from conformap.load.yamlio import YamlDocument
 
 MAX_SCHEMA_ERRORS = 100  # schema errors reported per file (a 256 KB file can hold tens of thousands)
 
-if TYPE_CHECKING:  # imported lazily: jsonschema costs a tenth of a second to import
+# jsonschema, referencing and strictschema (which imports jsonschema) are imported inside the functions that
+# validate: `conformap validate` with every file in the document cache (load/cache.py) validates nothing, and
+# these imports are about 0.1 s of its 0.2 s (python -X importtime: jsonschema 72-137 ms, referencing 36 ms,
+# after `import conformap.cli`). When the cache goes, they belong at the top.
+if TYPE_CHECKING:
     import jsonschema
 
-    from conformap.load.cache import DocCache
-    from conformap.load.yamlio import YamlDocument
+_T = TypeVar("_T")
 
 DEFS_FILE = "defs.schema.json"
 ID_KINDS = ("rule_id", "control_id", "statement_id", "erratum_id")
@@ -76,7 +81,7 @@ def is_id(kind: str, value: object) -> bool:
 @lru_cache(maxsize=1)
 def _registry():
     """The schemas as a ``referencing`` registry, for the validator (imported only when validating)."""
-    from referencing import Registry, Resource
+    from referencing import Registry, Resource  # lazy: see the note on jsonschema at the top
 
     return Registry().with_resources((uri, Resource.from_contents(schema)) for uri, schema in _by_id().items())
 
@@ -137,13 +142,13 @@ def inlined(kind: str) -> dict:
 
 @lru_cache(maxsize=1)
 def _validator_class():
-    import jsonschema
+    import jsonschema  # lazy: see the note at the top
+
+    from conformap.load.strictschema import StrictValidator  # lazy: imports jsonschema
 
     def pattern(validator, patrn, instance, schema):
         if validator.is_type(instance, "string") and not compile_pattern(patrn).search(instance):
             yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
-
-    from conformap.load.strictschema import StrictValidator
 
     return jsonschema.validators.extend(StrictValidator, {"pattern": pattern})
 
@@ -170,9 +175,11 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
     """Turn a jsonschema error into (path, human message, point-at-key?)."""
     path = tuple(err.absolute_path)
     name = err.validator
+    schema = _schema_of(err)
+    instance: Any = err.instance  # jsonschema types it "or unset": never, for an error it reports
     if name in ("additionalProperties", "unevaluatedProperties"):
-        known = properties_of(err.schema)
-        extras = [k for k in err.instance if k not in known]
+        known = properties_of(schema)
+        extras = [k for k in instance if k not in known]
         if extras:  # none only where an allOf branch defines what additionalProperties refuses: jsonschema's message
             allowed = sorted(known)
             close = difflib.get_close_matches(str(extras[0]), allowed)  # best match first
@@ -181,26 +188,33 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
     if name == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
         return path, f"missing required field '{missing[0] if missing else err.message}'", False
-    if name == "anyOf" and err.schema.get("anyOf") and all("required" in s for s in err.schema["anyOf"]):
-        options = " or ".join("'" + "', '".join(s["required"]) + "'" for s in err.schema["anyOf"])
+    if name == "anyOf" and schema.get("anyOf") and all("required" in s for s in schema["anyOf"]):
+        options = " or ".join("'" + "', '".join(s["required"]) + "'" for s in schema["anyOf"])
         return path, f"needs {options}", False
-    description = err.schema.get("description") if isinstance(err.schema, dict) else None
+    description = schema.get("description") if isinstance(schema, dict) else None
     if name == "pattern":
-        msg = f"{err.instance!r} is not valid here"
+        msg = f"{instance!r} is not valid here"
         return path, msg + (f": {description}" if description else f" (must match {err.validator_value})"), False
     if name == "enum":
-        choices = ", ".join(repr(v) for v in err.validator_value)
-        return path, f"{err.instance!r} is not one of {choices}", False
+        enum = cast("list[Any]", err.validator_value)  # the schema's list of values
+        choices = ", ".join(repr(v) for v in enum)
+        return path, f"{instance!r} is not one of {choices}", False
     if name == "type":
         expected = err.validator_value
-        shown = "" if err.instance is None else " " + _short(err.instance)
-        return path, f"expected {expected}, got {type_name(err.instance)}{shown}", False
+        shown = "" if instance is None else " " + _short(instance)
+        return path, f"expected {expected}, got {type_name(instance)}{shown}", False
     return path, err.message, False
 
 
 def _echo(err: "jsonschema.ValidationError") -> bool:
     """An ``unevaluatedProperties`` error that names no unknown key: it only repeats a failure beside it."""
-    return err.validator == "unevaluatedProperties" and all(k in properties_of(err.schema) for k in err.instance)
+    instance: Any = err.instance
+    return err.validator == "unevaluatedProperties" and all(k in properties_of(_schema_of(err)) for k in instance)
+
+
+def _schema_of(err: "jsonschema.ValidationError") -> dict[str, Any]:
+    """The (sub)schema an error is about: always an object in our schemas (jsonschema allows true, false, unset)."""
+    return cast("dict[str, Any]", err.schema)
 
 
 def errors(kind: str, data: Any) -> list["jsonschema.ValidationError"]:
@@ -284,7 +298,7 @@ def subschema(kind: str, pointer: str = "") -> dict:
     return node
 
 
-def ordered(data: Any, kind: str, pointer: str = "") -> Any:
+def ordered(data: _T, kind: str, pointer: str = "") -> _T:
     """``data`` with every mapping's keys in the order its schema lists them (unknown keys last, sorted)."""
     return _ordered(data, subschema(kind, pointer))
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable, Protocol
 from typing import Mapping as MappingT
 
 from conformap.model.fieldmeta import KEEP, KEY, LOCAL
-
-if TYPE_CHECKING:
-    from conformap.model.catalog import Mapping
+from conformap.model.mapping import Mapping
 
 
 # --- Other sources: snapshots, crosswalks and corroboration (catalog/crosswalks/, catalog/sources/*.yaml) ---
@@ -62,7 +60,7 @@ class SecurityHubEntry:
     line: int | None = None
 
 
-def _union(groups) -> tuple[str, ...]:
+def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(x for g in groups for x in g))
 
 
@@ -178,10 +176,26 @@ class Crosswalks:
     pack_scopes: MappingT[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
+class _RuleQuestions(Protocol):
+    """What the crosswalk questions read of a rule (:class:`conformap.model.catalog.Rule`, defined above this module)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def control_ids(self) -> tuple[str, ...]: ...
+
+
 class CrosswalkQueries:
     """The crosswalk questions of a catalogue (mixed into Catalog, which has ``crosswalks``, ``rules`` and ``mappings``)."""
 
     crosswalks: Crosswalks
+    rules: tuple[_RuleQuestions, ...]
+
+    if TYPE_CHECKING:  # Catalog's property
+
+        @property
+        def mappings(self) -> tuple[Mapping, ...]: ...
 
     @cached_property
     def _security_hub_by_rule(self) -> dict[str, tuple[SecurityHubControl, ...]]:

@@ -51,7 +51,8 @@ class _Quoted(str):
     """A catalogue string: always emitted double-quoted and escaped."""
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: the same bytes, several times faster
+# libyaml's emitter: the same bytes, several times faster (a PyYAML built without libyaml has only SafeDumper)
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # the base depends on the PyYAML build
     pass
 
 
@@ -191,7 +192,7 @@ def _rule_part(cat: Catalog, rule: Rule, options: PackOptions) -> _Part:
 def _sections(text: bytes) -> dict[str, bytes]:
     """A dumped template's top-level keys -> the lines under each (every nested line is indented)."""
     out: dict[str, bytes] = {}
-    key = None
+    key = ""  # the first line is a top-level key
     for line in text.splitlines(keepends=True):
         if line[:1] != b" ":
             key = line.split(b":", 1)[0].decode("utf-8")
@@ -201,7 +202,7 @@ def _sections(text: bytes) -> dict[str, bytes]:
     return out
 
 
-def _dump(doc: dict) -> bytes:
+def _dump(doc: dict[str, Any]) -> bytes:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6).encode("utf-8")
 
 

@@ -21,6 +21,7 @@ import xlsxwriter
 from conformap.model.catalog import Catalog
 from conformap.outputs.columns import LIST_SEPARATOR, MAPPING_COLUMNS, QUESTION_COLUMNS, RULE_COLUMNS, Column, dictionary, meaning
 from conformap.outputs.mappings_csv import crosswalk_cells, csv_rows
+from conformap.routes import control_page, rule_page
 
 SITE_FROM_DOWNLOADS = "../"  # the workbook sits in downloads/ of the site
 WIDTHS = {"id": 18, "url": 40, "boolean": 11, "integer": 10, "integer list": 12, "id list": 24}
@@ -82,8 +83,6 @@ def _xlsx_url(url: str) -> str:
 
 
 def _mapping_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.routes import control_page, rule_page
-
     for row in csv_rows(cat):
         values: dict[str, Any] = dict(row)
         values["deprecated"] = row["deprecated"] == "true"
@@ -97,8 +96,6 @@ def _mapping_rows(cat: Catalog, sheet: _Sheet) -> None:
 
 
 def _rule_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.routes import rule_page
-
     for r in cat.rules:
         sheet.add(
             {
@@ -122,8 +119,6 @@ def _rule_rows(cat: Catalog, sheet: _Sheet) -> None:
 
 
 def _question_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.routes import control_page
-
     mappings = cat.mappings
     for c in cat.controls:
         ms = [m for m in mappings if m.control_id == c.id]

@@ -9,20 +9,16 @@ page also lists the mappings that the Guard Rules Registry contradicts
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
-
-from conformap.site import svg
 
 from conformap import routes
+from conformap.analysis.stats import Analysis
+from conformap.model.catalog import Catalog
+from conformap.site import svg
 
-if TYPE_CHECKING:
-    from conformap.site.pages import _Site
 
-
-def context(site: "_Site") -> dict[str, object]:
+def context(cat: Catalog, a: Analysis) -> dict[str, object]:
     """What the crosswalk page shows: the question x family table, each NIST control's questions and
     rules, and the corroboration by the Guard Rules Registry."""
-    cat = site.cat
     reach = {r.id: cat.nist_for_rule(r.id) for r in cat.rules}
     nist_rules: dict[str, list[str]] = defaultdict(list)
     for rid, controls in reach.items():
@@ -30,13 +26,13 @@ def context(site: "_Site") -> dict[str, object]:
             nist_rules[n.id].append(rid)
     reached = [n for n in cat.crosswalks.nist_controls if n.id in nist_rules]
     families = [f for f in cat.crosswalks.nist_families if any(n.family == f.id for n in reached)]
-    questions = [c.id for c in cat.controls if site.a.control_rules[c.id]]
+    questions = [c.id for c in cat.controls if a.control_rules[c.id]]
     cells = {
-        q: {f.id: [rid for rid in site.a.control_rules[q] if any(n.family == f.id for n in reach[rid])] for f in families}
+        q: {f.id: [rid for rid in a.control_rules[q] if any(n.family == f.id for n in reach[rid])] for f in families}
         for q in questions
     }
     nist = [
-        (n, sorted({q for rid in nist_rules[n.id] for q in site.a.rule_controls[rid]}, key=lambda q: cat.control(q).number), nist_rules[n.id])
+        (n, sorted({q for rid in nist_rules[n.id] for q in a.rule_controls[rid]}, key=lambda q: cat.control(q).number), nist_rules[n.id])
         for n in reached
     ]
     heatmap = svg.heatmap(

@@ -14,6 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import yaml
+
 from conformap import paths
 from conformap.model.catalog import Catalog
 from conformap.perf import gc_paused
@@ -33,8 +35,6 @@ class FolderError(Exception):
 
 def github_from_mkdocs(config_file: Path = MKDOCS_FILE) -> GitHub | None:
     """The repository of the "Suggest a change" links, from mkdocs.yml's ``repo_url`` and ``edit_uri``."""
-    import yaml
-
     if not config_file.is_file():
         return None
     config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -30,6 +31,7 @@ from conformap.model.catalog import Catalog, Control, Mapping, Rule
 from conformap.analysis import sources as sources_check
 from conformap.outputs import columns
 from conformap.outputs import downloads as published
+from conformap.outputs.manifest import Entry
 from conformap.perf import in_background
 from conformap.site import crosswalk, search, svg
 from conformap import routes
@@ -157,7 +159,7 @@ def overlap_page(site: _Site) -> str:
 
 
 def crosswalk_page(site: _Site) -> str:
-    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site))
+    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site.cat, site.a))
 
 
 def errata_page(site: _Site) -> str:
@@ -178,9 +180,9 @@ def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | 
     return {"csv": csv_path, "pack": pack if pack in files else None} if csv_path in files else None
 
 
-def downloads_page(site: _Site, entries: list[published.Entry], files: dict[str, bytes]) -> str:
+def downloads_page(site: _Site, entries: list[Entry], files: dict[str, bytes]) -> str:
     manifest = published.PREFIX + published.MANIFEST
-    listed = [
+    listed: list[dict[str, Any]] = [
         dict(path=published.PREFIX + e.path, name=e.path, what=e.description, rows=e.rows, unit=e.unit, data=e.data) for e in entries
     ] + [dict(path=manifest, name=published.MANIFEST, what=None, rows=None, unit=None, data=files[manifest])]
     for f in listed:
@@ -189,7 +191,7 @@ def downloads_page(site: _Site, entries: list[published.Entry], files: dict[str,
     return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary)
 
 
-def _downloads(catalog: Catalog) -> tuple[list, dict[str, bytes]]:
+def _downloads(catalog: Catalog) -> tuple[list[Entry], dict[str, bytes]]:
     entries = published.entries(catalog)
     return entries, published.download_files(catalog, entries)
 
