@@ -246,13 +246,14 @@ def test_vscode_maps_every_catalogue_file_to_its_schema():
     for schema in schemas:
         assert (ROOT / schema).is_file(), schema
     expected = {"framework": "framework.schema.json", "control": "control.schema.json", "rule": "rule.schema.json", "errata": "errata.schema.json"}
-    from conformap.fmt.files import catalogue_files, file_kind
+    from conformap.fmt.files import catalogue_files
+    from conformap.load.files import entry_for
 
     for file in catalogue_files(paths.DEFAULT_CATALOG):
         rel = file.relative_to(ROOT).as_posix()
         matches = [s for s, glob in schemas.items() if any(fnmatch(rel, g) for g in ([glob] if isinstance(glob, str) else glob))]
         assert len(matches) == 1, rel
-        assert Path(matches[0]).name == expected[file_kind(file)[0]]
+        assert Path(matches[0]).name == expected[entry_for(file).kind]
     extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text())
     assert "redhat.vscode-yaml" in extensions["recommendations"]
 

@@ -178,6 +178,15 @@ def test_process_checks_in_markdown(tmp_path):
     assert main(["validate", str(root)]) == 0
 
 
+def test_dotted_question_ids_are_two_questions(tmp_path):
+    """CIS-1.4 and CIS-2.4 once both got number 4, and the new catalogue failed validation."""
+    root = tmp_path / "catalog"
+    import_page(PAGES / "dotted-ids.md", root)
+    controls = load_yaml_dir(root, "controls")
+    assert {cid: c["number"] for cid, c in controls.items()} == {"CIS-1.4": 1004, "CIS-2.4": 2004}
+    assert main(["validate", str(root)]) == 0
+
+
 # --- a changed page -------------------------------------------------------------------------------
 
 OLD_SENTENCE = "Changing the access keys on a regular schedule is a security best practice."
@@ -454,11 +463,11 @@ def page_with_new_rule(tmp_path: Path, rule: str = "brand-new-rule") -> Path:
 
 
 def failing_write_atomic(monkeypatch, fail_on: int) -> list[Path]:
-    """Make catalogio.write_atomic raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
-    from conformap.load import files as catalogio
+    """Make files.write_atomic raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
+    from conformap.load import files
 
     calls: list[Path] = []
-    real = catalogio.write_atomic
+    real = files.write_atomic
 
     def write(path, data):
         calls.append(Path(path))
@@ -466,7 +475,7 @@ def failing_write_atomic(monkeypatch, fail_on: int) -> list[Path]:
             raise OSError(28, "No space left on device", str(path))
         return real(path, data)
 
-    monkeypatch.setattr(catalogio, "write_atomic", write)
+    monkeypatch.setattr(files, "write_atomic", write)
     return calls
 
 

@@ -5,7 +5,7 @@ record, the folder, the crosswalks, the document cache).
 Each catalogue is tests/fixtures/mini copied to a temporary folder, changed by the test; the tests run
 from that temporary folder, so files are named relative to it ("catalog/rules/..."), as `conformap
 validate` names them. Expected lines are written by hand. These are the fast tests `make mutate` runs
-against catalog/loader.py.
+against src/conformap/load/loader.py.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ MUTANTS = {
     "escape: '\"' no longer an entity": (ESCAPE, "'\"': \"&quot;\", ", ""),
     "escape: '|' not backslash-escaped": (ESCAPE, '(\"\\\\`*_{}[]()#+-.!|\")', '(\"\\\\`*_{}[]()#+-.!\")'),
     "escape: '*' not backslash-escaped": (ESCAPE, '(\"\\\\`*_{}', '(\"\\\\`_{}'),
-    "escape: '[' not backslash-escaped": (ESCAPE, "_{}[]()#", "_{}]()#"),
+    "escape: '[' not backslash-escaped": (ESCAPE, '_{}[]()#+-.!|")', '_{}]()#+-.!|")'),
     "escape: C1 control characters kept": (ESCAPE, "\\x7f-\\x9f\\ufffe", "\\x7f\\ufffe"),
     "escape: whitespace not collapsed": (ESCAPE, '_WHITESPACE.sub(" ", str(value))', "str(value)"),
     "escape: parentheses left in URLs": (ESCAPE, '_URL_SAFE = "-._~:/?#@$&+,;=%"', '_URL_SAFE = "-._~:/?#@$&+,;=%()"'),
@@ -57,7 +57,7 @@ MUTANTS = {
     "csv: tab not a trigger": (ESCAPE, '"@", "\\t", ', '"@", '),
     "csv: carriage return not a trigger": (ESCAPE, '"\\t", "\\r", ', '"\\t", '),
     "csv: spaces before a trigger hide it": (ESCAPE, 'value.lstrip(" ").startswith', "value.startswith"),
-    "csv: cells not neutralised": (CSV, "{k: spreadsheet_cell(v) for k, v in row.items()}", "row"),
+    "csv: cells not neutralised": (CSV, "{k: spreadsheet_cell(_text(v)) for k, v in row.items()}", "{k: _text(v) for k, v in row.items()}"),
     "csv: LF instead of CRLF": (CSV, 'lineterminator="\\r\\n"', 'lineterminator="\\n"'),
 }
 

@@ -12,24 +12,18 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from conformap import paths
-from conformap.load import files as catalogio
+from conformap.load import files
 from conformap.fmt.layout import FormatError, format_text
 from conformap.diagnostics import Diagnostic
 
 FIX_HINT = "run `conformap fmt` (or `make fmt`) to fix"
 
 
-def file_kind(path: Path) -> tuple[str, str] | None:
-    """(kind, path relative to the catalogue root) for a catalogue file, or ``None``."""
-    entry = catalogio.entry_for(path)
-    return (entry.kind, entry.relpath) if entry is not None else None
-
-
 def catalogue_files(root: Path) -> list[Path]:
     """Every catalogue file of a catalogue folder (or of its controls/ or rules/ folder), as :func:`~conformap.load.files.walk` lists them."""
-    if root.name in catalogio.KIND_OF_FOLDER and not (root / paths.FRAMEWORK_FILE).exists():
-        return [e.path for e in catalogio.folder_entries(root.parent, root.name)]
-    return [e.path for e in catalogio.walk(root)]
+    if root.name in files.KIND_OF_FOLDER and not (root / paths.FRAMEWORK_FILE).exists():
+        return [e.path for e in files.folder_entries(root.parent, root.name)]
+    return [e.path for e in files.walk(root)]
 
 
 @dataclass
@@ -45,7 +39,7 @@ class FileResult:
 def format_file(path: Path, *, write: bool) -> FileResult:
     shown = paths.display_path(path)
     res = FileResult(path, shown)
-    entry = catalogio.entry_for(path)
+    entry = files.entry_for(path)
     if entry is None:
         res.diagnostics.append(
             Diagnostic(shown, 0, 0, "$", "not a catalogue file (framework.yaml, errata.yaml, controls/<id>.yaml or rules/<id>.yaml)")
@@ -72,29 +66,29 @@ def format_file(path: Path, *, write: bool) -> FileResult:
         res.changed = True
         if write:
             mode = path.stat().st_mode & 0o7777
-            catalogio.write_atomic(path, data)
+            files.write_atomic(path, data)
             os.chmod(path, mode)  # write_atomic's temporary file is private (0600); keep the file's own mode
     return res
 
 
 def expand(targets: Iterable[Path]) -> tuple[list[Path], list[str]]:
     """Files named by ``targets`` (catalogue folders expand to their files), and a problem per bad target."""
-    files: list[Path] = []
+    named: list[Path] = []
     missing: list[str] = []
     for t in targets:
         if t.is_dir():
-            missing.extend(f"{link}: {catalogio.SYMLINK_PROBLEM}" for link in catalogio.symlinks(t))
+            missing.extend(f"{link}: {files.SYMLINK_PROBLEM}" for link in files.symlinks(t))
             found = catalogue_files(t)
             if not found:
                 missing.append(f"{t}: no catalogue files in this folder")
-            files.extend(found)
+            named.extend(found)
         elif t.is_file():
-            files.append(t)
+            named.append(t)
         else:
             missing.append(f"{t}: no such file or folder")
     seen: set[Path] = set()
     unique = []
-    for f in files:
+    for f in named:
         key = f.resolve()
         if key not in seen:
             seen.add(key)
@@ -105,12 +99,12 @@ def expand(targets: Iterable[Path]) -> tuple[list[Path], list[str]]:
 def run(targets: Sequence[Path], *, check: bool = False, show_diff: bool = False, out=None, err=None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    files, missing = expand(targets or [paths.DEFAULT_CATALOG])
+    named, missing = expand(targets or [paths.DEFAULT_CATALOG])
     if missing:
         for m in missing:
             print(f"conformap fmt: {m}", file=err)
         return 2
-    results = [format_file(f, write=not check) for f in files]
+    results = [format_file(f, write=not check) for f in named]
     failed = [r for r in results if r.diagnostics]
     changed = [r for r in results if r.changed]
     for r in failed:

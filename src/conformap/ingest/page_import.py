@@ -57,18 +57,19 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from conformap import paths
-from conformap.load import files as catalogio
+from conformap.load import files
+from conformap.ingest import page_plan
 from conformap.compare.engine import compare_mappings
 from conformap.compare.report import mapping_change_lines
-from conformap.ingest import page_plan as importplan
 from conformap.model import records
 from conformap.ingest import staging
 from conformap.parse.aws_page import PageTooLarge, check_complete, parse_page, read_page
 from conformap.model.catalog import Mapping
 from conformap.ingest.staging import CatalogPathError
+from conformap.load.schema import check_document
 from conformap.load.loader import validate
 from conformap.load.yamlio import read_yaml
-from conformap.diagnostics import Diagnostic, errors
+from conformap.diagnostics import Diagnostic
 
 
 class ImportFailure(Exception):
@@ -149,16 +150,16 @@ def _read_existing(root: Path, sub: str) -> dict[str, dict]:
     problems: list[Diagnostic] = []
     folder = root / sub
     if folder.is_dir():
-        for entry in catalogio.folder_entries(root, sub):
+        for entry in files.folder_entries(root, sub):
             if entry.problem:
                 problems.append(Diagnostic(paths.display_path(entry.path), *entry.at, "$", entry.problem))
                 continue
             file = entry.path
-            doc = read_yaml(file, paths.display_path(file))
-            if not doc.ok or not isinstance(doc.data, dict):
-                problems.extend(doc.diagnostics or [Diagnostic(doc.file, 1, 1, "$", "not a YAML mapping")])
+            checked = check_document(read_yaml(file, paths.display_path(file)))
+            if not checked.ok:
+                problems.extend(checked.diagnostics)
                 continue
-            out[file.stem] = doc.data
+            out[file.stem] = checked.doc.data
     if problems:
         raise ImportFailure(problems)
     return out
@@ -172,19 +173,17 @@ def _read_catalogue(root: Path):
         fw_file = root / paths.FRAMEWORK_FILE
         framework: dict = {}
         if fw_file.is_file():
-            doc = read_yaml(fw_file, paths.display_path(fw_file))
-            if not doc.ok:
-                raise ImportFailure(doc.diagnostics)
-            if not isinstance(doc.data, dict):
-                raise ImportFailure([Diagnostic(doc.file, 1, 1, "$", "not a YAML mapping")])
-            framework = doc.data
+            checked = check_document(read_yaml(fw_file, paths.display_path(fw_file)))
+            if not checked.ok:
+                raise ImportFailure(checked.diagnostics)
+            framework = checked.doc.data
         errata = None
         er_file = root / paths.ERRATA_FILE
         if er_file.is_file():
             # A broken errata file is left to the validation, which reports it before and after the import.
-            doc = read_yaml(er_file)
-            if doc.ok and isinstance(doc.data, dict) and isinstance(doc.data.get("errata"), list):
-                errata = doc.data
+            checked = check_document(read_yaml(er_file))
+            if checked.ok and isinstance(checked.doc.data.get("errata"), list):
+                errata = checked.doc.data
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else root
         raise CatalogPathError(where, f"cannot read: {staging.reason(exc)}") from None
@@ -233,9 +232,9 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)
     first = staging.check_root(root)
-    links = catalogio.symlinks(root)  # none in a folder that does not exist yet
+    links = files.symlinks(root)  # none in a folder that does not exist yet
     if links:  # a trial copy or a write could follow one out of the catalogue
-        raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", catalogio.SYMLINK_PROBLEM) for link in links])
+        raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", files.SYMLINK_PROBLEM) for link in links])
     try:
         raw = read_page(page)
     except PageTooLarge as exc:
@@ -249,9 +248,9 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
 
     existing_controls, existing_rules, framework, errata = _read_catalogue(root)
 
-    controls, statement_of, printed_of = importplan.plan_controls(rows, existing_controls, report.notes)
-    rules = importplan.plan_rules(rows, existing_rules, statement_of, printed_of, report.notes)
-    new_errata = importplan.plan_errata(errata, importplan.row_moves(existing_rules, rules), report.notes)
+    controls, statement_of, printed_of = page_plan.plan_controls(rows, existing_controls, report.notes)
+    rules = page_plan.plan_rules(rows, existing_rules, statement_of, printed_of, report.notes)
+    new_errata = page_plan.plan_errata(errata, page_plan.row_moves(existing_rules, rules), report.notes)
 
     snapshot = f"{paths.SOURCES_DIR}/aws-page.{'md' if form == 'markdown' else 'txt'}"
     old_source = dict(framework.get("source") or {})
@@ -323,12 +322,9 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
         report.diagnostics = validate(root)[1]
         return report
 
-    _, planned_diags = staging.stage(root, root.is_dir(), changes, removals)
-    if not first:
-        known = {staging.key(d) for d in errors(validate(root)[1])}
-        added = [d for d in errors(planned_diags) if staging.key(d) not in known]
-        if added:
-            raise ImportRejected(added, report)
+    planned_diags, added = staging.new_errors(root, changes, removals, exists=root.is_dir(), compare=not first)
+    if added:
+        raise ImportRejected(added, report)
     staging.apply(root, changes, removals, current, report.written)
     report.diagnostics = planned_diags
     return report
@@ -336,4 +332,4 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
 
 def render(data: dict, kind: str, relpath: str) -> str:
     """A catalogue file's canonical text, with its schema modeline."""
-    return catalogio.dump(data, kind, header=catalogio.modeline(kind, relpath))
+    return files.dump(data, kind, header=files.modeline(kind, relpath))

@@ -16,9 +16,9 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from conformap import paths
-from conformap.load import files as catalogio
+from conformap.load import files
 from conformap.load.loader import validate
-from conformap.diagnostics import Diagnostic
+from conformap.diagnostics import Diagnostic, errors
 
 
 class CatalogPathError(Exception):
@@ -112,7 +112,7 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
         rel = ""
         try:
             for rel, data in changes:
-                catalogio.write_atomic(stage / rel, data)
+                files.write_atomic(stage / rel, data)
             for rel in removals:
                 (stage / rel).unlink(missing_ok=True)
         except OSError as exc:
@@ -121,6 +121,16 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
             ) from None
         staged, diags = validate(stage)
         return staged, _translate(diags, stage, root)
+
+
+def new_errors(root: Path, changes: list[tuple[str, bytes]], removals: list[str], *, exists: bool = True, compare: bool = True) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Validate, stage, keep only the new errors: the plan's diagnostics (:func:`stage`), and the errors among
+    them that the catalogue as it is does not have (none when ``compare`` is false: a first import)."""
+    _, staged = stage(root, exists, changes, removals)
+    if not compare:
+        return staged, []
+    known = {key(d) for d in errors(validate(root)[1])}
+    return staged, [d for d in errors(staged) if key(d) not in known]
 
 
 def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], current: dict[str, bytes | None], written: list[str]) -> None:
@@ -144,7 +154,7 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
                 if old is None:
                     target.unlink(missing_ok=True)
                 else:
-                    catalogio.write_atomic(target, old)
+                    files.write_atomic(target, old)
             except OSError:
                 failed.append(paths.display_path(target))
         for d in reversed(created):
@@ -164,7 +174,7 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
         for rel, data in changes:
             target = root / rel
             ensure_dir(target.parent)
-            catalogio.write_atomic(target, data)
+            files.write_atomic(target, data)
             done.append((target, current.get(rel)))
             written.append(rel)
         for rel in removals:  # last, once everything new is in place

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from conformap.escape import single_line
 from conformap.model.catalog import Catalog, Mapping, Rule
 
 MAX_RULES = 130  # rules per conformance pack
@@ -69,13 +70,9 @@ def _camel(text: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def truncate(text: str, limit: int) -> str:
     """``text`` on one line, cut at a word boundary with an ellipsis when longer than ``limit`` characters."""
-    text = _one_line(text)
+    text = single_line(text)
     if len(text) <= limit:
         return text
     cut = text[: limit - len(ELLIPSIS)]
@@ -117,14 +114,14 @@ def scopes(cat: Catalog) -> list[Scope]:
     for c in cat.controls:
         ms = tuple(by_control.get(c.id, ()))
         if ms:
-            out.append(Scope(c.id.lower(), f"{c.id} ({_one_line(c.question)})", ms))
+            out.append(Scope(c.id.lower(), f"{c.id} ({single_line(c.question)})", ms))
     for c in cat.controls:
         for s in c.statements:
             ms = tuple(by_statement.get(s.id, ()))
             if s.best_practice is not None and ms:
-                label = f"{c.id} {s.best_practice.id} ({_one_line(s.best_practice.title)})"
+                label = f"{c.id} {s.best_practice.id} ({single_line(s.best_practice.title)})"
                 out.append(Scope(_slug(s.id), label, ms))
-    out.append(Scope(cat.framework.id, f"every question of {_one_line(cat.framework.title)}", mappings))
+    out.append(Scope(cat.framework.id, f"every question of {single_line(cat.framework.title)}", mappings))
     return out
 
 

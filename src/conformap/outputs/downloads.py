@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conformap import outputs
+from conformap.analysis.stats import Analysis
 from conformap.model.catalog import Catalog
 from conformap.outputs import conformance_pack, mappings_csv, mappings_json, oscal, oscal_mapping, xlsx
 from conformap.outputs.manifest import Entry, manifest_json
@@ -18,19 +19,20 @@ OSCAL_MAPPING_COLLECTION = "oscal/mapping-collection.json"
 
 def entries(cat: Catalog) -> list[Entry]:
     """The published files (the manifest excepted), in the order the Downloads page lists them."""
-    n = len(cat.mappings)
+    a = Analysis.of(cat)
+    n = a.summary.mappings
     out = [
         Entry("mappings.json", outputs.render(cat, "json"), "json", "The whole catalogue: framework, questions with statements, rules, mappings, errata.", n, "mappings"),
         Entry("mappings.csv", outputs.render(cat, "csv"), "csv", "One row per mapping (UTF-8, CRLF); columns in the data dictionary.", n, "rows"),
-        Entry("mappings.xlsx", xlsx.workbook_bytes(cat), "xlsx", "Excel workbook: Mappings, Rules, Questions and About (version, source, data dictionary).", n, "mappings"),
+        Entry("mappings.xlsx", xlsx.workbook_bytes(cat, a), "xlsx", "Excel workbook: Mappings, Rules, Questions and About (version, source, data dictionary).", n, "mappings"),
     ]
     out.append(Entry("mappings.schema.json", mappings_json.json_schema().encode("utf-8"), "json-schema", "JSON Schema (2020-12) of mappings.json."))
     for c in cat.controls:
-        rows = sum(1 for m in cat.mappings if m.control_id == c.id)
+        rows = a.control_mapping_count[c.id]
         if rows:
             data = mappings_csv.render(cat, c.id).encode("utf-8")
             out.append(Entry(question_csv(c.id), data, "csv", f"{c.id}'s mappings, the columns of mappings.csv.", rows, "rows"))
-    out.append(Entry(OSCAL_CATALOG, oscal.catalog_json(cat), "oscal-catalog", "OSCAL 1.2.1 catalog: the questions as controls, statements and best practices as parts.", len(cat.controls), "controls"))
+    out.append(Entry(OSCAL_CATALOG, oscal.catalog_json(cat), "oscal-catalog", "OSCAL 1.2.1 catalog: the questions as controls, statements and best practices as parts.", a.summary.controls, "controls"))
     out.append(
         Entry(
             OSCAL_COMPONENT_DEFINITION,
