@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from test_load_loader import found, root  # noqa: F401 - root is a fixture
+from support.catalogs import found
 
 from conformap.diagnostics import Diagnostic, Severity
 
