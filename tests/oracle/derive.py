@@ -72,8 +72,19 @@ class Oracle:
         out.sort(key=lambda m: (m["source_rows"][0] if m["source_rows"] else NO_ROW, m["rule"], m["control"], m["statement"]))
         return out
 
-    def guidance(self, rule: str) -> str:
-        return self.rules[rule]["guidance"]
+    def aws_text(self) -> str:
+        """``export --format aws-text``: the page's table, each distinct row once, then each contributed mapping as
+        a row would print it."""
+        rows = {r.number: r for r in self.page_rows}
+        blocks = []
+        for m in self.mappings:
+            if m["source_rows"]:
+                r = rows[m["source_rows"][0]]
+                blocks.append(f"{r.label} {r.printed}\n\n{r.rule}\n\n{r.guidance}")
+            else:
+                s = self.statements[m["statement"]]
+                blocks.append(f"{m['control']} {self.control[s['control']]['question']} {s['text']}\n\n{m['rule']}\n\n{self.rules[m['rule']]['guidance']}")
+        return page.HEADER + "\n" + "\n".join(blocks) + "\n"
 
     # ------------------------------------------------------------------ questions and rules
     def question_ids(self) -> list[str]:

@@ -87,23 +87,39 @@ def _source(repo: str, path: str) -> dict:
     }
 
 
+def guidance_of(rule: str) -> str:
+    """The guidance the builder gives a rule by default."""
+    return _guidance(rule)
+
+
 def _guidance(rule: str) -> str:
     return f"Guidance of {rule}, ending a sentence."
 
 
-def page_text(rows=ROWS) -> str:
+def page_text(rows=ROWS, texts: dict | None = None) -> str:
     statements = {s[0]: (q, s[2]) for q, (_, ss, _) in QUESTIONS.items() for s in ss}
     out = ["Synthetic page", "", "A page in the source's text form, for the oracle tests.", "", "Control ID Control Description AWS Config Rule Guidance"]
     for label, printed, rule in rows:
         q, text = statements[printed]
-        out += [f"{label} {QUESTIONS[q][0]} {text}", "", rule, "", _guidance(rule)]
+        out += [f"{label} {QUESTIONS[q][0]} {text}", "", rule, "", (texts or {}).get(rule) or _guidance(rule)]
     out += ["", "Template", "", "No template.", ""]
     return "\n".join(out)
 
 
-def awkward(root: Path, *, crosswalks: bool = True, rows=ROWS) -> Path:
+def awkward(root: Path, *, crosswalks: bool = True, rows=ROWS, rename: dict | None = None, guidance: dict | None = None, identifier: dict | None = None) -> Path:
+    """Write the awkward catalogue into ``root``. ``rename`` (old -> new rule name), ``guidance`` and ``identifier``
+    (rule -> new value) change those facts of a rule everywhere (page, rule file, crosswalks), for diff tests."""
+    rename = rename or {}
+    ren = lambda r: rename.get(r, r)  # noqa: E731
+    rows = [(label, printed, ren(rule)) for label, printed, rule in rows]
+    rules = {ren(r): v for r, v in RULES.items()}
+    for r, ident in (identifier or {}).items():
+        kind, _, service, trigger, successor, params = rules[r]
+        rules[r] = (kind, ident, service, trigger, successor, params)
+    texts = {r: (guidance or {}).get(r, _guidance(r)) for r in rules}
+    contributed = [(ren(r), c, s, why) for r, c, s, why in CONTRIBUTED]
     root.mkdir(parents=True, exist_ok=True)
-    text = page_text(rows)
+    text = page_text(rows, texts)
     (root / "sources").mkdir(exist_ok=True)
     (root / "sources" / "aws-page.txt").write_text(text, encoding="utf-8")
     _dump(
@@ -133,7 +149,7 @@ def awkward(root: Path, *, crosswalks: bool = True, rows=ROWS) -> Path:
                 st["best_practice"] = {"id": bp[0], "title": bp[1]}
             doc["statements"].append(st)
         _dump(root / "controls" / f"{q}.yaml", doc)
-    for rule, (kind, ident, service, trigger, successor, params) in RULES.items():
+    for rule, (kind, ident, service, trigger, successor, params) in rules.items():
         doc = {"id": rule, "kind": kind}
         if ident:
             doc |= {"identifier": ident, "service": service, "trigger": trigger, "description": f"Checks {rule}.", "documentation_url": f"https://docs.aws.amazon.com/config/latest/developerguide/{rule}.html"}
@@ -141,20 +157,20 @@ def awkward(root: Path, *, crosswalks: bool = True, rows=ROWS) -> Path:
             doc["parameters"] = [{"name": k, "type": "String", "optional": False, "default": v} for k, v in params.items()]
             doc["conformance_pack"] = {"input_parameters": dict(params)}
         if successor:
-            doc["deprecated"] = {"successor": successor, "reason": "Renamed."}
-        doc["guidance"] = _guidance(rule)
+            doc["deprecated"] = {"successor": ren(successor), "reason": "Renamed."}
+        doc["guidance"] = texts[rule]
         mappings: dict[tuple, dict] = {}
         for n, (label, printed, r) in enumerate(rows, 1):
             if r == rule:
                 m = mappings.setdefault((label, printed), {"control": label, "statement": printed, "source_rows": []})
                 m["source_rows"].append(n)
         doc["mappings"] = list(mappings.values()) + [
-            {"control": c, "statement": s, "rationale": why} for r, c, s, why in CONTRIBUTED if r == rule
+            {"control": c, "statement": s, "rationale": why} for r, c, s, why in contributed if r == rule
         ]
         _dump(root / "rules" / f"{rule}.yaml", doc)
     _dump(
         root / "errata.yaml",
-        {"errata": [{"id": "E1", "kind": "duplicate-row", "title": "Row 6 repeats row 4", "source_rows": [4, 6], "rules": ["hotel"], "controls": ["SEC-1"], "source_shows": "Two identical rows.", "catalogue_does": "Keeps one mapping.", "reason": "A repeat states nothing new."}]},
+        {"errata": [{"id": "E1", "kind": "duplicate-row", "title": "Row 6 repeats row 4", "source_rows": [4, 6], "rules": [ren("hotel")], "controls": ["SEC-1"], "source_shows": "Two identical rows.", "catalogue_does": "Keeps one mapping.", "reason": "A repeat states nothing new."}]},
     )
     if crosswalks:
         _dump(
@@ -164,8 +180,8 @@ def awkward(root: Path, *, crosswalks: bool = True, rows=ROWS) -> Path:
                 "title": "Synthetic Security Hub guide",
                 "source": _source("example/hub-guide", "controls.md"),
                 "controls": [
-                    {"id": "Hub.1", "title": "Alpha is on", "severity": "HIGH", "config_rules": ["alpha"], "nist_800_53_r5": ["AC-2", "SC-7"]},
-                    {"id": "Hub.2", "title": "Alpha and golf log", "severity": "LOW", "config_rules": ["alpha", "golf"], "nist_800_53_r5": ["AU-2"], "pci_dss_v3_2_1": ["1.2.1"]},
+                    {"id": "Hub.1", "title": "Alpha is on", "severity": "HIGH", "config_rules": [ren("alpha")], "nist_800_53_r5": ["AC-2", "SC-7"]},
+                    {"id": "Hub.2", "title": "Alpha and golf log", "severity": "LOW", "config_rules": [ren("alpha"), ren("golf")], "nist_800_53_r5": ["AU-2"], "pci_dss_v3_2_1": ["1.2.1"]},
                 ],
             },
         )
@@ -176,8 +192,8 @@ def awkward(root: Path, *, crosswalks: bool = True, rows=ROWS) -> Path:
                 "title": "Synthetic Security Hub OSCAL catalog",
                 "source": _source("example/hub-oscal", "hub.json"),
                 "controls": [
-                    {"id": "Hub.1", "title": "Alpha is on", "severity": "high", "config_rules": ["alpha"]},
-                    {"id": "Hub.3", "title": "Bravo is set", "config_rules": ["bravo"]},
+                    {"id": "Hub.1", "title": "Alpha is on", "severity": "high", "config_rules": [ren("alpha")]},
+                    {"id": "Hub.3", "title": "Bravo is set", "config_rules": [ren("bravo")]},
                 ],
             },
         )
@@ -198,8 +214,8 @@ def awkward(root: Path, *, crosswalks: bool = True, rows=ROWS) -> Path:
                 "title": "Synthetic Guard registry",
                 "source": _source("example/guard", "mapping.json"),
                 "mappings": [
-                    {"rule": "bravo", "guard_file": "rules/bravo.guard", "items": ["SEC-1.2"]},
-                    {"rule": "golf", "guard_file": "rules/golf.guard", "items": ["SEC-9.1"]},
+                    {"rule": ren("bravo"), "guard_file": "rules/bravo.guard", "items": ["SEC-1.2"]},
+                    {"rule": ren("golf"), "guard_file": "rules/golf.guard", "items": ["SEC-9.1"]},
                 ],
             },
         )
