@@ -339,3 +339,37 @@ def test_crosswalk_page_corroboration_counts(site):
         f"Of the catalogue's {_plural(n, 'mapping')}, the registry maps the same rule to the same question for {c['agree']}, "
         f"maps the rule to other questions only for {c['contradicted']}, and does not map the rule at all for {c['not_covered']}."
     ) in text.replace("\\", "")
+
+
+def test_downloads_page_rows_sizes_and_hashes(site):
+    """The Downloads table: every file with its row count in words ("1 rule", "5 rows"), size and SHA-256."""
+    o, out = site
+    d = downloads(out)
+    manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+    rows = published.md_table_after((d / "index.md").read_text(encoding="utf-8"), "File")
+    by_name = {r["File"]: r for r in rows}
+    for f in manifest["files"]:
+        r = by_name[f["path"]]
+        singular = {"rows": "row", "rules": "rule", "mappings": "mapping", "maps": "map", "controls": "control"}
+        want = "—" if f["rows"] is None else _plural(f["rows"], singular[f["unit"]])
+        assert r["Rows"] == want, f["path"]
+        data = (d / f["path"]).read_bytes()
+        assert (int(r["Bytes"]), r["SHA-256"]) == (len(data), hashlib.sha256(data).hexdigest())
+    for q in o.question_ids():
+        if o.mappings_of(q):
+            assert by_name[f"questions/{q.lower()}.csv"]["Rows"] == _plural(len(o.mappings_of(q)), "row")
+
+
+def test_overlap_coverage_by_service_sorted_by_name(site):
+    """"For each AWS service, how many of its rules are mapped and which questions they support"; every list sorted,
+    services by name (a rule that names no service is counted under the source's silence, listed first)."""
+    o, out = site
+    rows = published.md_table_after((out / "overlap.md").read_text(encoding="utf-8"), "Service")
+    services: dict[str, list[str]] = {}
+    for r, doc in o.rules.items():
+        services.setdefault(doc.get("service") or "", []).append(r)
+    want = []
+    for sv in sorted(services, key=lambda s: (s != "", s)):
+        qs = {q for r in services[sv] for q in o.questions_of(r)}
+        want.append((sv or "not stated by the source", len(services[sv]), ", ".join(q for q in o.question_ids() if q in qs) or "none"))
+    assert [(r["Service"], int(r["Rules"]), r["Questions"]) for r in rows] == want

@@ -60,7 +60,7 @@ _ESC = re.compile(r"\\(.)")
 
 def md_text(cell: str) -> str:
     """A Markdown cell as a reader sees it: links as their text, escapes and emphasis removed."""
-    text = _LINK.sub(r"\1", cell)
+    text = re.sub(r"<[^>]+>", "", _LINK.sub(r"\1", cell))
     text = _ESC.sub(r"\1", text)
     return html.unescape(text).replace("*", "").strip()
 
