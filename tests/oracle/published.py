@@ -124,4 +124,4 @@ def html_tables(path: Path) -> tuple[list[list[list[str]]], str]:
     """The tables of a built HTML page (cells as text) and the page's whole text."""
     p = _Tables()
     p.feed(path.read_text(encoding="utf-8"))
-    return p.tables, " ".join("".join(p.text).split())
+    return p.tables, " ".join(" ".join(p.text).split())
