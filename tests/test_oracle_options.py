@@ -228,6 +228,15 @@ def test_allow_removals_n_allows_exactly_n(tmp_path):
     assert [m["control"] for m in golf["mappings"]] == ["SEC-5"]
     lima = yaml.safe_load((root / "rules" / "lima.yaml").read_text(encoding="utf-8"))
     assert [m["control"] for m in lima["mappings"]] == ["SEC-6"]
+    _rule_files_match_the_page(o, root)
+
+
+def _rule_files_match_the_page(o: Oracle, root: Path) -> None:
+    """Every rule file holds exactly the mappings the (new) page states, with their rows, and its contributed ones."""
+    for r in o.rules:
+        doc = yaml.safe_load((root / "rules" / f"{r}.yaml").read_text(encoding="utf-8"))
+        got = sorted((m["control"], m["statement"], m.get("source_rows", []), m.get("printed_statement")) for m in doc["mappings"])
+        assert got == sorted((m["control"], m["statement"], m["source_rows"], m["printed_statement"]) for m in o.mappings_of_rule(r)), r
 
 
 def test_allow_removals_is_not_needed_to_add(tmp_path):
@@ -237,3 +246,4 @@ def test_allow_removals_is_not_needed_to_add(tmp_path):
     assert main(["import-aws-page", str(page), "--catalog", str(root)]) == 0
     o = Oracle(root)
     assert o.rules_of("SEC-7") == ["golf", "lima"]
+    _rule_files_match_the_page(o, root)
