@@ -108,3 +108,15 @@ def test_a_renamed_rule_keeps_the_statistics(tmp_path, capsys, rename):
     assert d["rules"]["renamed"] == [{"old": k, "new": v, "by": "identifier"} for k, v in rename.items()]
     assert d["statistics"]["exclusive_rules"] == {}
     assert d["statistics"]["totals"] == {}
+
+
+def test_no_rename_is_reported_when_several_old_rules_share_the_identifier(tmp_path, capsys):
+    """bravo and golf had the same identifier; kilo has it now, with new guidance: no arbitrary pick."""
+    base = synth.awkward(tmp_path / "a", identifier={"golf": "BRAVO"})
+    head = synth.awkward(
+        tmp_path / "b",
+        rename={"bravo": "kilo", "golf": "golf-two"},
+        identifier={"kilo": "BRAVO", "golf-two": "GOLF_TWO"},
+    )
+    d = diff(capsys, base, head)
+    assert d["rules"] == {"added": ["golf-two", "kilo"], "removed": ["bravo", "golf"], "renamed": []}

@@ -3,12 +3,14 @@
 :func:`awkward` writes one catalogue that has, at once:
 
 * SEC-1: a rule on two statements of the question (alpha: desc and BP01), a source row repeated (hotel), four rules;
-* SEC-2: a question with only a contributed mapping (delta, ``in_source: false``): one rule;
+* SEC-2: a question with only contributed mappings (delta, lima; ``in_source: false``); lima's contributed mapping
+  to SEC-2 sorts after its page rows on SEC-6 and SEC-7 (mapping order is not id order);
 * SEC-3: a question with no statement and no rule: 0 rules;
 * SEC-4: only a process check (echo, contributed) and a deprecated rule (foxtrot): no pack unless deprecated rules
   are included;
-* SEC-5, SEC-6, SEC-7: overlaps whose Jaccard order differs from their shared-rule order and from question order,
-  and a tie (SEC-1/SEC-2 and SEC-5/SEC-6: one shared rule, Jaccard 0.25 each);
+* SEC-5 (with a best-practice statement no rule is mapped to), SEC-6, SEC-7: overlaps whose Jaccard order differs
+  from their shared-rule order and from question order, and ties (SEC-2/SEC-7 and SEC-6/SEC-7: one shared rule,
+  Jaccard 0.5 each; SEC-5/SEC-6: 0.25); lima supports three questions;
 * india: a rule mapped to no question (count 0);
 * crosswalks: alpha has two Security Hub controls that relate to different NIST controls (a map must cite only the
   related one), the two Security Hub sources state Hub.1 alike and Hub.3 only in the OSCAL one; the Guard registry
@@ -32,7 +34,7 @@ QUESTIONS = {
     "SEC-2": ("How do you keep the second thing safe?", [("SEC-2.desc", None, "The second description.")], False),
     "SEC-3": ("How do you keep the third thing safe?", [], False),
     "SEC-4": ("How do you keep the fourth thing safe?", [("SEC-4.desc", None, "The fourth description.")], True),
-    "SEC-5": ("How do you keep the fifth thing safe?", [("SEC-5.desc", None, "The fifth description.")], True),
+    "SEC-5": ("How do you keep the fifth thing safe?", [("SEC-5.desc", None, "The fifth description."), ("SEC-5.BP01", ("SEC05-BP01", "Practise five"), "Practice five, stated.")], True),
     "SEC-6": ("How do you keep the sixth thing safe?", [("SEC-6.desc", None, "The sixth description.")], True),
     "SEC-7": ("How do you keep the seventh thing safe?", [("SEC-7.desc", None, "The seventh description.")], True),
 }
@@ -67,7 +69,11 @@ ROWS = [
     ("SEC-7", "SEC-7.desc", "lima"),
 ]
 
-CONTRIBUTED = [("delta", "SEC-2", "SEC-2.desc", "Contributed: it checks the second thing."), ("echo", "SEC-4", "SEC-4.desc", "Contributed: a manual check.")]
+CONTRIBUTED = [
+    ("delta", "SEC-2", "SEC-2.desc", "Contributed: it checks the second thing."),
+    ("echo", "SEC-4", "SEC-4.desc", "Contributed: a manual check."),
+    ("lima", "SEC-2", "SEC-2.desc", "Contributed: it checks the second thing too."),
+]
 
 
 def _dump(path: Path, data) -> None:
