@@ -146,6 +146,12 @@ def test_manifest_rows_units_and_hashes(site):
 # --------------------------------------------------------------------------- OSCAL
 
 
+def nist_oscal_id(nist: str) -> str:
+    """NIST's OSCAL catalog writes AC-2 as ac-2 and the enhancement AC-2(1) as ac-2.1."""
+    m = re.fullmatch(r"([A-Z]+-[0-9]+)(?:\(([0-9]+)\))?", nist)
+    return m.group(1).lower() + (f".{m.group(2)}" if m.group(2) else "")
+
+
 def test_oscal_mapping_collection_every_pair_and_map(site):
     o, out = site
     path = downloads(out) / "oscal" / "mapping-collection.json"
@@ -159,6 +165,7 @@ def test_oscal_mapping_collection_every_pair_and_map(site):
         rules = [p["value"] for p in m["props"] if p["name"] == "shared-rule"]
         hubs = {r: [p["value"] for p in m["props"] if p["name"] == "security-hub-control" and p["remarks"] == r] for r in rules}
         nist = m["targets"][0]["remarks"].split(":")[0]
+        assert m["targets"][0]["id-ref"] == nist_oscal_id(nist)
         got.append({"question": m["sources"][0]["id-ref"].upper(), "nist": nist, "rules": rules, "hubs": hubs, "relationship": m["relationship"]})
     assert got == [{"question": p["question"], "nist": p["nist"], "rules": p["rules"], "hubs": p["hubs"], "relationship": "intersects-with"} for p in pairs]
 
