@@ -20,13 +20,15 @@ Prints each survivor with what a user would see, and a table per module: mutants
 survived, score = killed / (mutants - equivalents). Exit 0 when every module reaches the threshold (``threshold`` in
 the file, a percentage), 1 otherwise, 2 on a setup error (a snippet missing or not unique, a broken test selection).
 
-Usage: ``scripts/realistic_mutants.py [--module SUBSTRING ...] [--mutant SUBSTRING ...] [--list] [--allow-empty]``.
+Usage: ``scripts/realistic_mutants.py [--module SUBSTRING ...] [--mutant SUBSTRING ...] [--tests "PYTEST ARGS"] [--list]
+[--allow-empty]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -191,12 +193,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--module", action="append", default=[], help="only mutants whose module path contains this (repeatable)")
     ap.add_argument("--mutant", action="append", default=[], help="only mutants whose user_sees text contains this (repeatable)")
     ap.add_argument("--allow-empty", action="store_true", help="exit 0 when no mutant is selected (make mutate MODULE=... may name a module with none)")
+    ap.add_argument("--tests", default=None, help="pytest arguments for every selected mutant instead of the file's (one string, e.g. \"tests --ignore-glob=*oracle*\")")
     ap.add_argument("--list", action="store_true", help="list the selected mutants and where each snippet is; run nothing")
     ap.add_argument("--config", type=Path, default=CONFIG, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     try:
         threshold, mutants = load(args.config)
         mutants = [m for m in mutants if (not args.module or any(s in m.module for s in args.module)) and (not args.mutant or any(s in m.user_sees for s in args.mutant))]
+        if args.tests is not None:
+            for m in mutants:
+                m.tests = shlex.split(args.tests)
         if not mutants:
             if args.allow_empty:
                 print("realistic_mutants: no realistic mutant of the selected module(s)")
