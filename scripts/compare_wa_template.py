@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--include-descriptions", action="store_true", help="list each rule's added Description too")
     args = ap.parse_args(argv)
     cat = conformap.load(args.catalog) if args.catalog else conformap.load()
-    snap = cat.source_snapshot("wa-template")
+    snap = cat.crosswalks.source("wa-template")
     if snap is None:
         print("no snapshot of AWS's template in this catalogue: run conformap import-source wa-template", file=sys.stderr)
         return 1

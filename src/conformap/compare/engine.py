@@ -80,7 +80,8 @@ def _renames(old: dict[str, Rule], new: dict[str, Rule], added: list[str], remov
     free = list(removed)
     for rid in added:
         r = new[rid]
-        match, by = None, None
+        match: str | None = None
+        by = ""  # set with match
         if r.identifier:
             cands = [o for o in free if old[o].identifier == r.identifier]
             if len(cands) == 1:
@@ -100,6 +101,8 @@ def _empty_stats() -> dict[str, Any]:
 
 
 def _stats(cat: Catalog | None) -> dict[str, Any]:
+    # Lazy: analysis imports networkx (python -X importtime: 105-115 ms after `import conformap.cli`), which
+    # `conformap import-aws-page` (compare_mappings, no statistics) would otherwise load for nothing.
     from conformap.analysis.stats import Analysis
 
     if cat is None:

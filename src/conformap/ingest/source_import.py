@@ -22,8 +22,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -31,21 +29,23 @@ from typing import Any, Callable
 import yaml
 
 from conformap import paths
-from conformap.parse import upstream as srcparse
+from conformap.parse import upstream
 from conformap.ingest import staging
 from conformap.ingest.page_import import ImportRejected, ImportReport, render
 from conformap.model.catalog import natural_key as _natural
 from conformap.ingest.staging import CatalogPathError
+from conformap.load.schema import check_document
 from conformap.load.yamlio import read_yaml
-from conformap.diagnostics import errors
+from conformap.diagnostics import ConformapError
 
 
-class SourceInputError(Exception):
+class SourceInputError(ConformapError):
     """The source checkout lacks a file, or a file is not in the expected shape: (where, message) pairs."""
 
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
-        super().__init__("\n".join(f"{w}: {m}" for w, m in problems))
+        lines = [f"{w}: {m}" for w, m in problems]
+        super().__init__(lines=[*lines, "conformap: nothing was written"], message="\n".join(lines))
 
 
 @dataclass
@@ -106,10 +106,9 @@ def _paired_ids(cat: _Catalogue, other: str) -> set[str]:
     """Ids of the other Security Hub snapshot's controls that name a catalogue rule: kept here too, whatever
     rule this source names for them, so that where the two AWS sources disagree both are recorded."""
     rel, _ = paths.SOURCE_SNAPSHOTS[other]
-    doc = read_yaml(cat.root / rel, paths.display_path(cat.root / rel)) if (cat.root / rel).is_file() else None
-    if doc is None or not doc.ok or not isinstance(doc.data, dict):
+    if not (cat.root / rel).is_file() or not (checked := check_document(read_yaml(cat.root / rel, paths.display_path(cat.root / rel)))).ok:
         return set()
-    return {c["id"] for c in doc.data.get("controls") or () if _ours(c.get("config_rules") or [], cat)}
+    return {c["id"] for c in checked.doc.data.get("controls") or () if _ours(c.get("config_rules") or [], cat)}
 
 
 def _build_guide(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
@@ -118,7 +117,7 @@ def _build_guide(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     for rel in sorted(inp.files):
         if not rel.endswith("-controls.md"):
             continue
-        for ctl in srcparse.parse_security_hub_controls(inp.text(rel)):
+        for ctl in upstream.parse_security_hub_controls(inp.text(rel)):
             if _ours(ctl.get("config_rules") or [], cat) or ctl["id"] in paired:
                 out.append({"config_rules": [], **ctl, "path": rel})
     return {"controls": sorted(out, key=lambda c: _natural(c["id"]))}
@@ -127,23 +126,24 @@ def _build_guide(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
 def _build_oscal(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     paired = _paired_ids(cat, "security-hub-guide")
     (rel,) = inp.files
-    ctls = [c for c in srcparse.oscal_security_hub(inp.json(rel)) if _ours(c["config_rules"], cat) or c["id"] in paired]
+    ctls = [c for c in upstream.oscal_security_hub(inp.json(rel)) if _ours(c["config_rules"], cat) or c["id"] in paired]
     return {"controls": sorted(ctls, key=lambda c: _natural(c["id"]))}
 
 
 def _build_guard(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     (rel,) = inp.files
-    return {"mappings": [m for m in srcparse.guard_mappings(inp.json(rel)) if m["rule"] in cat.identifiers]}
+    return {"mappings": [m for m in upstream.guard_mappings(inp.json(rel)) if m["rule"] in cat.identifiers]}
 
 
 def _build_nist(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     rel_guide, _ = paths.SOURCE_SNAPSHOTS["security-hub-guide"]
-    doc = read_yaml(cat.root / rel_guide, paths.display_path(cat.root / rel_guide))
-    if not doc.ok or not isinstance(doc.data, dict):
+    checked = check_document(read_yaml(cat.root / rel_guide, paths.display_path(cat.root / rel_guide)))
+    doc = checked.doc
+    if not checked.ok:
         raise SourceInputError([(paths.display_path(cat.root / rel_guide), "import security-hub-guide first: the NIST snapshot keeps the controls it names")])
     wanted = {n for c in doc.data.get("controls") or () for n in c.get("nist_800_53_r5") or ()}
     (rel,) = inp.files
-    families, controls = srcparse.nist_catalog(inp.json(rel))
+    families, controls = upstream.nist_catalog(inp.json(rel))
     kept = [c for c in controls if c["id"] in wanted]
     used = {c["family"] for c in kept}
     missing = sorted(wanted - {c["id"] for c in kept}, key=_natural)
@@ -157,8 +157,8 @@ def _build_pages(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     for rid in sorted(r for r, ident in cat.identifiers.items() if ident):  # managed rules have a page
         rel = f"doc_source/{rid}.md"
         try:
-            page = srcparse.parse_rule_page(inp.text(rel))
-        except srcparse.SourceFormatError as exc:
+            page = upstream.parse_rule_page(inp.text(rel))
+        except upstream.SourceFormatError as exc:
             problems += [(f"{rel}:{line}" if line else rel, message) for line, message in exc.problems]
             continue
         params = [{"name": k, "description": v} for k, v in page["parameters"].items()]
@@ -173,7 +173,7 @@ def _build_scopes(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     union: dict[str, set[str]] = {}
     for rel in sorted(inp.files):
         try:
-            for ident, types in srcparse.pack_scopes(inp.text(rel)).items():
+            for ident, types in upstream.pack_scopes(inp.text(rel)).items():
                 union.setdefault(ident, set()).update(types)
         except yaml.YAMLError as exc:  # a template that is not YAML is named
             raise SourceInputError([(rel, f"not a readable template: {exc}")]) from None
@@ -184,14 +184,14 @@ def _build_scopes(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
 def _build_template(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     (rel,) = inp.files
     try:
-        return {"rules": srcparse.pack_template(inp.text(rel))}
+        return {"rules": upstream.pack_template(inp.text(rel))}
     except yaml.YAMLError as exc:
         raise SourceInputError([(rel, f"not a readable template: {exc}")]) from None
 
 
 def _build_best_practices(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     (rel,) = inp.files
-    return {"questions": srcparse.wa_best_practices(inp.text(rel))}
+    return {"questions": upstream.wa_best_practices(inp.text(rel))}
 
 
 WA_MANIFEST_PATH = "skills/aws-well-architected-framework-review/references/manifest.md"
@@ -309,7 +309,7 @@ def _read_inputs(spec: SourceSpec, source: Path, cat: _Catalogue) -> tuple[dict[
 
 
 def _pin(files: dict[str, bytes]) -> list[dict]:
-    return [{"path": rel, "git_blob": srcparse.git_blob_sha(b), "sha256": hashlib.sha256(b).hexdigest()} for rel, b in sorted(files.items())]
+    return [{"path": rel, "git_blob": upstream.git_blob_sha(b), "sha256": hashlib.sha256(b).hexdigest()} for rel, b in sorted(files.items())]
 
 
 def _read_catalogue(root: Path) -> _Catalogue:
@@ -318,16 +318,14 @@ def _read_catalogue(root: Path) -> _Catalogue:
         raise CatalogPathError(root, f"not a catalogue (no {paths.FRAMEWORK_FILE} and {paths.RULES_DIR}/): import the AWS page first")
     identifiers: dict[str, str | None] = {}
     for f in sorted(folder.glob("*.yaml")):
-        doc = read_yaml(f, paths.display_path(f))
-        data = doc.data if doc.ok and isinstance(doc.data, dict) else {}
+        checked = check_document(read_yaml(f, paths.display_path(f)))
+        data = checked.doc.data if checked.ok else {}
         identifiers[f.name[: -len(".yaml")]] = data.get("identifier") if isinstance(data.get("identifier"), str) else None
     return _Catalogue(root=root, identifiers=identifiers)
 
 
 def import_source(name: str, source: Path, commit: str, commit_date: str, catalog_dir: Path | None = None) -> SourceImportReport:
     """Snapshot source ``name`` from ``source`` (checkout at ``commit``) into the catalogue. See the module docstring."""
-    from conformap.load.loader import validate
-
     spec = SPECS[name]
     rel, kind = paths.SOURCE_SNAPSHOTS[name]
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
@@ -335,7 +333,7 @@ def import_source(name: str, source: Path, commit: str, commit_date: str, catalo
     files, licenses = _read_inputs(spec, Path(source), cat)
     try:
         lists = spec.build(_Input(files), cat)
-    except srcparse.SourceFormatError as exc:
+    except upstream.SourceFormatError as exc:
         raise SourceInputError([(str(source), str(exc))]) from None
     except (KeyError, TypeError, ValueError) as exc:
         raise SourceInputError([(str(source), f"not in the expected shape ({type(exc).__name__}: {exc})")]) from None
@@ -351,44 +349,12 @@ def import_source(name: str, source: Path, commit: str, commit_date: str, catalo
     changes = [(r, b) for r, b in changes if not ((root / r).is_file() and (root / r).read_bytes() == b)]
     if not changes:
         return report
-    _, staged = staging.stage(root, True, changes, [])
-    before = {staging.key(d) for d in errors(validate(root)[1])}
-    added = [d for d in errors(staged) if staging.key(d) not in before]
+    _, added = staging.new_errors(root, changes, [])
     own = paths.display_path(root / rel)
     if any(d.file == own for d in added):  # the snapshot itself is wrong: write nothing
-        raise ImportRejected([d for d in added if d.file == own], ImportReport())
+        own_added = [d for d in added if d.file == own]
+        raise ImportRejected(own_added, ImportReport(), f"conformap: the snapshot would add the {len(own_added)} error(s) above; nothing was written")
     current = {r: (root / r).read_bytes() if (root / r).is_file() else None for r, _ in changes}
     staging.apply(root, changes, [], current, report.written)
     report.drift = added  # rule files that now differ from the source: the maintainer updates them
     return report
-
-
-def run_command(args) -> int:
-    if not re.fullmatch(r"[0-9a-f]{40}", args.commit) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.commit_date):
-        print("conformap import-source: --commit takes 40 lower-case hex digits and --commit-date YYYY-MM-DD", file=sys.stderr)
-        return 2
-    try:
-        report = import_source(args.name, args.path, args.commit, args.commit_date, args.catalog)
-    except SourceInputError as exc:
-        for where, message in exc.problems:
-            print(f"{where}: {message}", file=sys.stderr)
-        print("conformap: nothing was written", file=sys.stderr)
-        return 1
-    except CatalogPathError as exc:
-        print(exc.format(), file=sys.stderr)
-        return 1
-    except ImportRejected as exc:
-        for d in exc.diagnostics:
-            print(d.format(), file=sys.stderr)
-        print(f"conformap: the snapshot would add the {len(exc.diagnostics)} error(s) above; nothing was written", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"{exc.filename or args.path}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    state = "written" if report.written else "unchanged"
-    print(f"{report.relpath}: {report.items} entries from {SPECS[args.name].repo} at {args.commit[:12]} ({state})")
-    for d in report.drift:
-        print(d.format(), file=sys.stderr)
-    if report.drift:
-        print(f"conformap: the snapshot was written; the {len(report.drift)} error(s) above are catalogue files that now differ from the source: update them", file=sys.stderr)
-    return 1 if report.drift else 0

@@ -9,33 +9,28 @@ last, and puts back what it wrote if a write fails. Problems with the catalogue 
 from __future__ import annotations
 
 import dataclasses
-import errno
 import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
 from conformap import paths
-from conformap.load import files as catalogio
-from conformap.diagnostics import Diagnostic
+from conformap import writing
+from conformap.diagnostics import ConformapError, Diagnostic, errors
+from conformap.load.loader import validate
+from conformap.writing import WriteError, reason
 
 
-class CatalogPathError(Exception):
+class CatalogPathError(ConformapError):
     """The catalogue folder cannot be used: not a folder, cannot be created, read or written."""
 
     def __init__(self, path: Path, problem: str):
         self.path = Path(path)
         self.problem = problem
-        super().__init__(self.format())
+        super().__init__(lines=[self.format()], message=self.format())
 
     def format(self) -> str:
         return f"{paths.display_path(self.path)}: {self.problem}"
-
-
-def reason(exc: OSError) -> str:
-    if isinstance(exc, (NotADirectoryError, FileExistsError)) or exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        return "part of its path is a file, not a folder"
-    return exc.strerror or str(exc)
 
 
 _CATALOGUE_ENTRIES = {paths.FRAMEWORK_FILE, paths.ERRATA_FILE, paths.CONTROLS_DIR, paths.RULES_DIR, paths.SOURCES_DIR, "README.md"}
@@ -99,8 +94,6 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
     Returns the staged catalogue (``None`` when it does not validate) and its diagnostics, named
     after the real catalogue's files.
     """
-    from conformap.load.loader import validate
-
     with tempfile.TemporaryDirectory(prefix="conformap-import-") as tmp:
         stage = Path(tmp) / "catalog"
         try:
@@ -113,15 +106,25 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
         rel = ""
         try:
             for rel, data in changes:
-                catalogio.write_atomic(stage / rel, data)
+                writing.write_file(stage / rel, data)
             for rel in removals:
                 (stage / rel).unlink(missing_ok=True)
-        except OSError as exc:
+        except (OSError, WriteError) as exc:
             raise CatalogPathError(
                 root, f"cannot check the import: writing {rel} to a temporary copy of the catalogue failed: {reason(exc)}; nothing was written"
             ) from None
         staged, diags = validate(stage)
         return staged, _translate(diags, stage, root)
+
+
+def new_errors(root: Path, changes: list[tuple[str, bytes]], removals: list[str], *, exists: bool = True, compare: bool = True) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Validate, stage, keep only the new errors: the plan's diagnostics (:func:`stage`), and the errors among
+    them that the catalogue as it is does not have (none when ``compare`` is false: a first import)."""
+    _, staged = stage(root, exists, changes, removals)
+    if not compare:
+        return staged, []
+    known = {key(d) for d in errors(validate(root)[1])}
+    return staged, [d for d in errors(staged) if key(d) not in known]
 
 
 def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], current: dict[str, bytes | None], written: list[str]) -> None:
@@ -145,8 +148,8 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
                 if old is None:
                     target.unlink(missing_ok=True)
                 else:
-                    catalogio.write_atomic(target, old)
-            except OSError:
+                    writing.write_file(target, old)
+            except (OSError, WriteError):
                 failed.append(paths.display_path(target))
         for d in reversed(created):
             try:
@@ -165,7 +168,7 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
         for rel, data in changes:
             target = root / rel
             ensure_dir(target.parent)
-            catalogio.write_atomic(target, data)
+            writing.write_file(target, data)
             done.append((target, current.get(rel)))
             written.append(rel)
         for rel in removals:  # last, once everything new is in place
@@ -173,7 +176,7 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
             target.unlink()
             done.append((target, current.get(rel)))
             written.append(f"{rel} (removed)")
-    except OSError as exc:
+    except (OSError, WriteError) as exc:
         failed = rollback()
         written.clear()
         problem = f"cannot write {rel}: {reason(exc)}; "

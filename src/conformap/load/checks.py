@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Iterable
 
 from conformap.model.catalog import natural_key
+from conformap.parse.aws_page import PageError, parse_page
 from conformap.load.yamlio import YamlDocument
-from conformap.diagnostics import Diagnostic, Severity
+from conformap.diagnostics import Diagnostic, JsonPath, Severity
 
 WARNING = Severity.WARNING
 
@@ -182,9 +183,7 @@ def _check_against_snapshot(framework_doc: YamlDocument, page: bytes, rules: dic
     Guidance must be AWS's paragraph verbatim, and a mapping the page states cannot disappear
     silently: removing one is an erratum (or a re-import of a changed page), never a quiet edit.
     """
-    from conformap.parse.aws_page import PageError, parse_page
-
-    where = ("source", "snapshot")
+    where: JsonPath = ("source", "snapshot")
     try:
         _, page_rows = parse_page(page.decode("utf-8"))
     except PageError as exc:

@@ -10,15 +10,15 @@ Security Hub guide names must be in the NIST snapshot, ids unique), then
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable
 
 from conformap import paths
-from conformap.load import fidelity
+from conformap.load import fidelity, schema
 from conformap.model import records
-from conformap.load.cache import DocCache
 from conformap.model.crosswalk import (
     Crosswalks,
     GuardMapping,
@@ -32,38 +32,26 @@ from conformap.model.crosswalk import (
     WaQuestion,
 )
 from conformap.model.catalog import natural_key
-from conformap.load.yamlio import YamlDocument
+from conformap.load.yamlio import YamlDocument, read_yaml
 from conformap.diagnostics import Diagnostic, Severity
 
 # The order a control's entries are listed in (the guide first: it is the one with requirements).
 SECURITY_HUB_SOURCES = ("security-hub-guide", "security-hub-oscal")
 
 
-def read_snapshots(root: Path, cache: DocCache) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
+def read_snapshots(root: Path) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
     """The snapshot files present and valid against their schemas, by name; and every problem found."""
-    from conformap.load import schema
-
     docs: dict[str, YamlDocument] = {}
     diags: list[Diagnostic] = []
     for name, (rel, kind) in paths.SOURCE_SNAPSHOTS.items():
         file = root / rel
         if not file.is_file():
             continue
-        doc = cache.read(file, kind, paths.display_path(file))
-        diags.extend(doc.diagnostics)
-        if not doc.ok:
-            continue
-        if not isinstance(doc.data, dict):
-            diags.append(doc.error((), "the file must hold a YAML mapping"))
-            continue
-        errs = schema.diagnostics(doc, kind, cache)
-        diags.extend(errs)
-        if errs:
-            continue
-        if doc.data["id"] != name:
-            diags.append(doc.error(("id",), f"id '{doc.data['id']}' does not match the file: {rel} holds the snapshot '{name}'"))
-            continue
-        docs[name] = doc
+        doc = read_yaml(file, paths.display_path(file))
+        checked = schema.check_document(doc, kind, expected_id=name, id_problem=lambda _got: f"the file: {rel} holds the snapshot '{name}'")
+        diags.extend(checked.diagnostics)
+        if checked.ok:
+            docs[name] = doc
     return docs, diags
 
 
@@ -133,7 +121,7 @@ def check(docs: dict[str, YamlDocument], rules: set[str], broken: set[str]) -> l
     if guide is not None and nist is None and any(c.get("nist_800_53_r5") for c in guide.data["controls"]):
         rel = paths.SOURCE_SNAPSHOTS["nist-800-53"][0]
         out.append(guide.error(("controls",), f"names NIST SP 800-53 controls but there is no {rel} to check them against: run conformap import-source nist-800-53", severity=Severity.WARNING))
-    elif guide is not None:
+    elif guide is not None and nist is not None:
         known = {c["id"] for c in nist.data["controls"]}
         for i, c in enumerate(guide.data["controls"]):
             for j, n in enumerate(c.get("nist_800_53_r5") or ()):
@@ -146,8 +134,6 @@ def check_licenses(root: Path, docs: dict[str, YamlDocument]) -> list[Diagnostic
     """Each licence file a snapshot pins is kept, byte for byte, under ``sources/licenses/`` (it ships with the
     downloads): a copy that differs from the pin is an error (a snapshot without its copies is valid: the
     downloads then carry only the copies there are)."""
-    import hashlib
-
     out = []
     for name, doc in docs.items():
         for i, pin in enumerate(doc.data["source"].get("license_files") or ()):
@@ -190,9 +176,9 @@ def build(docs: dict[str, YamlDocument]) -> Crosswalks:
     )
 
 
-def load(root: Path, rule_docs: list[YamlDocument], broken_rules: set[str], cache: DocCache) -> tuple[Crosswalks, list[Diagnostic]]:
+def load(root: Path, rule_docs: list[YamlDocument], broken_rules: set[str]) -> tuple[Crosswalks, list[Diagnostic]]:
     """The loader's hook: read, check and build the snapshots of ``root``; fidelity-check the rule files."""
-    docs, diags = read_snapshots(root, cache)
+    docs, diags = read_snapshots(root)
     rules = {d.data["id"] for d in rule_docs}
     diags += check(docs, rules, broken_rules)
     diags += check_licenses(root, docs)

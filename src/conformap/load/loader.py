@@ -13,14 +13,13 @@ from pathlib import Path
 
 from conformap import paths
 from conformap.load import checks
+from conformap.load import crosswalks
 from conformap.load import files
 from conformap.model import records
 from conformap.load import schema
-from conformap.load.cache import DocCache
 from conformap.model.catalog import Catalog, Control, Erratum, Framework, Rule, natural_key
-from conformap.load.yamlio import YamlDocument
+from conformap.load.yamlio import YamlDocument, read_yaml
 from conformap.diagnostics import CatalogError, Diagnostic, Severity, errors
-from conformap.perf import gc_paused
 
 WARNING = Severity.WARNING
 
@@ -36,46 +35,35 @@ class _Reader:
         # Rule files that parsed but failed their schema or id check: their mappings' references are
         # still checked, so one run reports every problem of the file.
         self.partial_rules: list[YamlDocument] = []
-        self.cache = DocCache()
 
     def show(self, file: Path) -> str:
         return paths.display_path(file)
 
-    def read(self, file: Path, kind: str) -> YamlDocument | None:
-        """The document if it is valid against its schema, else ``None`` (its problems are recorded)."""
-        doc = self.cache.read(file, kind, self.show(file))
-        self.diags.extend(doc.diagnostics)
-        if not doc.ok:
-            return None
-        if not isinstance(doc.data, dict):
-            self.diags.append(doc.error((), f"the file must hold a YAML mapping, not {schema.type_name(doc.data)}"))
-            return None
-        schema_errs = schema.diagnostics(doc, kind, self.cache)
-        self.diags.extend(schema_errs)
-        if schema_errs and kind == "rule":
+    def read(self, file: Path, kind: str, stem: str | None = None) -> YamlDocument | None:
+        """The document if it is valid against its schema (and, with ``stem``, its id is the file's name),
+        else ``None`` (its problems are recorded, and its ids are ``broken``)."""
+        doc = read_yaml(file, self.show(file))
+        problem = (lambda got: f"the file name '{file.name}'; rename the file to '{got}.yaml' or fix the id") if stem else None
+        checked = schema.check_document(doc, kind, expected_id=stem, id_problem=problem)
+        self.diags.extend(checked.diagnostics)
+        if checked.failed in ("schema", "id") and kind == "rule":
             self.partial_rules.append(doc)
-        return None if schema_errs else doc
+        if checked.failed == "id":
+            self.broken[kind].add(doc.data["id"])
+        if not checked.ok and stem is not None:
+            self.broken[kind].add(stem)
+        return doc if checked.ok else None
 
     def read_entries(self, entries: list[files.Entry]) -> list[YamlDocument]:
         """The valid documents of ``controls/`` or ``rules/`` entries; every problem is recorded."""
         docs = []
         for entry in entries:
-            shown = self.show(entry.path)
             if entry.problem:  # a link's problem is the one validate() reports for every link: listed once
-                self.diags.append(Diagnostic(shown, *entry.at, "$", entry.problem))
+                self.diags.append(Diagnostic(self.show(entry.path), *entry.at, "$", entry.problem))
                 continue
-            kind, stem = entry.kind, entry.stem
-            doc = self.read(entry.path, kind)
-            if doc is None:
-                self.broken[kind].add(stem)
-                continue
-            if doc.data["id"] != stem:
-                self.diags.append(doc.error(("id",), f"id '{doc.data['id']}' does not match the file name '{entry.path.name}'; rename the file to '{doc.data['id']}.yaml' or fix the id"))
-                self.broken[kind].update({stem, doc.data["id"]})
-                if kind == "rule":
-                    self.partial_rules.append(doc)
-                continue
-            docs.append(doc)
+            doc = self.read(entry.path, entry.kind, entry.stem)
+            if doc is not None:
+                docs.append(doc)
         return docs
 
     def read_dir(self, sub: str) -> list[YamlDocument]:
@@ -104,11 +92,6 @@ def _build(cls: type, doc: YamlDocument):
 
 def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
     """Validate a catalogue directory. Returns the model (``None`` if there are errors) and all diagnostics."""
-    with gc_paused():
-        return _validate(path)
-
-
-def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]]:
     root = Path(path) if path is not None else paths.DEFAULT_CATALOG
     reader = _Reader(root)
     if not root.is_dir():
@@ -127,14 +110,13 @@ def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]
         reader.diags.append(Diagnostic(reader.show(root / paths.ERRATA_FILE), 0, 0, "$", f"missing {paths.ERRATA_FILE}; a catalogue without errata has one that says 'errata: []'"))
 
     reader.diags.extend(checks.references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
-    from conformap.load import crosswalks  # other sources' snapshots (catalog/crosswalks/, sources/*.yaml)
-
-    xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken["rule"], reader.cache)
+    # other sources' snapshots (catalog/crosswalks/, sources/*.yaml)
+    xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken["rule"])
     reader.diags.extend(xdiags)
-    reader.cache.save()
     diags = sorted(set(reader.diags))  # by file, line, column, path, message (Diagnostic's field order)
     if errors(diags):  # a missing or unreadable framework.yaml or errata.yaml is an error
         return None, diags
+    assert framework_doc is not None and errata_doc is not None  # both read, as no error says otherwise
     controls = tuple(sorted((_build(Control, d) for d in control_docs), key=lambda c: (c.number, c.id)))
     rules = tuple(sorted((_build(Rule, d) for d in rule_docs), key=lambda r: r.id))
     catalog = Catalog(

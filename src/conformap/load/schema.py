@@ -5,6 +5,7 @@
   readable messages (unknown fields with a "did you mean", missing fields, patterns explained by
   the schema's own description);
 * :func:`ordered` — data with its keys in the order the schema lists them (the canonical layout);
+* :func:`check_document` — the one check of a read document: YAML, a mapping at the top, schema, id;
 * :data:`IDS` / :func:`is_id` — what an id may be (rule, control, statement, erratum), compiled from
   ``defs.schema.json``: validation and page generation share this one definition.
 
@@ -19,24 +20,25 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any, Callable, TypeVar, cast
 from urllib.parse import unquote, urljoin
+
+import jsonschema
+from referencing import Registry, Resource
 
 from conformap import paths
 from conformap.diagnostics import Diagnostic
+from conformap.load.strictschema import StrictValidator
+from conformap.load.yamlio import YamlDocument
 
 MAX_SCHEMA_ERRORS = 100  # schema errors reported per file (a 256 KB file can hold tens of thousands)
 
-if TYPE_CHECKING:  # imported lazily: jsonschema costs a tenth of a second to import
-    import jsonschema
-
-    from conformap.load.cache import DocCache
-    from conformap.load.yamlio import YamlDocument
+_T = TypeVar("_T")
 
 DEFS_FILE = "defs.schema.json"
-ID_KINDS = ("rule_id", "control_id", "statement_id", "erratum_id")
 _ANNOTATIONS = {"description", "title", "examples", "default", "$comment", "markdownDescription"}
 
 
@@ -75,9 +77,7 @@ def is_id(kind: str, value: object) -> bool:
 
 @lru_cache(maxsize=1)
 def _registry():
-    """The schemas as a ``referencing`` registry, for the validator (imported only when validating)."""
-    from referencing import Registry, Resource
-
+    """The schemas as a ``referencing`` registry, for the validator."""
     return Registry().with_resources((uri, Resource.from_contents(schema)) for uri, schema in _by_id().items())
 
 
@@ -137,13 +137,9 @@ def inlined(kind: str) -> dict:
 
 @lru_cache(maxsize=1)
 def _validator_class():
-    import jsonschema
-
     def pattern(validator, patrn, instance, schema):
         if validator.is_type(instance, "string") and not compile_pattern(patrn).search(instance):
             yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
-
-    from conformap.load.strictschema import StrictValidator
 
     return jsonschema.validators.extend(StrictValidator, {"pattern": pattern})
 
@@ -170,9 +166,11 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
     """Turn a jsonschema error into (path, human message, point-at-key?)."""
     path = tuple(err.absolute_path)
     name = err.validator
+    schema = _schema_of(err)
+    instance: Any = err.instance  # jsonschema types it "or unset": never, for an error it reports
     if name in ("additionalProperties", "unevaluatedProperties"):
-        known = properties_of(err.schema)
-        extras = [k for k in err.instance if k not in known]
+        known = properties_of(schema)
+        extras = [k for k in instance if k not in known]
         if extras:  # none only where an allOf branch defines what additionalProperties refuses: jsonschema's message
             allowed = sorted(known)
             close = difflib.get_close_matches(str(extras[0]), allowed)  # best match first
@@ -181,26 +179,33 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
     if name == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
         return path, f"missing required field '{missing[0] if missing else err.message}'", False
-    if name == "anyOf" and err.schema.get("anyOf") and all("required" in s for s in err.schema["anyOf"]):
-        options = " or ".join("'" + "', '".join(s["required"]) + "'" for s in err.schema["anyOf"])
+    if name == "anyOf" and schema.get("anyOf") and all("required" in s for s in schema["anyOf"]):
+        options = " or ".join("'" + "', '".join(s["required"]) + "'" for s in schema["anyOf"])
         return path, f"needs {options}", False
-    description = err.schema.get("description") if isinstance(err.schema, dict) else None
+    description = schema.get("description") if isinstance(schema, dict) else None
     if name == "pattern":
-        msg = f"{err.instance!r} is not valid here"
+        msg = f"{instance!r} is not valid here"
         return path, msg + (f": {description}" if description else f" (must match {err.validator_value})"), False
     if name == "enum":
-        choices = ", ".join(repr(v) for v in err.validator_value)
-        return path, f"{err.instance!r} is not one of {choices}", False
+        enum = cast("list[Any]", err.validator_value)  # the schema's list of values
+        choices = ", ".join(repr(v) for v in enum)
+        return path, f"{instance!r} is not one of {choices}", False
     if name == "type":
         expected = err.validator_value
-        shown = "" if err.instance is None else " " + _short(err.instance)
-        return path, f"expected {expected}, got {type_name(err.instance)}{shown}", False
+        shown = "" if instance is None else " " + _short(instance)
+        return path, f"expected {expected}, got {type_name(instance)}{shown}", False
     return path, err.message, False
 
 
 def _echo(err: "jsonschema.ValidationError") -> bool:
     """An ``unevaluatedProperties`` error that names no unknown key: it only repeats a failure beside it."""
-    return err.validator == "unevaluatedProperties" and all(k in properties_of(err.schema) for k in err.instance)
+    instance: Any = err.instance
+    return err.validator == "unevaluatedProperties" and all(k in properties_of(_schema_of(err)) for k in instance)
+
+
+def _schema_of(err: "jsonschema.ValidationError") -> dict[str, Any]:
+    """The (sub)schema an error is about: always an object in our schemas (jsonschema allows true, false, unset)."""
+    return cast("dict[str, Any]", err.schema)
 
 
 def errors(kind: str, data: Any) -> list["jsonschema.ValidationError"]:
@@ -209,24 +214,55 @@ def errors(kind: str, data: Any) -> list["jsonschema.ValidationError"]:
     return list(islice(found, MAX_SCHEMA_ERRORS + 1))
 
 
-def diagnostics(doc: "YamlDocument", kind: str, cache: "DocCache | None" = None) -> list[Diagnostic]:
-    """Every schema error of a parsed document (up to ``MAX_SCHEMA_ERRORS``), located at its line and column.
-
-    With a ``cache`` (:class:`~conformap.load.cache.DocCache`), a document whose bytes already passed
-    this kind's schema is not checked again, and one that passes now is remembered.
-    """
-    if cache is not None and cache.has(kind, doc.digest):
-        return []
+def diagnostics(doc: YamlDocument, kind: str) -> list[Diagnostic]:
+    """Every schema error of a parsed document (up to ``MAX_SCHEMA_ERRORS``), located at its line and column."""
     out = []
     found = errors(kind, doc.data)
     for err in found[:MAX_SCHEMA_ERRORS]:
         path, msg, at_key = _message(err)
         out.append(doc.error(path, msg, key=at_key))
-    if cache is not None and not out:
-        cache.add(kind, doc)
     if len(found) > MAX_SCHEMA_ERRORS:
         out.append(doc.error((), f"more schema errors in this file are not shown (the first {MAX_SCHEMA_ERRORS} are)"))
     return out
+
+
+@dataclass
+class Checked:
+    """A catalogue document after :func:`check_document`: its problems, and the first check it failed
+    (``yaml``, ``mapping``, ``schema``, ``id``), or ``None`` when it passed every one."""
+
+    doc: "YamlDocument"
+    diagnostics: list[Diagnostic]
+    failed: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.failed is None
+
+
+def check_document(
+    doc: "YamlDocument",
+    kind: str | None = None,
+    *,
+    expected_id: str | None = None,
+    id_problem: Callable[[str], str] | None = None,
+) -> Checked:
+    """The one check of a read catalogue document, in one wording, for the loader, ``fmt``, the importers
+    and ``diff``: its YAML parsed; its top level a mapping; with ``kind``, its schema; with ``expected_id``,
+    its ``id`` (``id_problem(id)`` says what a wrong one does not match). Stops at the first that fails."""
+    if not doc.ok:
+        return Checked(doc, list(doc.diagnostics), "yaml")
+    if not isinstance(doc.data, dict):
+        return Checked(doc, [doc.error((), f"the file must hold a YAML mapping, not {type_name(doc.data)}")], "mapping")
+    if kind is not None:
+        found = diagnostics(doc, kind)
+        if found:
+            return Checked(doc, found, "schema")
+    if expected_id is not None and doc.data.get("id") != expected_id:
+        got = doc.data.get("id")
+        said = id_problem(str(got)) if id_problem else f"the expected id '{expected_id}'"
+        return Checked(doc, [doc.error(("id",), f"id '{got}' does not match {said}")], "id")
+    return Checked(doc, [], None)
 
 
 # --------------------------------------------------------------------------- key order
@@ -284,7 +320,7 @@ def subschema(kind: str, pointer: str = "") -> dict:
     return node
 
 
-def ordered(data: Any, kind: str, pointer: str = "") -> Any:
+def ordered(data: _T, kind: str, pointer: str = "") -> _T:
     """``data`` with every mapping's keys in the order its schema lists them (unknown keys last, sorted)."""
     return _ordered(data, subschema(kind, pointer))
 

@@ -23,7 +23,6 @@ and (for mapping entries) of its key, so later checks can point at the exact lin
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -92,7 +91,6 @@ class YamlDocument:
     value_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    digest: str = ""  # SHA-256 of the file's bytes
 
     @property
     def ok(self) -> bool:
@@ -123,7 +121,7 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
     """Parse ``raw`` (a whole file's bytes). ``file`` is the name used in diagnostics."""
-    doc = YamlDocument(file, digest=hashlib.sha256(raw).hexdigest())
+    doc = YamlDocument(file)
 
     def fail(line: int, col: int, message: str) -> None:
         doc.diagnostics.append(Diagnostic(file, line, col, "$", message))
@@ -159,7 +157,8 @@ def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            pos = (event.start_mark.line + 1, event.start_mark.column + 1)
+            mark = event.start_mark  # a parsed event always has one
+            pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -169,8 +168,8 @@ def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
                 depth -= 1
             if isinstance(event, yaml.AliasEvent):
                 fail(*pos, f"alias '*{event.anchor}' is not allowed; write the value out in full")
-            elif getattr(event, "anchor", None):
-                fail(*pos, f"anchor '&{event.anchor}' is not allowed; write the value out in full")
+            elif anchor := getattr(event, "anchor", None):
+                fail(*pos, f"anchor '&{anchor}' is not allowed; write the value out in full")
             elif isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 tag = event.tag
                 if tag and tag != "!" and not (isinstance(event, yaml.ScalarEvent) and tag in _SCALAR_TAGS):
@@ -182,7 +181,7 @@ def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark  # PyYAML and libyaml give every syntax and composer error one
-        line, col = mark.line + 1, mark.column + 1
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         fail(line, col, f"malformed YAML: {problem}")
         return doc

@@ -20,11 +20,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping as MappingT
 
-from conformap.model.crosswalk import CrosswalkQueries, Crosswalks
+from conformap.model.crosswalk import Crosswalks
 from conformap.model.fieldmeta import KEEP, KEY, LOCAL, PARENT
+# Mapping is defined below both this module and model.crosswalk (which reads it); imported from here, re-exported.
+from conformap.model.mapping import Mapping as Mapping
 
 
-def natural_key(text: str) -> tuple:
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that orders ids as people read them: ``SEC-2`` before ``SEC-10``, ``E9`` before ``E10``."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
 
@@ -123,21 +125,6 @@ class Deprecation:
 
 
 @dataclass(frozen=True)
-class Mapping:
-    rule_id: str = field(metadata={PARENT: "id"})
-    control_id: str = field(metadata={KEY: "control"})
-    statement_id: str = field(metadata={KEY: "statement"})
-    source_rows: tuple[int, ...] = ()
-    printed_statement: str | None = None
-    rationale: str | None = None
-
-    @property
-    def first_row(self) -> int:
-        """Row order of the mapping in the source; contributed mappings sort last."""
-        return self.source_rows[0] if self.source_rows else 10**9
-
-
-@dataclass(frozen=True)
 class Rule:
     id: str
     kind: str
@@ -183,7 +170,7 @@ class Erratum:
 
 
 @dataclass(frozen=True)
-class Catalog(CrosswalkQueries):
+class Catalog:
     """A validated catalogue. Controls are ordered by number, rules by id, errata by id."""
 
     root: Path

@@ -24,7 +24,7 @@ _NAMING_KEYS = ("id", "name")
 
 
 @lru_cache(maxsize=None)
-def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any, tuple[str, ...]], ...]:
+def _fields(cls: type) -> tuple[tuple[dataclasses.Field[Any], Any, tuple[str, ...]], ...]:
     """(field, resolved type, key path) for every serialised field of a record class."""
     hints = typing.get_type_hints(cls)
     out = []
@@ -35,7 +35,7 @@ def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any, tuple[str, ...]], 
     return tuple(out)
 
 
-def _default(f: dataclasses.Field) -> Any:
+def _default(f: dataclasses.Field[Any]) -> Any:
     if f.default is not dataclasses.MISSING:
         return f.default
     if f.default_factory is not dataclasses.MISSING:
@@ -56,7 +56,8 @@ def _dump(value: Any) -> Any:
 def to_record(obj: Any) -> dict[str, Any]:
     """An object of the model as a plain dictionary in its catalogue-file shape."""
     out: dict[str, Any] = {}
-    for f, _, path in _fields(type(obj)):
+    cls: type = type(obj)
+    for f, _, path in _fields(cls):
         value = getattr(obj, f.name)
         if value is None or (not f.metadata.get(KEEP) and value == _default(f) and not value):
             continue
@@ -84,7 +85,7 @@ def _converter(tp: Any) -> Callable[[Any, Any], Any]:
     """A function (value, enclosing record) -> the model's value for a field of type ``tp``; built once per type."""
     tp = _optional(tp)
     origin = typing.get_origin(tp)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return lambda value, parent: from_record(tp, value, parent)
     if origin is tuple:
         item = _converter(typing.get_args(tp)[0])

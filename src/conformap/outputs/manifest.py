@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from conformap.model.catalog import Catalog
 
@@ -24,7 +25,7 @@ class Entry:
     unit: str | None = None
 
 
-def manifest_data(cat: Catalog, entries: list[Entry]) -> dict:
+def manifest_data(cat: Catalog, entries: list[Entry]) -> dict[str, Any]:
     fw = cat.framework
     return {
         "manifest_version": MANIFEST_VERSION,

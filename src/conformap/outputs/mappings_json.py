@@ -21,7 +21,7 @@ SCHEMA_VERSION = "2.2"
 ERRATUM_POINTER = "/properties/errata/items"  # in errata.schema.json
 
 
-def _record(obj, kind: str, pointer: str = "") -> dict[str, Any]:
+def _record(obj: Any, kind: str, pointer: str = "") -> dict[str, Any]:
     """A catalogue object as its catalogue file holds it (:mod:`conformap.model.records`), keys in schema order."""
     return schema.ordered(records.to_record(obj), kind, pointer)
 
@@ -32,6 +32,8 @@ def mapping_record(m: Mapping) -> dict[str, Any]:
 
 
 def to_json_data(cat: Catalog) -> dict[str, Any]:
+    # Lazy: analysis imports networkx (python -X importtime: 105-115 ms after `import conformap.cli`), which the
+    # CSV and AWS-text exports (they import this package, not the statistics) would otherwise load for nothing.
     from conformap.analysis.stats import Analysis
 
     s = Analysis.of(cat).summary

@@ -108,7 +108,7 @@ def compare(cat: Catalog, files: Mapping[str, bytes]) -> list[Difference]:
 
 def header_lines(cat: Catalog, rules: tuple[Rule, ...], label: str, controls_key: bool) -> list[str]:
     """Where and why a pack of ``rules`` differs from AWS's template: the comment at the top of the pack."""
-    snap = cat.source_snapshot("wa-template")
+    snap = cat.crosswalks.source("wa-template")
     if snap is None:
         return ["AWS's WA Security Pillar template is not in this catalogue (sources/wa-conformance-pack.yaml): not compared."]
     template = cat.crosswalks.wa_template

@@ -40,7 +40,7 @@ def release_tags(project_root: Path) -> list[tuple[str, str]] | None:
         if name:
             tags.append((name, date))
     if tags and all(_version_key(t) is not None for t, _ in tags):
-        tags.sort(key=lambda t: _version_key(t[0]))
+        tags.sort(key=lambda t: _version_key(t[0]) or ())  # never None here
     else:
         tags.sort(key=lambda t: (t[1], natural_key(t[0])))
     return tags

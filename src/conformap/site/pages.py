@@ -18,8 +18,9 @@ release" page, which needs git history (:func:`conformap.site.changes.changes_ma
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -27,10 +28,11 @@ from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
 from conformap.model.catalog import Catalog, Control, Mapping, Rule
-from conformap.analysis import sources as sources_check
-from conformap.outputs import columns
+from conformap.model.crosswalk import SourceSnapshot
+from conformap.analysis import sources
+from conformap.outputs import columns, conformance_pack, wa_template
 from conformap.outputs import downloads as published
-from conformap.perf import in_background
+from conformap.outputs.manifest import Entry
 from conformap.site import crosswalk, search, svg
 from conformap import routes
 from conformap.site import github as gh
@@ -50,6 +52,7 @@ class _Site:
     def __init__(self, cat: Catalog, g: nx.DiGraph, github: GitHub | None, changes: bool) -> None:
         self.cat = cat
         self.a = Analysis(g)
+        self.cw = sources.CrosswalkAnalysis(cat)
         self.github = github
         self.changes = changes
         self.sources = edit_paths(cat) if github else {}
@@ -108,10 +111,10 @@ def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None 
         errata=cat.errata_for_control(c.id),
         question_files=files,
         boost=search.QUESTION_BOOST,
-        hub=cat.security_hub_for_control(c.id),
-        nist=cat.nist_for_control(c.id),
-        best_practices=cat.framework_best_practices(c),
-        bp_source=cat.source_snapshot("wa-best-practices"),
+        hub=site.cw.security_hub_for_control(c.id),
+        nist=site.cw.nist_for_control(c.id),
+        best_practices=cat.crosswalks.wa_best_practices(c.framework_question_id),
+        bp_source=cat.crosswalks.source("wa-best-practices"),
     )
 
 
@@ -137,18 +140,22 @@ def rule_detail(site: _Site, r: Rule) -> str:
         same_set_max=SAME_SET_MAX,
         issue_fields={k: v for k, v in fields.items() if v},
         boost=site.rule_boosts[r.id],
-        hub=cat.security_hub_for_rule(r.id),
-        nist=cat.nist_for_rule(r.id),
-        pci=cat.pci_for_rule(r.id),
-        newest_hub=cat.newest_security_hub_source(),
+        hub=site.cw.security_hub_for_rule(r.id),
+        nist=site.cw.nist_for_rule(r.id),
+        pci=site.cw.pci_for_rule(r.id),
+        newest_hub=cat.crosswalks.newest_security_hub_source(),
         page_source=_page_source(cat, r),
-        hub_sources=[s for name in ("security-hub-guide", "security-hub-oscal") if (s := cat.source_snapshot(name)) is not None and any(name in h.stated_by for h in cat.security_hub_for_rule(r.id))],
+        hub_sources=[
+            s
+            for name in ("security-hub-guide", "security-hub-oscal")
+            if (s := cat.crosswalks.source(name)) is not None and any(name in h.stated_by for h in site.cw.security_hub_for_rule(r.id))
+        ],
     )
 
 
-def _page_source(cat, r):
+def _page_source(cat: Catalog, r: Rule) -> SourceSnapshot | None:
     """The developer guide snapshot, when the rule's description and note are checked copies of it (it cites it)."""
-    snap = cat.source_snapshot("config-rule-pages")
+    snap = cat.crosswalks.source("config-rule-pages")
     cited = snap is not None and any(s.repo == snap.repo and s.commit == snap.commit for s in r.sources)
     return snap if cited else None
 
@@ -169,19 +176,17 @@ def overlap_page(site: _Site) -> str:
 
 
 def crosswalk_page(site: _Site) -> str:
-    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site))
+    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site.cat, site.a, site.cw))
 
 
 def errata_page(site: _Site) -> str:
-    contradicted = sum(1 for c in site.cat.corroborations() if c.agrees is False)
+    contradicted = site.cw.corroboration_counts["contradicted"]
     return site.page("errata.md.j2", routes.ERRATA, errata=site.cat.errata, contradicted=contradicted)
 
 
-def _template_differences(cat) -> list | None:
+def _template_differences(cat: Catalog) -> list[wa_template.Difference] | None:
     """The whole-framework pack against AWS's WA template (None: no snapshot of the template, or no pack)."""
-    from conformap.outputs import conformance_pack, wa_template
-
-    if cat.source_snapshot("wa-template") is None:
+    if cat.crosswalks.source("wa-template") is None:
         return None
     try:
         files, _ = conformance_pack.build(cat, conformance_pack.find_scope(cat))
@@ -191,20 +196,17 @@ def _template_differences(cat) -> list | None:
 
 
 def methodology_page(site: _Site) -> str:
-    from conformap.outputs.wa_template import DESCRIPTION_REASON
-
-    report = sources_check.check(site.cat)
-    kinds = Counter((d.kind, d.source) for d in report.differences)
+    report = sources.check(site.cat, site.cw)
     diffs = _template_differences(site.cat)
     return site.page(
         "methodology.md.j2",
         routes.METHODOLOGY,
         report=report,
-        difference_counts=sorted(kinds.items()),
-        template_snapshot=site.cat.source_snapshot("wa-template"),
+        difference_counts=report.counts,
+        template_snapshot=site.cat.crosswalks.source("wa-template"),
         template_differences=[d for d in diffs or () if d.field != "Description"],
         described=sum(d.field == "Description" for d in diffs or ()),
-        description_reason=DESCRIPTION_REASON,
+        description_reason=wa_template.DESCRIPTION_REASON,
     )
 
 
@@ -215,20 +217,15 @@ def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | 
     return {"csv": csv_path, "pack": pack if pack in files else None} if csv_path in files else None
 
 
-def downloads_page(site: _Site, entries: list[published.Entry], files: dict[str, bytes]) -> str:
+def downloads_page(site: _Site, entries: list[Entry], files: dict[str, bytes]) -> str:
     manifest = published.PREFIX + published.MANIFEST
-    listed = [
+    listed: list[dict[str, Any]] = [
         dict(path=published.PREFIX + e.path, name=e.path, what=e.description, rows=e.rows, unit=e.unit, data=e.data) for e in entries
     ] + [dict(path=manifest, name=published.MANIFEST, what=None, rows=None, unit=None, data=files[manifest])]
     for f in listed:
         f["size"], f["sha256"] = len(f["data"]), hashlib.sha256(f.pop("data")).hexdigest()
     dictionary = [(table, [(c.name, c.type, columns.meaning(c)) for c in cols]) for table, cols in columns.dictionary()]
     return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary)
-
-
-def _downloads(catalog: Catalog) -> tuple[list, dict[str, bytes]]:
-    entries = published.entries(catalog)
-    return entries, published.download_files(catalog, entries)
 
 
 def render_site(
@@ -246,8 +243,8 @@ def render_site(
     ``changes.md`` and linked from the home page.
     """
     site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
-    # The downloads are built on a second core while the pages that do not list them are rendered.
-    downloads = in_background(lambda: _downloads(catalog))
+    entries = published.entries(catalog)
+    files = published.download_files(catalog, entries)
     pages: dict[str, str] = {routes.HOME: home(site), routes.CONTROLS_INDEX: controls_index(site), routes.RULES_INDEX: rules_index(site)}
     for r in catalog.rules:
         pages[routes.rule_page(r.id)] = rule_detail(site, r)
@@ -255,7 +252,6 @@ def render_site(
     pages[routes.CROSSWALK] = crosswalk_page(site)
     pages[routes.ERRATA] = errata_page(site)
     pages[routes.METHODOLOGY] = methodology_page(site)
-    entries, files = downloads()
     for c in catalog.controls:
         pages[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files))
     pages[routes.DOWNLOADS] = downloads_page(site, entries, files)
