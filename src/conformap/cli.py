@@ -366,6 +366,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path, help="a checkout of the source's repository at COMMIT (or, for a one-file source, that file)")
     p.add_argument("--commit", required=True, help="the full (40 hex digits) commit the checkout is at")
     p.add_argument("--commit-date", required=True, help="that commit's date, YYYY-MM-DD")
+    p.add_argument(
+        "--allow-removals", type=_non_negative, default=0, metavar="N",
+        help="accept a source that gives up to N fewer entries than the snapshot holds (default 0: such an import is refused)",
+    )
     catalog_arg(p)
     p.set_defaults(func=cmd_import_source)
 

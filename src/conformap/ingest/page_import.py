@@ -233,9 +233,9 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)
     first = staging.check_root(root)
-    links = catalogio.symlinks(root)  # none in a folder that does not exist yet
-    if links:  # a trial copy or a write could follow one out of the catalogue
-        raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", catalogio.SYMLINK_PROBLEM) for link in links])
+    links = staging.link_diagnostics(root)  # none in a folder that does not exist yet
+    if links:
+        raise ImportFailure(links)
     try:
         raw = read_page(page)
     except PageTooLarge as exc:

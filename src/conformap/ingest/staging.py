@@ -69,6 +69,11 @@ def check_root(root: Path) -> bool:
     return True
 
 
+def link_diagnostics(root: Path) -> list[Diagnostic]:
+    """One error per symbolic link in the catalogue: a trial copy or a write could follow one out of it."""
+    return [Diagnostic(paths.display_path(link), 0, 0, "$", catalogio.SYMLINK_PROBLEM) for link in catalogio.symlinks(root)]
+
+
 def snapshot_path_ok(rel: str) -> bool:
     """A snapshot path the importer may remove: a plain relative path inside sources/."""
     pp = PurePosixPath(rel)

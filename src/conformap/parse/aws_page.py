@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformap.parse.upstream import read_limited
+
 TEXT_HEADER = "Control ID Control Description AWS Config Rule Guidance"
 MD_HEADER = ("control id", "control description", "aws config rule", "guidance")
 # The section that follows the table on AWS's page: a page without it right after the table was cut.
@@ -41,7 +43,6 @@ _SENTENCE_END = re.compile(r"[.!?][)\"\u201d\u2019]?$")
 MAX_PAGE_BYTES = 4 * 1024 * 1024  # the real page is 125 KB
 MAX_ROWS = 5000  # the real page has 183
 MAX_ROW_REPEATS = 3  # the real page repeats two rows once each
-_CHUNK = 64 * 1024
 
 _CONTROL_LINE = re.compile(r"^(?P<id>[A-Z][A-Z0-9]*-[0-9]+(?:\.[0-9]+)*) (?P<rest>\S.*)$")
 _RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -68,17 +69,11 @@ def read_page(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
     Works on what is not a regular file (a pipe, ``/dev/zero``) without trusting its size.
     ``OSError`` is left to the caller.
     """
-    chunks: list[bytes] = []
-    size = 0
     with open(path, "rb") as fh:
-        while True:
-            chunk = fh.read(_CHUNK)
-            if not chunk:
-                return b"".join(chunks)
-            size += len(chunk)
-            if size > limit:
-                raise PageTooLarge(f"the page is longer than {limit} bytes (the limit for a page); it was not read further")
-            chunks.append(chunk)
+        data = read_limited(fh, limit)
+    if data is None:
+        raise PageTooLarge(f"the page is longer than {limit} bytes (the limit for a page); it was not read further")
+    return data
 
 
 @dataclass(frozen=True)
