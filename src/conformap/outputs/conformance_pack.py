@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from conformap.model import cloudformation as cfn
 from conformap.model.catalog import Catalog, Mapping, Rule
 
 MAX_RULES = 130  # rules per conformance pack
@@ -61,12 +62,6 @@ _Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2
 
 def _q(value: str) -> _Quoted:
     return _Quoted(value)
-
-
-def _camel(text: str) -> str:
-    """``restricted-ssh`` -> ``RestrictedSsh``; ``maxAccessKeyAge`` -> ``MaxAccessKeyAge`` (alphanumerics only)."""
-    parts = re.split(r"[^A-Za-z0-9]+", text)
-    return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
 def _one_line(text: str) -> str:
@@ -159,15 +154,15 @@ _SECTIONS = ("Parameters", "Resources", "Conditions")  # the template's keys aft
 
 def _rule_part(cat: Catalog, rule: Rule, options: PackOptions) -> _Part:
     """A rule's template Parameters, Conditions and resource, dumped once as the lines they take in any pack."""
-    camel = _camel(rule.id)
+    camel = cfn.resource_id(rule.id)
     params: dict[str, Any] = {}
     conditions: dict[str, Any] = {}
     inputs: dict[str, Any] = {}
     names: list[str] = []
     for name, value in sorted(rule.pack_input_parameters.items()):
-        pname = f"{camel}Param{_camel(name)}"
+        pname = cfn.parameter_id(rule.id, name)
         names.append(pname)
-        cname = pname[0].lower() + pname[1:]
+        cname = cfn.condition_id(pname)
         params[pname] = {"Default": _q(value), "Type": "String"}
         conditions[cname] = {"Fn::Not": [{"Fn::Equals": ["", {"Ref": pname}]}]}
         inputs[_q(name)] = {"Fn::If": [cname, {"Ref": pname}, {"Ref": "AWS::NoValue"}]}
@@ -262,11 +257,9 @@ def build(
         raise PackError(f"{scope.name}: no deployable rule (all {len(skipped)} are deprecated or not managed rules)")
     cache = {} if _parts is None else _parts
     parts = [cache[r.id] if r.id in cache else cache.setdefault(r.id, _rule_part(cat, r, options)) for r in rules]
-    if len({p.logical_id for p in parts}) != len(parts):
-        raise PackError(f"{scope.name}: two rule ids give the same CloudFormation logical id")
-    names = [n for p in parts for n in p.parameter_names]
-    if len(set(names)) != len(names):
-        raise PackError(f"{scope.name}: two input parameters give the same CloudFormation parameter name")
+    ids = [p.logical_id for p in parts] + [n for p in parts for n in p.parameter_names]
+    if len(set(ids)) != len(ids):  # validate refuses such a catalogue (conformap.load.checks.cloudformation)
+        raise PackError(f"{scope.name}: two rules or input parameters give the same CloudFormation logical id")
     groups = _split(cat, scope, parts)
     if len(groups) == 1:
         return {f"{scope.name}.yaml": _template(_header(_description(cat, scope, "")), groups[0])}, notes
