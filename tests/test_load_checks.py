@@ -383,3 +383,14 @@ def test_input_parameters_stay_within_cloudformation_lengths(root):
     edit(root, "rules/alpha-rule.yaml", "guidance:", f"conformance_pack:\n  input_parameters: {{{long_name}: '1', ok: '{long_value}'}}\nguidance:")
     messages = [d.message for d in found(root) if d.file.endswith("alpha-rule.yaml")]
     assert f"'{long_name}' is too long" in messages and f"'{long_value}' is too long" in messages
+
+
+def test_blank_text_is_refused_by_the_schemas(root):
+    """Issue 22, class 3: `service: ' '` passed and gave an OSCAL component-definition trestle rejects."""
+    edit(root, "rules/alpha-rule.yaml", "service: Amazon S3", "service: ' '")
+    edit(root, "controls/M-1.yaml", "question: How do you do the first thing?", "question: \"\\u3000\"")
+    blank = "is blank; write the text (or leave out a field that is optional)"
+    assert [d for d in found(root) if d.message == blank] == [
+        Diagnostic("catalog/controls/M-1.yaml", 3, 11, "$.question", blank),
+        Diagnostic("catalog/rules/alpha-rule.yaml", 4, 10, "$.service", blank),
+    ]

@@ -215,15 +215,23 @@ def pack_catalogues(draw):
     return data
 
 
+def accepted(tmp_path_factory, data: dict):
+    """The catalogue ``data`` written to a new folder, as validate loads it (``None``: validate refuses it)."""
+    root = tmp_path_factory.mktemp("cat")
+    write_catalogue(root, data)
+    return conformap.validate(root)[0]
+
+
+SLOW_SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
 @pytest.mark.slow  # cfn-lint takes a second or so per catalogue
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@SLOW_SETTINGS
 @given(data=pack_catalogues())
 def test_what_validate_accepts_gives_packs_cfn_lint_accepts(tmp_path_factory, data):
     from cfnlint.api import lint
 
-    root = tmp_path_factory.mktemp("cat")
-    write_catalogue(root, data)
-    cat, diags = conformap.validate(root)
+    cat = accepted(tmp_path_factory, data)
     if cat is None:
         return
     files, notes = conformance_pack.all_packs(cat)
@@ -232,3 +240,59 @@ def test_what_validate_accepts_gives_packs_cfn_lint_accepts(tmp_path_factory, da
         text = body.decode("utf-8")
         assert "{{resolve" not in text.lower().replace(" ", "") and "${" not in text, name
         assert [str(m) for m in lint(text)] == [], name
+
+
+# --- issue 22, class 3: whatever validate accepts, exports: every download is made and its validator accepts it ----
+BLANK = st.sampled_from([" ", "  ", "\u3000", "\u00a0"])  # blank texts: validate must refuse them
+
+
+@st.composite
+def export_catalogues(draw):
+    data = draw(catalogues())  # guidance and statement texts are the page's: a blank one fails its snapshot check
+    for rule in data["rules"]:
+        for field in ("service", "description", "regions_note"):
+            if draw(st.booleans()):
+                rule[field] = draw(TEXT | BLANK)
+    return data
+
+
+@pytest.mark.slow  # every download of each catalogue, read back by its validator
+@SLOW_SETTINGS
+@given(data=export_catalogues())
+def test_what_validate_accepts_exports_and_every_validator_accepts_it(tmp_path_factory, data):
+    import csv
+    import io
+
+    import jsonschema
+    import openpyxl
+    from cfnlint.api import lint
+    from trestle.oscal.catalog import Catalog as OscalCatalog
+    from trestle.oscal.component import ComponentDefinition
+
+    from conformap.outputs import downloads, mappings_json
+
+    cat = accepted(tmp_path_factory, data)
+    if cat is None:
+        return
+    export_schema = json.loads(mappings_json.json_schema())
+    out = tmp_path_factory.mktemp("out")
+    readers = {
+        "oscal-catalog": OscalCatalog.oscal_read,
+        "oscal-component-definition": ComponentDefinition.oscal_read,
+    }
+    entries = downloads.entries(cat)
+    assert {"json", "csv", "xlsx", "oscal-catalog", "oscal-component-definition", "conformance-pack"} <= {e.format for e in entries}
+    for entry in entries:
+        if entry.format == "json":
+            jsonschema.validate(json.loads(entry.data), export_schema, cls=jsonschema.Draft202012Validator)
+        elif entry.format == "csv":
+            assert list(csv.reader(io.StringIO(entry.data.decode("utf-8"), newline="")))
+        elif entry.format == "xlsx":
+            assert openpyxl.load_workbook(io.BytesIO(entry.data)).sheetnames
+        elif entry.format in readers:
+            file = out / entry.path.replace("/", "-")
+            file.write_bytes(entry.data)
+            assert readers[entry.format](file) is not None, entry.path
+        elif entry.format == "conformance-pack":
+            assert [str(m) for m in lint(entry.data.decode("utf-8"))] == [], entry.path
+    assert render_site(cat)
