@@ -232,10 +232,11 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     """
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)
-    first = staging.check_root(root)
     links = staging.link_diagnostics(root)  # none in a folder that does not exist yet
     if links:
         raise ImportFailure(links)
+    recovered = staging.recover(root)  # a killed import's journal, before anything else
+    first = staging.check_root(root)
     try:
         raw = read_page(page)
     except PageTooLarge as exc:
@@ -246,6 +247,8 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     form, rows = parse_page(text)
     check_complete(text, form, rows)
     report = ImportReport(form=form, rows=len(rows), first_import=first)
+    if recovered:
+        report.notes.append(f"completed an interrupted import first ({len(recovered)} file(s) written or removed)")
 
     existing_controls, existing_rules, framework, errata = _read_catalogue(root)
 

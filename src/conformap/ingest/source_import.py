@@ -380,6 +380,7 @@ def import_source(
     links = staging.link_diagnostics(root)
     if links:
         raise ImportFailure(links)
+    staging.recover(root)  # a killed import's journal, before anything else
     cat = _read_catalogue(root)
     files, licenses = _read_inputs(spec, Path(source), cat)
     try:
