@@ -34,7 +34,7 @@ test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## run the tests that need no site build and no browser
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -m "not slow and not browser" --hypothesis-profile=fast
 
 validate: $(STAMP) ## check the catalogue; prints file:line:col: path: message per problem
 	$(BIN)/conformap validate

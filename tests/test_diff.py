@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from markdown_text import shown
-from pagegen import resnapshot
+from support.markdown_text import shown
+from support.pagegen import resnapshot
 
 import conformap
 from conformap import cli

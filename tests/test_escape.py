@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import markdown
 import pytest
-from test_site_pages import EXTENSION_CONFIGS, EXTENSIONS
+from support.markdown_text import EXTENSION_CONFIGS, EXTENSIONS
 
 from conformap import escape
 
@@ -212,3 +212,15 @@ def test_the_strikethrough_check_can_fail():
     """The extension really reads '~~' (so the test above is not vacuous)."""
     html = markdown.markdown("~~x~~", extensions=EXTENSIONS + ["pymdownx.tilde"], extension_configs=EXTENSION_CONFIGS)
     assert "<del>x</del>" in html
+
+
+def test_single_line_folds_every_whitespace_run():
+    assert escape.single_line("  a\n\tb \u00a0 c\r\n") == "a b c"
+    assert escape.single_line("") == ""
+
+
+def test_markdown_unescape_reads_aws_markdown_back():
+    # The AWS page's Markdown form and the documentation sources share one set of escaped characters.
+    assert escape.markdown_unescape(r"a\_b\*c \&\'\" \| \~ \\") == "a_b*c &'\" | ~ \\"
+    # A backslash before anything else (a letter, a digit, a colon) stays.
+    assert escape.markdown_unescape(r"\d+ \: C:\Temp") == r"\d+ \: C:\Temp"

@@ -178,7 +178,7 @@ def test_a_rule_file_that_is_not_a_mapping_stops_the_import(root, tmp_path):
     (root / "controls" / "zz.txt").unlink()
     with pytest.raises(ImportFailure) as caught:
         import_page(page(tmp_path, PAGE), root)
-    assert caught.value.diagnostics == [Diagnostic("catalog/rules/beta-rule.yaml", 1, 1, "$", "not a YAML mapping")]
+    assert caught.value.diagnostics == [Diagnostic("catalog/rules/beta-rule.yaml", 1, 1, "$", "the file must hold a YAML mapping, not a list")]
     assert snapshot(root) == {k: v for k, v in before.items() if k not in ("controls/notes.txt", "controls/zz.txt")}
 
 
@@ -195,7 +195,7 @@ def test_a_framework_file_that_is_not_a_mapping_stops_the_import(root, tmp_path)
     (root / "framework.yaml").write_text("just text\n", encoding="utf-8")
     with pytest.raises(ImportFailure) as caught:
         import_page(page(tmp_path, PAGE), root)
-    assert caught.value.diagnostics == [Diagnostic("catalog/framework.yaml", 1, 1, "$", "not a YAML mapping")]
+    assert caught.value.diagnostics == [Diagnostic("catalog/framework.yaml", 1, 1, "$", "the file must hold a YAML mapping, not a string")]
     (root / "framework.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     with pytest.raises(ImportFailure) as caught:
         import_page(page(tmp_path, PAGE), root)

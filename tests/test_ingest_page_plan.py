@@ -1,10 +1,12 @@
-"""The import plan (catalog/importplan.py) on rows built by hand: statement numbering, question
+"""The import plan (src/conformap/ingest/page_plan.py) on rows built by hand: statement numbering, question
 ownership, stable order, kept curation, row moves and errata. Expected values are written out by
 hand; no file is read, so `make mutate` runs these in milliseconds."""
 
 from __future__ import annotations
 
 import copy
+
+import pytest
 
 from conformap.parse.aws_page import Row
 from conformap.ingest.page_plan import plan_controls, plan_errata, plan_rules, row_moves
@@ -336,3 +338,27 @@ def test_entries_that_are_not_statements_are_not_kept():
     assert controls["C-1"]["statements"] == [{"id": "C-1.desc", "kind": "question-description", "text": "D."}]
     assert controls["C-2"]["statements"] == [{"id": "C-2.desc", "kind": "question-description", "text": "E."}]
     assert notes == ["C-1: statement C-1.desc text changed", "C-2: new statement C-2.desc"]
+
+
+def test_question_numbers_come_from_the_whole_id():
+    """CIS-1.4 and CIS-2.4 are two questions: their numbers differ (not both 4) and follow the ids' order."""
+    rows = [row(1, "CIS-2.4", "B?", "b."), row(2, "CIS-1.4", "A?", "a."), row(3, "CIS-1.10", "C?", "c.")]
+    controls, _, _ = plan_controls(rows, {}, [])
+    assert {cid: c["number"] for cid, c in controls.items()} == {"CIS-1.4": 1004, "CIS-1.10": 1010, "CIS-2.4": 2004}
+    controls, _, _ = plan_controls([row(1, "SEC-8", "Q?", "d."), row(2, "SEC-11", "R?", "e.")], {}, [])
+    assert controls["SEC-8"]["number"] == 8 and controls["SEC-11"]["number"] == 11
+    # A curated number is kept.
+    controls, _, _ = plan_controls([row(1, "CIS-1.4", "A?", "a.")], {"CIS-1.4": {"id": "CIS-1.4", "number": 3}}, [])
+    assert controls["CIS-1.4"]["number"] == 3
+
+
+def test_every_question_id_of_the_page_is_a_control_id_of_the_schema():
+    from conformap.load import schema
+    from conformap.parse.aws_page import CONTROL_ID, question_number
+
+    for cid in ("SEC-1", "SEC-11", "CIS-1.4", "CIS-2.4", "NIST8-3.1.20", "A-0"):
+        assert CONTROL_ID.fullmatch(cid) and schema.is_id("control_id", cid), cid
+    for bad in ("SEC8", "sec-8", "CIS-1.1000", "SEC-8.", "SEC-8\n"):
+        assert CONTROL_ID.fullmatch(bad) is None, bad
+    with pytest.raises(ValueError, match="not a question id"):
+        question_number("SEC8")

@@ -1,7 +1,7 @@
 """The checks across catalogue files (conformap.load.checks), in one process: each test damages a copy of
 tests/fixtures/mini in one way and compares every diagnostic validate() gives, written out by hand (file,
 line, column, JSON path, message, severity). Line numbers refer to the files as the test writes them.
-These are the fast tests `make mutate` runs against catalog/checks.py.
+These are the fast tests `make mutate` runs against src/conformap/load/checks.py.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from test_load_loader import found, root  # noqa: F401 - root is a fixture
+from support.catalogs import found
 
 from conformap.diagnostics import Diagnostic, Severity
 

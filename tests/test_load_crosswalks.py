@@ -6,16 +6,19 @@ recomputed here from the YAML files with PyYAML, so a bug in conformap's loader 
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
 import yaml
 
 from conformap import paths
+from conformap.analysis.sources import CrosswalkAnalysis
 
 ROOT = paths.DEFAULT_CATALOG
 
 
+@functools.cache  # a committed file, read once per session (the tests only read it)
 def snapshot(name: str) -> dict:
     return yaml.safe_load((ROOT / paths.SOURCE_SNAPSHOTS[name][0]).read_text(encoding="utf-8"))
 
@@ -81,7 +84,7 @@ def test_guard_counts_and_the_known_gap(real_catalog):
     assert set(guard) - set(agree) == {"lambda-inside-vpc"}
     assert "SEC-6" in ours["lambda-inside-vpc"] and not any(i.startswith("SEC-6.") for i in guard["lambda-inside-vpc"])
     # The model says the same, mapping by mapping.
-    corr = real_catalog.corroborations()
+    corr = CrosswalkAnalysis(real_catalog).corroborations
     assert len(corr) == 181
     contradicted = [(c.mapping.rule_id, c.mapping.control_id) for c in corr if c.agrees is False]
     assert contradicted == [("lambda-inside-vpc", "SEC-6")]
@@ -98,15 +101,15 @@ def test_every_nist_id_the_guide_names_has_a_title(real_catalog):
 
 
 def test_rule_helpers(real_catalog):
-    cat = real_catalog
+    cat = CrosswalkAnalysis(real_catalog)
     (s3_8,) = cat.security_hub_for_rule("s3-bucket-level-public-access-prohibited")
     assert (s3_8.id, s3_8.stated_by, s3_8.severity) == ("S3.8", ("security-hub-guide", "security-hub-oscal"), "High")
     assert "title" in s3_8.differences  # the guide and the OSCAL catalog word it differently; both are kept
     assert {e.title for e in s3_8.entries} == {"S3 Block Public Access setting should be enabled at the bucket-level", "S3 general purpose buckets should block public access"}
     nist = cat.nist_for_rule("s3-bucket-level-public-access-prohibited")
     assert [n.id for n in nist][:3] == ["AC-3", "AC-3(7)", "AC-4"]  # NIST order, from the NIST snapshot
-    assert cat.nist_family(nist[0].family).title == "Access Control"
-    assert "s3-bucket-level-public-access-prohibited" in cat.rules_for_nist("AC-3")
+    assert next(f for f in real_catalog.crosswalks.nist_families if f.id == nist[0].family).title == "Access Control"
+    assert "s3-bucket-level-public-access-prohibited" in cat.nist_rules["AC-3"]
     assert cat.pci_for_rule("s3-bucket-public-read-prohibited") == tuple(
         next(c for c in snapshot("security-hub-guide")["controls"] if c["id"] == "S3.2")["pci_dss_v3_2_1"]
     )
@@ -122,8 +125,10 @@ def test_a_catalogue_without_snapshots_has_empty_crosswalks():
     import conformap
 
     mini = conformap.load(paths.PROJECT_ROOT / "tests" / "fixtures" / "mini")
-    assert mini.crosswalks.sources == () and mini.security_hub_for_rule("alpha-rule") == ()
-    assert all(c.agrees is None for c in mini.corroborations())
+    cw = CrosswalkAnalysis(mini)
+    assert mini.crosswalks.sources == () and cw.security_hub_for_rule("alpha-rule") == ()
+    assert all(c.agrees is None for c in cw.corroborations)
+    assert cw.corroboration_counts == {"agrees": 0, "contradicted": 0, "not_covered": len(mini.mappings)}
 
 
 def test_snapshot_errors_are_all_reported_with_their_place(tmp_path):
@@ -148,11 +153,12 @@ def test_snapshot_errors_are_all_reported_with_their_place(tmp_path):
 
 def test_question_helpers(real_catalog):
     cat = real_catalog
-    sh = dict((c.id, rules) for c, rules in cat.security_hub_for_control("SEC-6"))
+    cw = CrosswalkAnalysis(cat)
+    sh = dict((c.id, rules) for c, rules in cw.security_hub_for_control("SEC-6"))
     assert sh["Lambda.3"] == ("lambda-inside-vpc",)  # row 126 maps lambda-inside-vpc to SEC-6
-    cell = cat.nist_for_control("SEC-6", "SC")
+    cell = cw.nist_for_control("SEC-6", "SC")
     assert cell and all(n.family == "SC" for n, _ in cell)
-    sc7 = dict((n.id, rules) for n, rules in cat.nist_for_control("SEC-6"))["SC-7"]
+    sc7 = dict((n.id, rules) for n, rules in cw.nist_for_control("SEC-6"))["SC-7"]
     expected = sorted(
         r.id for r in cat.rules if "SEC-6" in r.control_ids
         and any("SC-7" in c.get("nist_800_53_r5", []) for c in snapshot("security-hub-guide")["controls"] if r.id in c["config_rules"])
@@ -179,4 +185,4 @@ def test_a_guide_naming_no_nist_control_needs_no_nist_snapshot(tmp_path):
     shown = [d.format() for d in diags]
     assert cat is not None, shown
     assert not any("NIST" in s for s in shown), shown
-    assert cat.nist_for_rule("s3-bucket-public-read-prohibited") == ()
+    assert CrosswalkAnalysis(cat).nist_for_rule("s3-bucket-public-read-prohibited") == ()

@@ -5,7 +5,7 @@ record, the folder, the crosswalks, the document cache).
 Each catalogue is tests/fixtures/mini copied to a temporary folder, changed by the test; the tests run
 from that temporary folder, so files are named relative to it ("catalog/rules/..."), as `conformap
 validate` names them. Expected lines are written by hand. These are the fast tests `make mutate` runs
-against catalog/loader.py.
+against src/conformap/load/loader.py.
 """
 
 from __future__ import annotations
@@ -16,29 +16,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.catalogs import found
 
 from conformap import paths
 from conformap.load import loader
 from conformap.diagnostics import Diagnostic, Severity
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MINI = FIXTURES / "mini"
 SCOPES = FIXTURES / "loader" / "conformance-pack-scopes.yaml"
 RULE_PAGES = FIXTURES / "loader" / "config-rule-pages.yaml"  # names gamma-check only
-
-
-@pytest.fixture
-def root(tmp_path, monkeypatch) -> Path:
-    """A copy of the mini catalogue at tmp_path/catalog, with tmp_path as the working directory."""
-    monkeypatch.chdir(tmp_path)
-    shutil.copytree(MINI, tmp_path / "catalog")
-    return tmp_path / "catalog"
-
-
-def found(root: Path) -> list[Diagnostic]:
-    catalog, diags = loader.validate(root.resolve())  # an absolute path: messages still name files from the cwd
-    assert catalog is None
-    return diags
 
 
 def at_start(file: str, message: str) -> Diagnostic:

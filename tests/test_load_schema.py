@@ -3,7 +3,7 @@ makes of jsonschema's errors, the inlining of ``$ref`` (on small schemas of this
 order, descriptions and ids. Everything here is computed afresh in the test: `make mutate` forks its test
 runs from a process that has already compiled the catalogue's schemas (they are cached per process), so
 only such direct calls run the mutated code. These are the fast tests `make mutate` runs against
-catalog/schema.py.
+src/conformap/load/schema.py.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import pytest
 
 from conformap.cli import main
 from conformap.parse import aws_page as awspage
-from conformap.parse.aws_page import PageError, Row, parse_page, parse_rule_cell, split_question
+from conformap.parse.aws_page import PageError, parse_page, parse_rule_cell, split_question
 
 HEADER = "Control ID Control Description AWS Config Rule Guidance"
 MD_HEADER = "| Control ID | Control Description | AWS Config Rule | Guidance |"
@@ -251,9 +251,6 @@ def test_split_question(text, expected):
     assert split_question(text) == expected
 
 
-def test_row_control_text():
-    assert Row(1, 1, "SEC-1", "How?", "Like this.", "a", "G").control_text == "How? Like this."
-    assert Row(1, 1, "SEC-1", "How?", "", "a", "G").control_text == "How?"
 
 
 def test_read_page_stops_past_its_limit(tmp_path):

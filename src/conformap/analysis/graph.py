@@ -76,8 +76,3 @@ def build_graph(cat: Catalog) -> nx.DiGraph[str]:
                 rationale=m.rationale,
             )
     return g
-
-
-def nodes_of(g: nx.DiGraph[str], kind: str) -> list[str]:
-    """Ids of every node of one kind, in insertion (catalogue) order."""
-    return [d["id"] for _, d in g.nodes(data=True) if d["kind"] == kind]

@@ -18,14 +18,17 @@ from pathlib import Path, PurePosixPath
 from conformap import paths
 from conformap.load.loader import validate
 from conformap.model.catalog import Catalog
-from conformap.diagnostics import errors
+from conformap.diagnostics import CommandError, errors
 from conformap.escape import terminal
 from conformap.load.yamlio import MAX_FILE_BYTES
 from conformap.parse.aws_page import MAX_PAGE_BYTES
 
 
-class DiffError(Exception):
-    """A side cannot be read (bad revision, missing folder, invalid catalogue)."""
+class DiffError(CommandError):
+    """A side cannot be read (bad revision, missing folder, invalid catalogue); ``conformap diff`` exits 2."""
+
+    def __init__(self, message: str):
+        super().__init__(message, status=2)
 
 
 @dataclass

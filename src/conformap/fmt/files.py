@@ -1,35 +1,25 @@
-"""``conformap fmt`` over files: which catalogue files a target names, formatting each (writing or
-checking), and the command's report. The text formatting itself is :func:`conformap.fmt.layout.format_text`.
+"""``conformap fmt`` over files: which catalogue files a target names, and formatting each (writing or
+checking). The text formatting itself is :func:`conformap.fmt.layout.format_text`; the command's report
+is :mod:`conformap.commands.fmt`.
 """
 
 from __future__ import annotations
 
-import difflib
-import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from conformap import paths
-from conformap.load import files as catalogio
+from conformap.load import files
 from conformap.fmt.layout import FormatError, format_text
 from conformap.diagnostics import Diagnostic
-
-FIX_HINT = "run `conformap fmt` (or `make fmt`) to fix"
-
-
-def file_kind(path: Path) -> tuple[str, str] | None:
-    """(kind, path relative to the catalogue root) for a catalogue file, or ``None``."""
-    entry = catalogio.entry_for(path)
-    return (entry.kind, entry.relpath) if entry is not None else None
-
+from conformap.writing import WriteError, write_file
 
 def catalogue_files(root: Path) -> list[Path]:
     """Every catalogue file of a catalogue folder (or of its controls/ or rules/ folder), as :func:`~conformap.load.files.walk` lists them."""
-    if root.name in catalogio.KIND_OF_FOLDER and not (root / paths.FRAMEWORK_FILE).exists():
-        return [e.path for e in catalogio.folder_entries(root.parent, root.name)]
-    return [e.path for e in catalogio.walk(root)]
+    if root.name in files.KIND_OF_FOLDER and not (root / paths.FRAMEWORK_FILE).exists():
+        return [e.path for e in files.folder_entries(root.parent, root.name)]
+    return [e.path for e in files.walk(root)]
 
 
 @dataclass
@@ -45,7 +35,7 @@ class FileResult:
 def format_file(path: Path, *, write: bool) -> FileResult:
     shown = paths.display_path(path)
     res = FileResult(path, shown)
-    entry = catalogio.entry_for(path)
+    entry = files.entry_for(path)
     if entry is None:
         res.diagnostics.append(
             Diagnostic(shown, 0, 0, "$", "not a catalogue file (framework.yaml, errata.yaml, controls/<id>.yaml or rules/<id>.yaml)")
@@ -71,68 +61,34 @@ def format_file(path: Path, *, write: bool) -> FileResult:
     if data != raw:
         res.changed = True
         if write:
-            mode = path.stat().st_mode & 0o7777
-            catalogio.write_atomic(path, data)
-            os.chmod(path, mode)  # write_atomic's temporary file is private (0600); keep the file's own mode
+            try:
+                write_file(path, data)  # keeps the file's permissions
+            except WriteError as exc:
+                res.changed = False
+                res.diagnostics.append(Diagnostic(shown, 0, 0, "$", f"cannot write file: {exc.reason}"))
     return res
 
 
 def expand(targets: Iterable[Path]) -> tuple[list[Path], list[str]]:
     """Files named by ``targets`` (catalogue folders expand to their files), and a problem per bad target."""
-    files: list[Path] = []
+    named: list[Path] = []
     missing: list[str] = []
     for t in targets:
         if t.is_dir():
-            missing.extend(f"{link}: {catalogio.SYMLINK_PROBLEM}" for link in catalogio.symlinks(t))
+            missing.extend(f"{link}: {files.SYMLINK_PROBLEM}" for link in files.symlinks(t))
             found = catalogue_files(t)
             if not found:
                 missing.append(f"{t}: no catalogue files in this folder")
-            files.extend(found)
+            named.extend(found)
         elif t.is_file():
-            files.append(t)
+            named.append(t)
         else:
             missing.append(f"{t}: no such file or folder")
     seen: set[Path] = set()
     unique = []
-    for f in files:
+    for f in named:
         key = f.resolve()
         if key not in seen:
             seen.add(key)
             unique.append(f)
     return unique, missing
-
-
-def run(targets: Sequence[Path], *, check: bool = False, show_diff: bool = False, out=None, err=None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
-    files, missing = expand(targets or [paths.DEFAULT_CATALOG])
-    if missing:
-        for m in missing:
-            print(f"conformap fmt: {m}", file=err)
-        return 2
-    results = [format_file(f, write=not check) for f in files]
-    failed = [r for r in results if r.diagnostics]
-    changed = [r for r in results if r.changed]
-    for r in failed:
-        for d in r.diagnostics:
-            print(d.format(), file=err)
-    for r in changed:
-        if check:
-            print(f"{r.shown}: not in the canonical layout", file=out)
-        else:
-            print(f"reformatted {r.shown}", file=out)
-        if show_diff and r.old_text is not None and r.new_text is not None:
-            out.writelines(
-                difflib.unified_diff(r.old_text.splitlines(True), r.new_text.splitlines(True), r.shown, f"{r.shown} (formatted)")
-            )
-    ok = len(results) - len(changed) - len(failed)
-    if check:
-        if changed:
-            print(f"{len(changed)} file(s) not in the canonical layout; {FIX_HINT}", file=err)
-        if failed:
-            print(f"{len(failed)} file(s) could not be formatted; fix the errors above", file=err)
-        if not changed and not failed:
-            print(f"{len(results)} file(s) already in the canonical layout", file=err)
-        return 1 if changed or failed else 0
-    print(f"{len(changed)} file(s) reformatted, {ok} unchanged" + (f", {len(failed)} with errors" if failed else ""), file=err)
-    return 1 if failed else 0

@@ -14,7 +14,7 @@ import re
 from collections import Counter, defaultdict
 
 from conformap import paths
-from conformap.parse.aws_page import Row
+from conformap.parse.aws_page import Row, question_number
 from conformap.model.catalog import natural_key
 
 
@@ -69,7 +69,7 @@ def plan_controls(rows: list[Row], existing: dict[str, dict], notes: list[str]):
         # Stable order: the statements the control had keep their places; new ones follow, in page order.
         old_index = {s.get("id"): i for i, s in enumerate(old_statements)}
         statements.sort(key=lambda st: old_index.get(st["id"], len(old_statements)))
-        number = old.get("number") or int(re.findall(r"\d+", cid)[-1])
+        number = old.get("number") or question_number(cid)
         control = dict(old)
         control.update({"id": cid, "number": number, "question": question_of[cid], "in_source": True, "statements": statements})
         controls[cid] = control

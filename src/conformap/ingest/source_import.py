@@ -19,12 +19,9 @@ and those errors are reported (:attr:`SourceImportReport.drift`, exit status 1),
 
 from __future__ import annotations
 
-import datetime
 import fnmatch
 import hashlib
 import os
-import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -32,31 +29,37 @@ from typing import Any, Callable
 import yaml
 
 from conformap import paths
-from conformap.parse import upstream as srcparse
+from conformap.parse import upstream
 from conformap.ingest import staging
 from conformap.ingest.page_import import ImportFailure, ImportRejected, ImportReport, render
 from conformap.model.catalog import natural_key as _natural
 from conformap.ingest.staging import CatalogPathError
-from conformap.load.loader import validate
+from conformap.load.schema import check_document
 from conformap.load.yamlio import read_yaml
-from conformap.diagnostics import errors
+from conformap.diagnostics import ConformapError
 from conformap.escape import terminal
 
 
-class SourceInputError(Exception):
+class SourceInputError(ConformapError):
     """The source checkout lacks a file, or a file is not in the expected shape: (where, message) pairs."""
 
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
-        super().__init__("\n".join(f"{w}: {m}" for w, m in problems))
+        lines = [f"{terminal(w)}: {terminal(m)}" for w, m in problems]
+        super().__init__(lines=[*lines, "conformap: nothing was written"], message="\n".join(lines))
 
 
-class SourceRemovalsRefused(Exception):
+class SourceRemovalsRefused(ConformapError):
     """The source gives fewer entries than the snapshot holds, and ``--allow-removals`` does not cover them."""
 
     def __init__(self, relpath: str, removed: list[str], allowed: int):
         self.relpath, self.removed, self.allowed = relpath, removed, allowed
-        super().__init__(f"{relpath}: the import would remove {len(removed)} entries ({allowed} allowed)")
+        lines = [f"  {terminal(item)}" for item in removed]
+        lines.append(
+            f"{relpath}: the source gives none of the {len(removed)} entries above, which the snapshot holds; nothing was written. "
+            f"If the source really dropped them, import again with --allow-removals {len(removed)}"
+        )
+        super().__init__(lines=lines, message=f"{relpath}: the import would remove {len(removed)} entries ({allowed} allowed)")
 
 
 @dataclass
@@ -78,7 +81,7 @@ class _Input:
         return self.files[rel].decode("utf-8")
 
     def json(self, rel: str, shape: dict[str, Any]) -> Any:
-        return srcparse.read_json(self.files[rel], shape)
+        return upstream.read_json(self.files[rel], shape)
 
 
 @dataclass(frozen=True)
@@ -118,17 +121,16 @@ def _paired_ids(cat: _Catalogue, other: str) -> set[str]:
     """Ids of the other Security Hub snapshot's controls that name a catalogue rule: kept here too, whatever
     rule this source names for them, so that where the two AWS sources disagree both are recorded."""
     rel, _ = paths.SOURCE_SNAPSHOTS[other]
-    doc = read_yaml(cat.root / rel, paths.display_path(cat.root / rel)) if (cat.root / rel).is_file() else None
-    if doc is None or not doc.ok or not isinstance(doc.data, dict):
+    if not (cat.root / rel).is_file() or not (checked := check_document(read_yaml(cat.root / rel, paths.display_path(cat.root / rel)))).ok:
         return set()
-    return {c["id"] for c in doc.data.get("controls") or () if _ours(c.get("config_rules") or [], cat)}
+    return {c["id"] for c in checked.doc.data.get("controls") or () if _ours(c.get("config_rules") or [], cat)}
 
 
 def _located(rel: str, parse: Callable[[], Any]) -> Any:
     """``parse()``, its :class:`~conformap.parse.upstream.SourceFormatError` named after the file ``rel``."""
     try:
         return parse()
-    except srcparse.SourceFormatError as exc:
+    except upstream.SourceFormatError as exc:
         raise SourceInputError([(f"{rel}:{line}" if line else rel, message) for line, message in exc.problems]) from None
 
 
@@ -138,7 +140,7 @@ def _build_guide(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     for rel in sorted(inp.files):
         if not rel.endswith("-controls.md"):
             continue
-        for ctl in _located(rel, lambda: list(srcparse.parse_security_hub_controls(inp.text(rel)))):
+        for ctl in _located(rel, lambda: list(upstream.parse_security_hub_controls(inp.text(rel)))):
             if _ours(ctl.get("config_rules") or [], cat) or ctl["id"] in paired:
                 out.append({"config_rules": [], **ctl, "path": rel})
     return {"controls": sorted(out, key=lambda c: _natural(c["id"]))}
@@ -147,23 +149,24 @@ def _build_guide(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
 def _build_oscal(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     paired = _paired_ids(cat, "security-hub-guide")
     (rel,) = inp.files
-    ctls = [c for c in srcparse.oscal_security_hub(inp.json(rel, srcparse.SECURITY_HUB_OSCAL_SHAPE)) if _ours(c["config_rules"], cat) or c["id"] in paired]
+    ctls = [c for c in upstream.oscal_security_hub(inp.json(rel, upstream.SECURITY_HUB_OSCAL_SHAPE)) if _ours(c["config_rules"], cat) or c["id"] in paired]
     return {"controls": sorted(ctls, key=lambda c: _natural(c["id"]))}
 
 
 def _build_guard(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     (rel,) = inp.files
-    return {"mappings": [m for m in srcparse.guard_mappings(inp.json(rel, srcparse.GUARD_SHAPE)) if m["rule"] in cat.identifiers]}
+    return {"mappings": [m for m in upstream.guard_mappings(inp.json(rel, upstream.GUARD_SHAPE)) if m["rule"] in cat.identifiers]}
 
 
 def _build_nist(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     rel_guide, _ = paths.SOURCE_SNAPSHOTS["security-hub-guide"]
-    doc = read_yaml(cat.root / rel_guide, paths.display_path(cat.root / rel_guide))
-    if not doc.ok or not isinstance(doc.data, dict):
+    checked = check_document(read_yaml(cat.root / rel_guide, paths.display_path(cat.root / rel_guide)))
+    doc = checked.doc
+    if not checked.ok:
         raise SourceInputError([(paths.display_path(cat.root / rel_guide), "import security-hub-guide first: the NIST snapshot keeps the controls it names")])
     wanted = {n for c in doc.data.get("controls") or () for n in c.get("nist_800_53_r5") or ()}
     (rel,) = inp.files
-    families, controls = srcparse.nist_catalog(inp.json(rel, srcparse.NIST_SHAPE))
+    families, controls = upstream.nist_catalog(inp.json(rel, upstream.NIST_SHAPE))
     kept = [c for c in controls if c["id"] in wanted]
     used = {c["family"] for c in kept}
     missing = sorted(wanted - {c["id"] for c in kept}, key=_natural)
@@ -177,8 +180,8 @@ def _build_pages(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     for rid in sorted(r for r, ident in cat.identifiers.items() if ident):  # managed rules have a page
         rel = f"doc_source/{rid}.md"
         try:
-            page = srcparse.parse_rule_page(inp.text(rel))
-        except srcparse.SourceFormatError as exc:
+            page = upstream.parse_rule_page(inp.text(rel))
+        except upstream.SourceFormatError as exc:
             problems += [(f"{rel}:{line}" if line else rel, message) for line, message in exc.problems]
             continue
         params = [{"name": k, "description": v} for k, v in page["parameters"].items()]
@@ -192,7 +195,7 @@ def _build_scopes(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     union: dict[str, set[str]] = {}
     for rel in sorted(inp.files):
         try:
-            for ident, types in _located(rel, lambda: srcparse.pack_scopes(inp.text(rel))).items():
+            for ident, types in _located(rel, lambda: upstream.pack_scopes(inp.text(rel))).items():
                 union.setdefault(ident, set()).update(types)
         except yaml.YAMLError as exc:  # a template that is not YAML is named
             raise SourceInputError([(rel, f"not a readable template: {exc}")]) from None
@@ -285,8 +288,8 @@ def _listing(root: Path) -> tuple[list[str], list[str]]:
 def _read(source: Path, rel: str, problems: list[tuple[str, str]]) -> bytes | None:
     """A file of the checkout (see :func:`conformap.parse.upstream.read_file`), or ``None`` with its problem noted."""
     try:
-        return srcparse.read_file(source, rel)
-    except srcparse.SourceFormatError as exc:
+        return upstream.read_file(source, rel)
+    except upstream.SourceFormatError as exc:
         problems += [(f"{source / rel}", m) for _, m in exc.problems]
     except FileNotFoundError:
         problems.append((str(source / rel), "missing from the checkout"))
@@ -329,7 +332,7 @@ def _read_inputs(spec: SourceSpec, source: Path, cat: _Catalogue) -> tuple[dict[
 
 
 def _pin(files: dict[str, bytes]) -> list[dict]:
-    return [{"path": rel, "git_blob": srcparse.git_blob_sha(b), "sha256": hashlib.sha256(b).hexdigest()} for rel, b in sorted(files.items())]
+    return [{"path": rel, "git_blob": upstream.git_blob_sha(b), "sha256": hashlib.sha256(b).hexdigest()} for rel, b in sorted(files.items())]
 
 
 def _read_catalogue(root: Path) -> _Catalogue:
@@ -338,8 +341,8 @@ def _read_catalogue(root: Path) -> _Catalogue:
         raise CatalogPathError(root, f"not a catalogue (no {paths.FRAMEWORK_FILE} and {paths.RULES_DIR}/): import the AWS page first")
     identifiers: dict[str, str | None] = {}
     for f in sorted(folder.glob("*.yaml")):
-        doc = read_yaml(f, paths.display_path(f))
-        data = doc.data if doc.ok and isinstance(doc.data, dict) else {}
+        checked = check_document(read_yaml(f, paths.display_path(f)))
+        data = checked.doc.data if checked.ok else {}
         identifiers[f.name[: -len(".yaml")]] = data.get("identifier") if isinstance(data.get("identifier"), str) else None
     return _Catalogue(root=root, identifiers=identifiers)
 
@@ -371,8 +374,8 @@ def import_source(
     """Snapshot source ``name`` from ``source`` (checkout at ``commit``) into the catalogue. See the module docstring.
 
     A catalogue holding a symbolic link is refused (:class:`ImportFailure`) before anything is read or tried;
-    a new snapshot lacking more than ``allow_removals`` entries of the current one raises
-    :class:`SourceRemovalsRefused`; both write nothing.
+    a killed import's journal is recovered first (:func:`conformap.ingest.staging.recover`); a new snapshot
+    lacking more than ``allow_removals`` entries of the current one raises :class:`SourceRemovalsRefused`.
     """
     spec = SPECS[name]
     rel, kind = paths.SOURCE_SNAPSHOTS[name]
@@ -385,7 +388,7 @@ def import_source(
     files, licenses = _read_inputs(spec, Path(source), cat)
     try:
         lists = spec.build(_Input(files), cat)
-    except srcparse.SourceFormatError as exc:
+    except upstream.SourceFormatError as exc:
         where = next(iter(files)) if len(files) == 1 else str(source)
         raise SourceInputError([(f"{where}:{line}" if line else where, message) for line, message in exc.problems]) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -405,65 +408,11 @@ def import_source(
     removed = _removed(target, current, lists)
     if len(removed) > allow_removals:
         raise SourceRemovalsRefused(rel, removed, allow_removals)
-    _, staged = staging.stage(root, True, [(rel, text)], [])
-    before = {staging.key(d) for d in errors(validate(root)[1])}
-    added = [d for d in errors(staged) if staging.key(d) not in before]
+    _, added = staging.new_errors(root, [(rel, text)], [])
     rules = paths.display_path(root / paths.RULES_DIR) + "/"
     refused = [d for d in added if not d.file.startswith(rules)]
     if refused:  # the snapshot, or another file because of it, would not validate: write nothing
-        raise ImportRejected(refused, ImportReport())
+        raise ImportRejected(refused, ImportReport(), f"conformap: the snapshot would add the {len(refused)} error(s) above; nothing was written")
     staging.apply(root, [(rel, text)], [], {rel: current}, report.written)
     report.drift = added  # rule files that now differ from the source: the maintainer updates them
     return report
-
-
-def _real_date(text: str) -> bool:
-    try:
-        return bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text)) and datetime.date.fromisoformat(text) is not None
-    except ValueError:
-        return False
-
-
-def run_command(args) -> int:
-    if not re.fullmatch(r"[0-9a-f]{40}", args.commit) or not _real_date(args.commit_date):
-        print("conformap import-source: --commit takes 40 lower-case hex digits and --commit-date a date, YYYY-MM-DD", file=sys.stderr)
-        return 2
-    try:
-        report = import_source(args.name, args.path, args.commit, args.commit_date, args.catalog, getattr(args, "allow_removals", 0))
-    except SourceInputError as exc:
-        for where, message in exc.problems:
-            print(f"{terminal(where)}: {terminal(message)}", file=sys.stderr)
-        print("conformap: nothing was written", file=sys.stderr)
-        return 1
-    except ImportFailure as exc:
-        for d in exc.diagnostics:
-            print(d.format(), file=sys.stderr)
-        print("conformap: a catalogue holding links is not imported into; nothing was written", file=sys.stderr)
-        return 1
-    except SourceRemovalsRefused as exc:
-        for item in exc.removed:
-            print(f"  {terminal(item)}", file=sys.stderr)
-        print(
-            f"{exc.relpath}: the source gives none of the {len(exc.removed)} entries above, which the snapshot holds; nothing was written. "
-            f"If the source really dropped them, import again with --allow-removals {len(exc.removed)}",
-            file=sys.stderr,
-        )
-        return 1
-    except CatalogPathError as exc:
-        print(exc.format(), file=sys.stderr)
-        return 1
-    except ImportRejected as exc:
-        for d in exc.diagnostics:
-            print(d.format(), file=sys.stderr)
-        print(f"conformap: the snapshot would add the {len(exc.diagnostics)} error(s) above; nothing was written", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"{terminal(exc.filename or args.path)}: {terminal(exc.strerror or exc)}", file=sys.stderr)
-        return 1
-    state = "written" if report.written else "unchanged"
-    print(f"{report.relpath}: {report.items} entries from {SPECS[args.name].repo} at {args.commit[:12]} ({state})")
-    for d in report.drift:
-        print(d.format(), file=sys.stderr)
-    if report.drift:
-        print(f"conformap: the snapshot was written; the {len(report.drift)} error(s) above are catalogue files that now differ from the source: update them", file=sys.stderr)
-    return 1 if report.drift else 0

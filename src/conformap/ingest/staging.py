@@ -17,7 +17,6 @@ of :func:`apply` (a test hook: tests/test_fault_injection.py kills an import at 
 from __future__ import annotations
 
 import dataclasses
-import errno
 import json
 import os
 import shutil
@@ -26,27 +25,23 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from conformap import paths
-from conformap.load import files as catalogio
+from conformap import writing
+from conformap.diagnostics import ConformapError, Diagnostic, errors
+from conformap.load import files
 from conformap.load.loader import validate
-from conformap.diagnostics import Diagnostic
+from conformap.writing import WriteError, reason
 
 
-class CatalogPathError(Exception):
+class CatalogPathError(ConformapError):
     """The catalogue folder cannot be used: not a folder, cannot be created, read or written."""
 
     def __init__(self, path: Path, problem: str):
         self.path = Path(path)
         self.problem = problem
-        super().__init__(self.format())
+        super().__init__(lines=[self.format()], message=self.format())
 
     def format(self) -> str:
         return f"{paths.display_path(self.path)}: {self.problem}"
-
-
-def reason(exc: OSError) -> str:
-    if isinstance(exc, (NotADirectoryError, FileExistsError)) or exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        return "part of its path is a file, not a folder"
-    return exc.strerror or str(exc)
 
 
 _CATALOGUE_ENTRIES = {paths.FRAMEWORK_FILE, paths.ERRATA_FILE, paths.CONTROLS_DIR, paths.RULES_DIR, paths.SOURCES_DIR, "README.md"}
@@ -81,7 +76,7 @@ def check_root(root: Path) -> bool:
 
 def link_diagnostics(root: Path) -> list[Diagnostic]:
     """One error per symbolic link in the catalogue: a trial copy or a write could follow one out of it."""
-    return [Diagnostic(paths.display_path(link), 0, 0, "$", catalogio.SYMLINK_PROBLEM) for link in catalogio.symlinks(root)]
+    return [Diagnostic(paths.display_path(link), 0, 0, "$", files.SYMLINK_PROBLEM) for link in files.symlinks(root)]
 
 
 def snapshot_path_ok(rel: str) -> bool:
@@ -127,15 +122,25 @@ def stage(root: Path, exists: bool, changes: list[tuple[str, bytes]], removals: 
         rel = ""
         try:
             for rel, data in changes:
-                catalogio.write_atomic(stage / rel, data)
+                writing.write_file(stage / rel, data)
             for rel in removals:
                 (stage / rel).unlink(missing_ok=True)
-        except OSError as exc:
+        except (OSError, WriteError) as exc:
             raise CatalogPathError(
                 root, f"cannot check the import: writing {rel} to a temporary copy of the catalogue failed: {reason(exc)}; nothing was written"
             ) from None
         staged, diags = validate(stage)
         return staged, _translate(diags, stage, root)
+
+
+def new_errors(root: Path, changes: list[tuple[str, bytes]], removals: list[str], *, exists: bool = True, compare: bool = True) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Validate, stage, keep only the new errors: the plan's diagnostics (:func:`stage`), and the errors among
+    them that the catalogue as it is does not have (none when ``compare`` is false: a first import)."""
+    _, staged = stage(root, exists, changes, removals)
+    if not compare:
+        return staged, []
+    known = {key(d) for d in errors(validate(root)[1])}
+    return staged, [d for d in errors(staged) if key(d) not in known]
 
 
 JOURNAL = ".conformap-journal"  # a committed plan: the next import plays it to its end before anything else
@@ -170,9 +175,9 @@ def _write_journal(root: Path, changes: list[tuple[str, bytes]], removals: list[
     shutil.rmtree(pending, ignore_errors=True)
     (pending / "new").mkdir(parents=True)
     for i, (_, data) in enumerate(changes):
-        catalogio.write_atomic(pending / "new" / str(i), data)
+        writing.write_file(pending / "new" / str(i), data)
         step()
-    catalogio.write_atomic(pending / _PLAN, json.dumps({"changes": [rel for rel, _ in changes], "removals": removals}))
+    writing.write_file(pending / _PLAN, json.dumps({"changes": [rel for rel, _ in changes], "removals": removals}))
     step()
     journal = root / JOURNAL
     os.rename(pending, journal)  # the commit: from here on the next import completes the plan
@@ -211,7 +216,7 @@ def recover(root: Path) -> list[str]:
     try:
         _play(root, changes, removals, written, _Steps(), lambda d: d.mkdir(parents=True, exist_ok=True))
         shutil.rmtree(journal)
-    except OSError as exc:
+    except (OSError, WriteError) as exc:
         raise CatalogPathError(root, f"cannot complete an interrupted import ({reason(exc)}); it stays in {JOURNAL}/ for the next run") from None
     return written
 
@@ -223,7 +228,7 @@ def _play(root: Path, changes: list[tuple[str, bytes]], removals: list[str], wri
         written.append(rel + "?")
         target = root / rel
         ensure_dir(target.parent)
-        catalogio.write_atomic(target, data)
+        writing.write_file(target, data)
         written[-1] = rel
         step()
     for rel in removals:  # last, once everything new is in place
@@ -255,8 +260,8 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
                 if old is None:
                     target.unlink(missing_ok=True)
                 else:
-                    catalogio.write_atomic(target, old)
-            except OSError:
+                    writing.write_file(target, old)
+            except (OSError, WriteError):
                 failed.append(paths.display_path(target))
         for d in reversed(created):
             try:
@@ -272,7 +277,7 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
         raise CatalogPathError(root, f"cannot create the catalogue folder: {reason(exc)}") from None
     try:
         journal = _write_journal(root, changes, removals, step)
-    except OSError as exc:
+    except (OSError, WriteError) as exc:
         shutil.rmtree(root / PENDING, ignore_errors=True)
         rollback()
         raise CatalogPathError(root, f"cannot write the import's journal: {reason(exc)}; the catalogue is as it was") from None
@@ -281,7 +286,7 @@ def apply(root: Path, changes: list[tuple[str, bytes]], removals: list[str], cur
         done.extend((root / rel, current.get(rel)) for rel in [*(r for r, _ in changes), *removals])
         shutil.rmtree(journal)
         step()
-    except OSError as exc:
+    except (OSError, WriteError) as exc:
         rel = written.pop().removesuffix("?") if written and written[-1].endswith("?") else ""
         done.extend((root / r, current.get(r)) for r in (r.removesuffix(" (removed)") for r in written))
         failed = rollback()

@@ -46,20 +46,10 @@ def read_snapshots(root: Path, cache: DocCache) -> tuple[dict[str, YamlDocument]
         if not file.is_file():
             continue
         doc = cache.read(file, kind, paths.display_path(file))
-        diags.extend(doc.diagnostics)
-        if not doc.ok:
-            continue
-        if not isinstance(doc.data, dict):
-            diags.append(doc.error((), "the file must hold a YAML mapping"))
-            continue
-        errs = schema.diagnostics(doc, kind, cache)
-        diags.extend(errs)
-        if errs:
-            continue
-        if doc.data["id"] != name:
-            diags.append(doc.error(("id",), f"id '{doc.data['id']}' does not match the file: {rel} holds the snapshot '{name}'"))
-            continue
-        docs[name] = doc
+        checked = schema.check_document(doc, kind, expected_id=name, id_problem=lambda _got: f"the file: {rel} holds the snapshot '{name}'", cache=cache)
+        diags.extend(checked.diagnostics)
+        if checked.ok:
+            docs[name] = doc
     return docs, diags
 
 

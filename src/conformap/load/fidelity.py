@@ -12,9 +12,16 @@ snapshot says:
   ``conformance_pack.scope_resource_types`` records the templates' union for its identifier.
 
 A rule citing another commit than the snapshot's gets a warning (its facts are not compared).
+
+What counts as a difference is decided here once (:func:`page_drift`, :func:`scope_drift`), on plain
+values: validation reports it on the rules that cite the snapshot, and ``conformap sources check``
+(:mod:`conformap.analysis.sources`) on every rule the snapshot covers.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
 
 from conformap import paths
 from conformap.load.checks import _first_difference
@@ -22,6 +29,64 @@ from conformap.load.yamlio import YamlDocument
 from conformap.diagnostics import Diagnostic, Severity
 
 PACK_SCOPES_PATH = "aws-config-conformance-packs/*.yaml"
+SCOPE_FIELD = "conformance_pack.scope_resource_types"
+
+# The kinds of difference :func:`page_drift` and :func:`scope_drift` find.
+IDENTIFIER = "identifier"
+DESCRIPTION = "description"
+PARAMETER_NOT_ON_PAGE = "parameter-not-on-page"
+PARAMETER_NOT_RECORDED = "parameter-not-recorded"
+PARAMETER_DESCRIPTION = "parameter-description"
+SCOPE_NOT_RECORDED = "scope-not-recorded"
+SCOPE_DIFFERS = "scope-differs"
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One fact a rule states otherwise than its source: ``field`` is its path in the rule
+    (``parameters.NAME.description``), ``index`` a parameter's place in the rule's list."""
+
+    kind: str
+    field: str
+    ours: str | None
+    stated: str | None
+    index: int | None = None
+
+
+def page_drift(
+    identifier: str | None,
+    description: str | None,
+    parameters: Sequence[tuple[str, str | None]],
+    page_identifier: str,
+    page_description: str,
+    page_parameters: Mapping[str, str],
+) -> list[Drift]:
+    """Where a rule (its identifier, description and (name, description) parameters) differs from its AWS
+    Config Developer Guide page. A field the rule leaves out is not compared, nor a parameter the page
+    states no description for; every parameter on either side must be on the other."""
+    out = []
+    if identifier is not None and identifier != page_identifier:
+        out.append(Drift(IDENTIFIER, "identifier", identifier, page_identifier))
+    if description is not None and description != page_description:
+        out.append(Drift(DESCRIPTION, "description", description, page_description))
+    for i, (name, text) in enumerate(parameters):
+        if name not in page_parameters:
+            out.append(Drift(PARAMETER_NOT_ON_PAGE, f"parameters.{name}", name, None, i))
+        elif text is not None and page_parameters[name] and text != page_parameters[name]:
+            out.append(Drift(PARAMETER_DESCRIPTION, f"parameters.{name}.description", text, page_parameters[name], i))
+    recorded = {name for name, _ in parameters}
+    out += [Drift(PARAMETER_NOT_RECORDED, f"parameters.{name}", None, name) for name in page_parameters if name not in recorded]
+    return out
+
+
+def scope_drift(recorded: Sequence[str] | None, stated: Sequence[str] | None) -> Drift | None:
+    """Whether a rule's recorded conformance pack scope differs from the templates' union for its
+    identifier (``stated``; None or empty when no template scopes it)."""
+    if stated and recorded is None:
+        return Drift(SCOPE_NOT_RECORDED, SCOPE_FIELD, None, ", ".join(stated))
+    if recorded is not None and sorted(recorded) != sorted(stated or ()):
+        return Drift(SCOPE_DIFFERS, SCOPE_FIELD, ", ".join(recorded), ", ".join(stated or ()))
+    return None
 
 
 def _cited(doc: YamlDocument, snap: YamlDocument, name: str, match) -> tuple[int | None, list[Diagnostic]]:
@@ -38,8 +103,8 @@ def _cited(doc: YamlDocument, snap: YamlDocument, name: str, match) -> tuple[int
     return None, []
 
 
-def _differ(expected: str, actual: str) -> str:
-    return _first_difference(expected, actual)
+def _differ(expected: str | None, actual: str | None) -> str:
+    return _first_difference(expected or "", actual or "")
 
 
 def _check_page(doc: YamlDocument, snap: YamlDocument, pages: dict[str, dict]) -> list[Diagnostic]:
@@ -51,18 +116,22 @@ def _check_page(doc: YamlDocument, snap: YamlDocument, pages: dict[str, dict]) -
     page = pages.get(rid)
     if page is None:
         return [doc.error(("sources", k), f"cites its AWS Config Developer Guide page, but {rel} has no entry for it; re-run conformap import-source config-rule-pages")]
-    out = []
-    if doc.data.get("identifier") not in (None, page["identifier"]):
-        out.append(doc.error(("identifier",), f"the page's Identifier is {page['identifier']} ({rel})"))
-    description = doc.data.get("description")
-    if description is not None and description != page["description"]:
-        out.append(doc.error(("description",), f"differs from the page's full description ({rel}), which it must copy verbatim: {_differ(page['description'], description)}"))
     stated = {p["name"]: p["description"] for p in page["parameters"]}
-    for i, p in enumerate(doc.data.get("parameters") or ()):
-        if p["name"] not in stated:
-            out.append(doc.error(("parameters", i, "name"), f"the page has no parameter '{p['name']}' ({rel}: {', '.join(stated) or 'none'})"))
-        elif p.get("description") is not None and stated[p["name"]] and p["description"] != stated[p["name"]]:
-            out.append(doc.error(("parameters", i, "description"), f"differs from the page's full text ({rel}): {_differ(stated[p['name']], p['description'])}"))
+    ours = [(p["name"], p.get("description")) for p in doc.data.get("parameters") or ()]
+    out = []
+    for d in page_drift(doc.data.get("identifier"), doc.data.get("description"), ours, page["identifier"], page["description"], stated):
+        if d.kind == IDENTIFIER:
+            out.append(doc.error(("identifier",), f"the page's Identifier is {d.stated} ({rel})"))
+        elif d.kind == DESCRIPTION:
+            out.append(doc.error(("description",), f"differs from the page's full description ({rel}), which it must copy verbatim: {_differ(d.stated, d.ours)}"))
+        elif d.kind == PARAMETER_NOT_ON_PAGE:
+            assert d.index is not None  # a parameter of the rule's list
+            out.append(doc.error(("parameters", d.index, "name"), f"the page has no parameter '{d.ours}' ({rel}: {', '.join(stated) or 'none'})"))
+        elif d.kind == PARAMETER_DESCRIPTION:
+            assert d.index is not None
+            out.append(doc.error(("parameters", d.index, "description"), f"differs from the page's full text ({rel}): {_differ(d.stated, d.ours)}"))
+        else:
+            out.append(doc.error(("parameters",), f"the page has a parameter '{d.stated}' that the rule does not record ({rel}); add it with the page's description"))
     return out
 
 
@@ -71,15 +140,14 @@ def _check_scope(doc: YamlDocument, snap: YamlDocument, scopes: dict[str, list[s
     if k is None:
         return warnings
     rel = paths.SOURCE_SNAPSHOTS["conformance-packs"][0]
-    expected = scopes.get(doc.data.get("identifier") or "")
+    identifier = doc.data.get("identifier")
     pack = doc.data.get("conformance_pack") or {}
-    recorded = pack.get("scope_resource_types")
-    if expected and recorded is None:
-        return [doc.error(("sources", k), f"cites the conformance pack scopes but records none: the templates scope {doc.data.get('identifier')} to {', '.join(expected)} ({rel}); add conformance_pack.scope_resource_types")]
-    if recorded is not None and sorted(recorded) != sorted(expected or ()):
-        where = ("conformance_pack", "scope_resource_types")
-        return [doc.error(where, f"the templates scope {doc.data.get('identifier')} to {', '.join(expected or ()) or 'nothing'} ({rel})")]
-    return []
+    d = scope_drift(pack.get("scope_resource_types"), scopes.get(identifier or ""))
+    if d is None:
+        return []
+    if d.kind == SCOPE_NOT_RECORDED:
+        return [doc.error(("sources", k), f"cites the conformance pack scopes but records none: the templates scope {identifier} to {d.stated} ({rel}); add conformance_pack.scope_resource_types")]
+    return [doc.error(("conformance_pack", "scope_resource_types"), f"the templates scope {identifier} to {d.stated or 'nothing'} ({rel})")]
 
 
 def check(rule_docs: list[YamlDocument], snapshots: dict[str, YamlDocument]) -> list[Diagnostic]:

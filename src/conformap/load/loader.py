@@ -42,20 +42,20 @@ class _Reader:
     def show(self, file: Path) -> str:
         return paths.display_path(file)
 
-    def read(self, file: Path, kind: str) -> YamlDocument | None:
-        """The document if it is valid against its schema, else ``None`` (its problems are recorded)."""
+    def read(self, file: Path, kind: str, stem: str | None = None) -> YamlDocument | None:
+        """The document if it is valid against its schema (and, with ``stem``, its id is the file's name),
+        else ``None`` (its problems are recorded, and its ids are ``broken``)."""
         doc = self.cache.read(file, kind, self.show(file))
-        self.diags.extend(doc.diagnostics)
-        if not doc.ok:
-            return None
-        if not isinstance(doc.data, dict):
-            self.diags.append(doc.error((), f"the file must hold a YAML mapping, not {schema.type_name(doc.data)}"))
-            return None
-        schema_errs = schema.diagnostics(doc, kind, self.cache)
-        self.diags.extend(schema_errs)
-        if schema_errs and kind == "rule":
+        problem = (lambda got: f"the file name '{file.name}'; rename the file to '{got}.yaml' or fix the id") if stem else None
+        checked = schema.check_document(doc, kind, expected_id=stem, id_problem=problem, cache=self.cache)
+        self.diags.extend(checked.diagnostics)
+        if checked.failed in ("schema", "id") and kind == "rule":
             self.partial_rules.append(doc)
-        return None if schema_errs else doc
+        if checked.failed == "id":
+            self.broken[kind].add(doc.data["id"])
+        if not checked.ok and stem is not None:
+            self.broken[kind].add(stem)
+        return doc if checked.ok else None
 
     def read_entries(self, entries: list[files.Entry]) -> list[YamlDocument]:
         """The valid documents of ``controls/`` or ``rules/`` entries; every problem is recorded."""
@@ -65,18 +65,9 @@ class _Reader:
             if entry.problem:  # a link's problem is the one validate() reports for every link: listed once
                 self.diags.append(Diagnostic(shown, *entry.at, "$", entry.problem))
                 continue
-            kind, stem = entry.kind, entry.stem
-            doc = self.read(entry.path, kind)
-            if doc is None:
-                self.broken[kind].add(stem)
-                continue
-            if doc.data["id"] != stem:
-                self.diags.append(doc.error(("id",), f"id '{doc.data['id']}' does not match the file name '{entry.path.name}'; rename the file to '{doc.data['id']}.yaml' or fix the id"))
-                self.broken[kind].update({stem, doc.data["id"]})
-                if kind == "rule":
-                    self.partial_rules.append(doc)
-                continue
-            docs.append(doc)
+            doc = self.read(entry.path, entry.kind, entry.stem)
+            if doc is not None:
+                docs.append(doc)
         return docs
 
     def read_dir(self, sub: str) -> list[YamlDocument]:

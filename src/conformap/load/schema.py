@@ -5,6 +5,7 @@
   readable messages (unknown fields with a "did you mean", missing fields, patterns explained by
   the schema's own description);
 * :func:`ordered` — data with its keys in the order the schema lists them (the canonical layout);
+* :func:`check_document` — the one check of a read document: YAML, a mapping at the top, schema, id;
 * :data:`IDS` / :func:`is_id` — what an id may be (rule, control, statement, erratum), compiled from
   ``defs.schema.json``: validation and page generation share this one definition.
 
@@ -19,9 +20,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
 from urllib.parse import unquote, urljoin
 
 from conformap import paths
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 DEFS_FILE = "defs.schema.json"
-ID_KINDS = ("rule_id", "control_id", "statement_id", "erratum_id")
 _ANNOTATIONS = {"description", "title", "examples", "default", "$comment", "markdownDescription"}
 
 
@@ -243,6 +244,46 @@ def diagnostics(doc: "YamlDocument", kind: str, cache: "DocCache | None" = None)
     if len(found) > MAX_SCHEMA_ERRORS:
         out.append(doc.error((), f"more schema errors in this file are not shown (the first {MAX_SCHEMA_ERRORS} are)"))
     return out
+
+
+@dataclass
+class Checked:
+    """A catalogue document after :func:`check_document`: its problems, and the first check it failed
+    (``yaml``, ``mapping``, ``schema``, ``id``), or ``None`` when it passed every one."""
+
+    doc: "YamlDocument"
+    diagnostics: list[Diagnostic]
+    failed: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.failed is None
+
+
+def check_document(
+    doc: "YamlDocument",
+    kind: str | None = None,
+    *,
+    expected_id: str | None = None,
+    id_problem: Callable[[str], str] | None = None,
+    cache: "DocCache | None" = None,
+) -> Checked:
+    """The one check of a read catalogue document, in one wording, for the loader, ``fmt``, the importers
+    and ``diff``: its YAML parsed; its top level a mapping; with ``kind``, its schema; with ``expected_id``,
+    its ``id`` (``id_problem(id)`` says what a wrong one does not match). Stops at the first that fails."""
+    if not doc.ok:
+        return Checked(doc, list(doc.diagnostics), "yaml")
+    if not isinstance(doc.data, dict):
+        return Checked(doc, [doc.error((), f"the file must hold a YAML mapping, not {type_name(doc.data)}")], "mapping")
+    if kind is not None:
+        found = diagnostics(doc, kind, cache)
+        if found:
+            return Checked(doc, found, "schema")
+    if expected_id is not None and doc.data.get("id") != expected_id:
+        got = doc.data.get("id")
+        said = id_problem(str(got)) if id_problem else f"the expected id '{expected_id}'"
+        return Checked(doc, [doc.error(("id",), f"id '{got}' does not match {said}")], "id")
+    return Checked(doc, [], None)
 
 
 # --------------------------------------------------------------------------- key order

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping as MappingT
 
-from conformap.model.crosswalk import CrosswalkQueries, Crosswalks
+from conformap.model.crosswalk import Crosswalks
 from conformap.model.fieldmeta import KEEP, KEY, LOCAL, PARENT
 # Mapping is defined below both this module and model.crosswalk (which reads it); imported from here, re-exported.
 from conformap.model.mapping import Mapping as Mapping
@@ -158,7 +158,7 @@ class Erratum:
 
 
 @dataclass(frozen=True)
-class Catalog(CrosswalkQueries):
+class Catalog:
     """A validated catalogue. Controls are ordered by number, rules by id, errata by id."""
 
     root: Path

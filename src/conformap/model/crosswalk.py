@@ -1,16 +1,15 @@
 """The model of the other sources (catalog/crosswalks/, catalog/sources/*.yaml): snapshots, Security Hub
 controls, NIST SP 800-53 controls, the Guard registry's mappings and their corroboration of ours.
 
-Records like those of :mod:`conformap.model.catalog` (the same field metadata); :class:`CrosswalkQueries`
-gives :class:`~conformap.model.catalog.Catalog` its crosswalk questions (empty answers without snapshots).
+Records like those of :mod:`conformap.model.catalog` (the same field metadata); what they say about the
+catalogue's rules and questions is computed in :class:`conformap.analysis.sources.CrosswalkAnalysis`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Iterable, Protocol
+from typing import Iterable
 from typing import Mapping as MappingT
 
 from conformap.model.fieldmeta import KEEP, KEY, LOCAL
@@ -60,7 +59,7 @@ class SecurityHubEntry:
     line: int | None = None
 
 
-def _union(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+def union_in_order(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(x for g in groups for x in g))
 
 
@@ -85,15 +84,15 @@ class SecurityHubControl:
 
     @property
     def config_rules(self) -> tuple[str, ...]:
-        return _union(e.config_rules for e in self.entries)
+        return union_in_order(e.config_rules for e in self.entries)
 
     @property
     def nist_800_53_r5(self) -> tuple[str, ...]:
-        return _union(e.nist_800_53_r5 for e in self.entries)
+        return union_in_order(e.nist_800_53_r5 for e in self.entries)
 
     @property
     def pci_dss_v3_2_1(self) -> tuple[str, ...]:
-        return _union(e.pci_dss_v3_2_1 for e in self.entries)
+        return union_in_order(e.pci_dss_v3_2_1 for e in self.entries)
 
     @property
     def differences(self) -> tuple[str, ...]:
@@ -175,83 +174,6 @@ class Crosswalks:
     rule_pages: tuple[RulePage, ...] = ()
     pack_scopes: MappingT[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
-
-class _RuleQuestions(Protocol):
-    """What the crosswalk questions read of a rule (:class:`conformap.model.catalog.Rule`, defined above this module)."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def control_ids(self) -> tuple[str, ...]: ...
-
-
-class CrosswalkQueries:
-    """The crosswalk questions of a catalogue (mixed into Catalog, which has ``crosswalks``, ``rules`` and ``mappings``)."""
-
-    crosswalks: Crosswalks
-    rules: tuple[_RuleQuestions, ...]
-
-    if TYPE_CHECKING:  # Catalog's property
-
-        @property
-        def mappings(self) -> tuple[Mapping, ...]: ...
-
-    @cached_property
-    def _security_hub_by_rule(self) -> dict[str, tuple[SecurityHubControl, ...]]:
-        by_rule: dict[str, list[SecurityHubControl]] = {}
-        for c in self.crosswalks.security_hub:
-            for rule_id in c.config_rules:
-                by_rule.setdefault(rule_id, []).append(c)
-        return {r: tuple(cs) for r, cs in by_rule.items()}
-
-    def security_hub_for_rule(self, rule_id: str) -> tuple[SecurityHubControl, ...]:
-        """The Security Hub controls whose AWS Config rule is this rule, by id, per either AWS source."""
-        return self._security_hub_by_rule.get(rule_id, ())
-
-    def nist_for_rule(self, rule_id: str) -> tuple[NistControl, ...]:
-        """The NIST SP 800-53 Rev. 5 controls related to the rule's Security Hub controls, in NIST order."""
-        ids = {n for c in self.security_hub_for_rule(rule_id) for n in c.nist_800_53_r5}
-        return tuple(n for n in self.crosswalks.nist_controls if n.id in ids)
-
-    def pci_for_rule(self, rule_id: str) -> tuple[str, ...]:
-        """The PCI DSS v3.2.1 requirement ids related to the rule's Security Hub controls."""
-        return _union(c.pci_dss_v3_2_1 for c in self.security_hub_for_rule(rule_id))
-
-    def nist_control(self, nist_id: str) -> NistControl:
-        return next(n for n in self.crosswalks.nist_controls if n.id == nist_id)
-
-    def nist_family(self, family_id: str) -> NistFamily:
-        return next(f for f in self.crosswalks.nist_families if f.id == family_id)
-
-    def rules_for_nist(self, nist_id: str) -> tuple[str, ...]:
-        """Ids of the rules whose Security Hub controls relate to this NIST control."""
-        return tuple(r.id for r in self.rules if any(n.id == nist_id for n in self.nist_for_rule(r.id)))
-
-    def security_hub_for_control(self, control_id: str) -> tuple[tuple[SecurityHubControl, tuple[str, ...]], ...]:
-        """The Security Hub controls the question's rules also serve, each with those rules' ids."""
-        rules = [r.id for r in self.rules if control_id in r.control_ids]
-        return tuple((c, tuple(r for r in rules if r in c.config_rules)) for c in self.crosswalks.security_hub if set(rules) & set(c.config_rules))
-
-    def nist_for_control(self, control_id: str, family: str | None = None) -> tuple[tuple[NistControl, tuple[str, ...]], ...]:
-        """The NIST controls (of one family, if given) the question's rules reach, each with those rules' ids:
-        a heatmap cell SEC question x NIST family is ``nist_for_control(question, family)``."""
-        reach = {r.id: {n.id for n in self.nist_for_rule(r.id)} for r in self.rules if control_id in r.control_ids}
-        out = ((n, tuple(r for r, ids in reach.items() if n.id in ids)) for n in self.crosswalks.nist_controls if family in (None, n.family))
-        return tuple((n, rules) for n, rules in out if rules)
-
-    def guard_for_rule(self, rule_id: str) -> GuardMapping | None:
-        return next((g for g in self.crosswalks.guard if g.rule_id == rule_id), None)
-
-    def corroboration(self, mapping: Mapping) -> Corroboration:
-        """What the Guard Rules Registry says about one of our mappings (same rule, same question?)."""
-        guard = self.guard_for_rule(mapping.rule_id)
-        items = tuple(i for i in guard.items if i.split(".")[0] == mapping.control_id) if guard else ()
-        return Corroboration(mapping=mapping, guard=guard, items=items)
-
-    def corroborations(self) -> tuple[Corroboration, ...]:
-        """Every mapping's corroboration, in mapping order."""
-        return tuple(self.corroboration(m) for m in self.mappings)
-
-    def source_snapshot(self, name: str) -> SourceSnapshot | None:
-        return next((s for s in self.crosswalks.sources if s.name == name), None)
+    def source(self, name: str) -> SourceSnapshot | None:
+        """The snapshot of one source (``paths.SOURCE_SNAPSHOTS``'s name), if the catalogue holds it."""
+        return next((s for s in self.sources if s.name == name), None)

@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformap.diagnostics import ConformapError
+from conformap.escape import markdown_unescape, terminal
 from conformap.parse.upstream import read_limited
 
 TEXT_HEADER = "Control ID Control Description AWS Config Rule Guidance"
@@ -44,23 +46,35 @@ MAX_PAGE_BYTES = 4 * 1024 * 1024  # the real page is 125 KB
 MAX_ROWS = 5000  # the real page has 183
 MAX_ROW_REPEATS = 3  # the real page repeats two rows once each
 
-_CONTROL_LINE = re.compile(r"^(?P<id>[A-Z][A-Z0-9]*-[0-9]+(?:\.[0-9]+)*) (?P<rest>\S.*)$")
+# A question id as the page writes it: a prefix, a hyphen and the question's number, dotted for a framework
+# that numbers its questions in levels (SEC-8, CIS-1.4); a level after the first has at most three digits
+# (:func:`question_number`). Every such id is a ``control_id`` of ``schema/defs.schema.json`` (a test checks).
+CONTROL_ID = re.compile(r"(?P<prefix>[A-Z][A-Z0-9]*)-(?P<number>[0-9]+(?:\.[0-9]{1,3})*)")
+_CONTROL_LINE = re.compile(rf"^(?P<id>{CONTROL_ID.pattern}) (?P<rest>\S.*)$")
 _RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MD_LINK = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)(?P<rest>.*)$")
 _PROCESS_CHECK = re.compile(r"\s*\(\s*process\s+check\s*\)\s*$", re.IGNORECASE)
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
-class PageError(Exception):
-    """The page could not be read as a mapping table. ``problems`` are (line, message) pairs."""
+class PageError(ConformapError):
+    """The page could not be read as a mapping table. ``problems`` are (line, message) pairs; ``page``,
+    when the caller names the file, prefixes each printed line (``page.txt:12: message``)."""
 
-    def __init__(self, problems: list[tuple[int, str]]):
+    def __init__(self, problems: list[tuple[int, str]], page: Path | None = None):
         self.problems = problems
-        super().__init__("; ".join(f"line {n}: {m}" for n, m in problems))
+        self.page = page
+        where = terminal(page) if page is not None else "page"
+        super().__init__(
+            lines=[f"{where}:{n}: {terminal(m)}" for n, m in problems],
+            message="; ".join(f"line {n}: {m}" for n, m in problems),
+        )
 
 
-class PageTooLarge(Exception):
+class PageTooLarge(ConformapError):
     """The page file is longer than ``MAX_PAGE_BYTES``; it was not read further."""
+
+    def __init__(self, message: str):
+        super().__init__(lines=[message], message=message)
 
 
 def read_page(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
@@ -87,9 +101,18 @@ class Row:
     guidance: str
     process_check: bool = False
 
-    @property
-    def control_text(self) -> str:
-        return f"{self.question} {self.description}" if self.description else self.question
+
+def question_number(control_id: str) -> int:
+    """The number that orders a question, from its id (:data:`CONTROL_ID`): ``SEC-8`` is 8; a dotted id
+    keeps three digits per further level, so ``CIS-1.4`` is 1004, ``CIS-1.10`` 1010 and ``CIS-2.4`` 2004:
+    distinct for distinct ids of one depth, and in their natural order."""
+    m = CONTROL_ID.fullmatch(control_id)
+    if m is None:
+        raise ValueError(f"'{control_id}' is not a question id of the page")
+    first, *levels = (int(part) for part in m.group("number").split("."))
+    for level in levels:
+        first = first * 1000 + level
+    return first
 
 
 def split_question(text: str) -> tuple[str, str]:
@@ -192,7 +215,7 @@ def _md_cells(line: str) -> list[str]:
 
 def _unescape(cell: str) -> str:
     cell = re.sub(r"<br\s*/?>", " ", cell, flags=re.I)
-    return _MD_ESCAPE.sub(r"\1", cell).strip()
+    return markdown_unescape(cell).strip()
 
 
 def _is_md_header(cells: list[str]) -> bool:
@@ -223,7 +246,7 @@ def _parse_markdown(text: str) -> list[Row]:
             problems.append((n, f"expected 4 cells (Control ID | Control Description | AWS Config Rule | Guidance), found {len(cells)}"))
             continue
         cid, desc, rule_cell, guidance = cells
-        if not re.fullmatch(r"[A-Z][A-Z0-9]*-[0-9]+(?:\.[0-9]+)*", cid):
+        if not CONTROL_ID.fullmatch(cid):
             problems.append((n, f"'{cid}' is not a control id"))
             continue
         # Some renditions repeat the id at the start of the description cell.

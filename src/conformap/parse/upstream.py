@@ -29,7 +29,8 @@ from typing import IO, Any, Iterator
 import jsonschema
 import yaml
 
-from conformap.diagnostics import format_json_path
+from conformap.diagnostics import ConformapError, format_json_path
+from conformap.escape import markdown_unescape
 
 # Limits on what a source file may be: checked as the file is read, before anything is built from it.
 MAX_FILE_BYTES = 32 * 1024 * 1024  # bytes of one file; the largest read, NIST's SP 800-53 catalog, is about 10 MB
@@ -38,12 +39,13 @@ MAX_DEPTH = 64  # nesting levels of a JSON or YAML file; NIST's catalog nests ab
 _CHUNK = 64 * 1024
 
 
-class SourceFormatError(ValueError):
+class SourceFormatError(ConformapError):
     """The file is not in the shape its parser expects; ``problems`` are (line, message) pairs."""
 
     def __init__(self, problems: list[tuple[int, str]]):
         self.problems = problems
-        super().__init__("; ".join(f"line {n}: {m}" if n else m for n, m in problems))
+        message = "; ".join(f"line {n}: {m}" if n else m for n, m in problems)
+        super().__init__(lines=[message], message=message)
 
 
 def read_limited(fh: IO[bytes], limit: int) -> bytes | None:
@@ -132,20 +134,12 @@ def git_blob_sha(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>&|~'\"])")
-
-
-def md_unescape(text: str) -> str:
-    """Markdown text as it reads: AWS's generated Markdown escapes punctuation with backslashes."""
-    return _MD_ESCAPE.sub(r"\1", text)
-
-
 def _paragraphs(lines: list[str]) -> str:
     """Lines of Markdown as text: lines of a paragraph joined by a line break, paragraphs by a blank line."""
     paras: list[list[str]] = [[]]
     for line in lines:
         if line.strip():
-            paras[-1].append(md_unescape(line.strip()))
+            paras[-1].append(markdown_unescape(line.strip()))
         elif paras[-1]:
             paras.append([])
     return "\n\n".join("\n".join(p) for p in paras if p)
@@ -169,7 +163,7 @@ def parse_rule_page(text: str) -> dict[str, Any]:
         ident = next(i for i, ln in enumerate(lines) if ln.startswith("**Identifier:**"))
     except StopIteration:
         raise SourceFormatError([(0, "no '**Identifier:**' line")]) from None
-    identifier = md_unescape(lines[ident][len("**Identifier:**") :].strip())
+    identifier = markdown_unescape(lines[ident][len("**Identifier:**") :].strip())
     note = next((i for i in range(1, ident) if lines[i].strip() == "**Note**"), ident)
     description = _paragraphs(lines[1:note])
     notes = _paragraphs(lines[note + 1 : ident]) if note < ident else ""
@@ -184,9 +178,9 @@ def parse_rule_page(text: str) -> dict[str, Any]:
             if head:
                 current = head["name"]
                 rest = (head["rest"] or head["typed"] or "").strip()
-                params[current] = "" if not rest or _TYPE_DEFAULT.match(rest) else md_unescape(rest)
+                params[current] = "" if not rest or _TYPE_DEFAULT.match(rest) else markdown_unescape(rest)
             elif current is not None and ln.strip():
-                params[current] = "\n".join(x for x in (params[current], md_unescape(ln.strip())) if x)
+                params[current] = "\n".join(x for x in (params[current], markdown_unescape(ln.strip())) if x)
             elif current is not None and params[current]:
                 current = None  # a blank line ends the parameter's text
     if not description:
@@ -256,22 +250,22 @@ def parse_security_hub_controls(text: str) -> Iterator[dict[str, Any]]:
     heads = [(i, m) for i, ln in enumerate(lines) if (m := _SH_HEAD.match(ln))]
     for k, (i, m) in enumerate(heads):
         end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("## ")), len(lines))
-        ctl: dict[str, Any] = {"id": md_unescape(m["id"]), "title": md_unescape(m["title"]).strip(), "line": i + 1}
+        ctl: dict[str, Any] = {"id": markdown_unescape(m["id"]), "title": markdown_unescape(m["title"]).strip(), "line": i + 1}
         for ln in lines[i + 1 : end]:
             f = _SH_FIELD.match(ln)
             if not f:
                 continue
             value = f["value"]
             if f["label"] == "Severity":
-                ctl["severity"] = md_unescape(value)
+                ctl["severity"] = markdown_unescape(value)
             elif f["label"] == "AWS Config rule":
                 rules = [r["rule"] for r in _RULE_LINK.finditer(value)] + [r["rule"] for r in _RULE_CODE.finditer(value)]
                 ctl["config_rules"] = list(dict.fromkeys(rules))
-                rest = md_unescape(_RULE_CODE.sub("", _RULE_LINK.sub("", value))).replace("``", "").strip()
+                rest = markdown_unescape(_RULE_CODE.sub("", _RULE_LINK.sub("", value))).replace("``", "").strip()
                 if rest:
                     ctl["config_rule_note"] = rest
             else:
-                reqs = [md_unescape(r).strip() for r in value.split(",") if r.strip()]
+                reqs = [markdown_unescape(r).strip() for r in value.split(",") if r.strip()]
                 lists = {
                     "nist_800_53_r5": [r[len(NIST_PREFIX) :] for r in reqs if r.startswith(NIST_PREFIX)],
                     "pci_dss_v3_2_1": [r[len(PCI_PREFIX) :] for r in reqs if r.startswith(PCI_PREFIX)],

@@ -18,12 +18,14 @@ from pathlib import Path
 import yaml
 
 from conformap import paths
+from conformap.diagnostics import CommandError
 from conformap.model.catalog import Catalog
 from conformap.perf import gc_paused
 from conformap import routes
 from conformap.escape import terminal
 from conformap.site.github import GitHub
 from conformap.site.pages import render_site
+from conformap.writing import WriteError, reason, write_file
 
 CONTRIBUTING_FILE = paths.PROJECT_ROOT / "CONTRIBUTING.md"
 MKDOCS_FILE = paths.PROJECT_ROOT / "mkdocs.yml"
@@ -33,7 +35,7 @@ MARKER = ".conformap-render-site"
 MARKER_HEADER = "Written by `conformap render-site`; the next run replaces the files listed below (and refuses if there are others):"
 
 
-class FolderError(Exception):
+class FolderError(CommandError):
     """The output folder cannot be written; the message says why. Nothing was written."""
 
 
@@ -118,20 +120,18 @@ def write_folder(files: dict[str, str | bytes], out: Path) -> None:
     try:
         data = {rel: content.encode("utf-8") if isinstance(content, str) else content for rel, content in files.items()}
         for rel, content in data.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        (staging / MARKER).write_text(_manifest(data), encoding="utf-8")
+            write_file(staging / rel, content)
+        write_file(staging / MARKER, _manifest(data))
         os.chmod(staging, 0o755)  # mkdtemp makes it private
         if out.exists():
             old = out.with_name(staging.name.replace(".staging", ".old"))
             out.rename(old)
         staging.rename(out)
-    except OSError as exc:
+    except (OSError, WriteError) as exc:
         if old is not None and not out.exists():
             old.rename(out)
             old = None
         shutil.rmtree(staging, ignore_errors=True)
-        raise FolderError(f"{out}: cannot write: {exc.strerror or exc}; nothing was changed") from None
+        raise FolderError(f"{out}: cannot write: {reason(exc)}; nothing was changed") from None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -18,7 +18,7 @@ release" page, which needs git history (:func:`conformap.site.changes.changes_ma
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
 from conformap.model.catalog import Catalog, Control, Mapping, Rule
-from conformap.analysis import sources as sources_check
+from conformap.analysis import sources
 from conformap.outputs import columns
 from conformap.outputs import downloads as published
 from conformap.outputs.manifest import Entry
@@ -52,6 +52,7 @@ class _Site:
     def __init__(self, cat: Catalog, g: nx.DiGraph, github: GitHub | None, changes: bool) -> None:
         self.cat = cat
         self.a = Analysis(g)
+        self.cw = sources.CrosswalkAnalysis(cat)
         self.github = github
         self.changes = changes
         self.sources = edit_paths(cat) if github else {}
@@ -110,8 +111,8 @@ def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None 
         errata=cat.errata_for_control(c.id),
         question_files=files,
         boost=search.QUESTION_BOOST,
-        hub=cat.security_hub_for_control(c.id),
-        nist=cat.nist_for_control(c.id),
+        hub=site.cw.security_hub_for_control(c.id),
+        nist=site.cw.nist_for_control(c.id),
     )
 
 
@@ -137,9 +138,9 @@ def rule_detail(site: _Site, r: Rule) -> str:
         same_set_max=SAME_SET_MAX,
         issue_fields={k: v for k, v in fields.items() if v},
         boost=site.rule_boosts[r.id],
-        hub=cat.security_hub_for_rule(r.id),
-        nist=cat.nist_for_rule(r.id),
-        pci=cat.pci_for_rule(r.id),
+        hub=site.cw.security_hub_for_rule(r.id),
+        nist=site.cw.nist_for_rule(r.id),
+        pci=site.cw.pci_for_rule(r.id),
     )
 
 
@@ -159,18 +160,17 @@ def overlap_page(site: _Site) -> str:
 
 
 def crosswalk_page(site: _Site) -> str:
-    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site.cat, site.a))
+    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site.cat, site.a, site.cw))
 
 
 def errata_page(site: _Site) -> str:
-    contradicted = sum(1 for c in site.cat.corroborations() if c.agrees is False)
+    contradicted = site.cw.corroboration_counts["contradicted"]
     return site.page("errata.md.j2", routes.ERRATA, errata=site.cat.errata, contradicted=contradicted)
 
 
 def methodology_page(site: _Site) -> str:
-    report = sources_check.check(site.cat)
-    kinds = Counter((d.kind, d.source) for d in report.differences)
-    return site.page("methodology.md.j2", routes.METHODOLOGY, report=report, difference_counts=sorted(kinds.items()))
+    report = sources.check(site.cat, site.cw)
+    return site.page("methodology.md.j2", routes.METHODOLOGY, report=report, difference_counts=report.counts)
 
 
 def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | None] | None:
