@@ -351,7 +351,8 @@ def _keys(doc_data: Any, lists: dict[str, list[dict]]) -> list[str]:
     """The entries of a snapshot's lists, named (``controls S3.1``), for the removal check."""
     out = []
     for key in lists:
-        for item in (doc_data.get(key) if isinstance(doc_data, dict) and isinstance(doc_data.get(key), list) else ()):
+        items = doc_data.get(key) if isinstance(doc_data, dict) else None
+        for item in items if isinstance(items, list) else ():
             if isinstance(item, dict):
                 name = next((item[f] for f in ("id", "guard_file", "identifier", "rule") if isinstance(item.get(f), str)), None)
                 if name is not None:

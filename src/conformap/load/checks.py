@@ -277,7 +277,7 @@ def cloudformation(docs: Iterable[YamlDocument], rule_docs: list[YamlDocument]) 
         rid = doc.data["id"]
         if doc.data.get("kind") != "managed" or not doc.data.get("identifier"):
             continue  # never in a pack
-        taken = [(("id",), cfn.resource_id(rid), f"rule '{rid}'")]
+        taken: list[tuple[JsonPath, str, str]] = [(("id",), cfn.resource_id(rid), f"rule '{rid}'")]
         params = (doc.data.get("conformance_pack") or {}).get("input_parameters") or {}
         taken += [(("conformance_pack", "input_parameters", name), cfn.parameter_id(rid, name), f"input parameter '{name}' of rule '{rid}'") for name in sorted(params)]
         for path, logical_id, what in taken:

@@ -209,14 +209,15 @@ def pack_scopes(text: str) -> dict[str, list[str]]:
     """SourceIdentifier -> Scope.ComplianceResourceTypes of each AWS-owned rule of one pack template."""
     depth = 0
     for event in yaml.parse(text, Loader=_CfnLoader):  # events only: nothing is built before the checks
+        line = event.start_mark.line + 1 if event.start_mark else 0
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise SourceFormatError([(event.start_mark.line + 1, f"nesting is deeper than {MAX_DEPTH} levels (the limit for a source file)")])
+                raise SourceFormatError([(line, f"nesting is deeper than {MAX_DEPTH} levels (the limit for a source file)")])
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):  # an alias can multiply a small file into a huge one
-            raise SourceFormatError([(event.start_mark.line + 1, f"alias '*{event.anchor}': templates write their values out")])
+            raise SourceFormatError([(line, f"alias '*{event.anchor}': templates write their values out")])
     data = yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
     out: dict[str, list[str]] = {}
     resources = data.get("Resources") if isinstance(data, dict) else None

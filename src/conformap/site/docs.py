@@ -68,7 +68,11 @@ def _foreign(out: Path) -> list[str]:
         listed = (out / MARKER).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         listed = []
-    ours = dict(reversed(line.split("  ", 1)) for line in listed[1:] if "  " in line) if listed[:1] == [MARKER_HEADER] else {}
+    ours: dict[str, str] = {}
+    if listed[:1] == [MARKER_HEADER]:
+        for line in listed[1:]:
+            digest, _, rel = line.partition("  ")
+            ours[rel] = digest
     found = []
     for dirpath, dirnames, filenames in os.walk(out):
         for name in sorted(dirnames + filenames):
