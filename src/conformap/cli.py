@@ -324,6 +324,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument("--strict", action="store_true", help="also exit 1 when sources disagree with each other or with a mapping")
     c.set_defaults(func=cmd_sources_check)
+
+    from conformap.posture import command as posture_command
+
+    posture_command.add_parser(sub)
     return parser
 
 

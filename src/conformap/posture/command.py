@@ -1,0 +1,98 @@
+"""``conformap posture report|collect``: the command line of this package (argparse wiring only)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from conformap import paths
+from conformap.escape import terminal
+
+FORMATS = ("md", "html", "csv", "json", "oscal-ar")
+DEFAULT_OUT = {"md": "posture.md", "html": "posture.html", "csv": "posture.csv", "json": "posture.json", "oscal-ar": "posture-ar.json"}
+
+
+def _date(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD")
+    return text
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "posture",
+        help="answer each question from your own AWS Config results (report), or save them with boto3 (collect)",
+        description="Which of each question's mapped AWS Config rules pass in your accounts: a sample mapping, not a compliance guarantee.",
+    )
+    inner = p.add_subparsers(dest="posture_command", required=True)
+    r = inner.add_parser(
+        "report",
+        help="read saved AWS Config answers (no credentials, no network) and write the posture of every question",
+        description=(
+            "INPUT: files or folders of saved `aws configservice` (or boto3) JSON answers: describe-config-rules (required), "
+            "describe-compliance-by-config-rule, get-compliance-details-by-config-rule, describe-config-rule-evaluation-status, "
+            "describe-conformance-pack-compliance, get-conformance-pack-compliance-details, the aggregator variants, "
+            "select-resource-config over AWS::Config::ResourceCompliance and AWS Config's S3 delivery (.json.gz); "
+            "each is recognised by its top-level keys."
+        ),
+    )
+    r.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="a saved answer, or a folder of them")
+    r.add_argument("--format", choices=FORMATS, default="md")
+    r.add_argument("--out", default=None, help="file to write (default: standard output; - for standard output); written atomically")
+    r.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="the report's date (default: the newest evaluation time)")
+    r.add_argument("--strict", action="store_true", help="a leftover NextToken (a truncated save) is an error, not a warning")
+    r.add_argument("--catalog", type=Path, default=None, help=f"catalogue folder (default: {paths.DEFAULT_CATALOG})")
+    r.set_defaults(func=run)
+    c = inner.add_parser(
+        "collect",
+        help="save every answer `posture report` reads, with boto3 (pip install conformap[aws]); writes exactly what the AWS CLI would",
+    )
+    c.add_argument("--profile", default=None, help="AWS profile (default: boto3's default credentials)")
+    c.add_argument("--region", action="append", required=True, dest="regions", metavar="REGION", help="a region to read; repeat for several")
+    c.add_argument("--aggregator", default=None, metavar="NAME", help="also save the aggregator's compliance of every account and region")
+    c.add_argument("--out", type=Path, required=True, metavar="FOLDER", help="folder to write (one folder per account and region)")
+    c.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.posture_command == "collect":
+        from conformap.posture import collect
+
+        return collect.run(args)
+    return _report(args)
+
+
+def _report(args) -> int:
+    from conformap.catalog.files import NotARegularFile, special_kind, write_atomic
+    from conformap.cli import _load_or_report, _print_diagnostics
+    from conformap.diagnostics import errors
+    from conformap.posture import bundle as bundle_mod
+    from conformap.posture.report import render
+
+    out = None if args.out in (None, "-") else Path(args.out)
+    if out is not None and (out.is_dir() or special_kind(out) is not None):
+        print(f"{terminal(out)}: is not a regular file; give the file to write, e.g. {DEFAULT_OUT[args.format]}", file=sys.stderr)
+        return 1
+    cat = _load_or_report(args.catalog)
+    if cat is None:
+        return 1
+    bundle = bundle_mod.read(args.inputs, strict=args.strict)
+    diags = sorted(bundle.diagnostics, key=lambda d: (d.file, d.line, d.column, d.path))
+    _print_diagnostics(diags, "text", sys.stderr)
+    n = len(errors(diags))
+    if n:
+        print(f"conformap posture: {n} error(s) in the inputs; nothing was written", file=sys.stderr)
+        return 1
+    data = render(cat, bundle, args.format, as_of=args.as_of)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    try:
+        write_atomic(out, data)
+    except (OSError, NotARegularFile) as exc:
+        print(f"{terminal(out)}: cannot write: {terminal(getattr(exc, 'strerror', None) or exc)}; nothing was written", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,28 @@
+"""One entry point for every report format: ``render(catalogue, bundle, format) -> bytes``."""
+
+from __future__ import annotations
+
+import io
+
+from conformap.catalog.model import Catalog
+from conformap.posture.bundle import Bundle
+from conformap.posture.report_data import assess, json_bytes
+
+
+def render(cat: Catalog, bundle: Bundle, fmt: str, as_of: str | None = None) -> bytes:
+    posture = assess(cat, bundle, as_of)
+    if fmt == "json":
+        return json_bytes(posture)
+    if fmt == "csv":
+        from conformap.posture import report_csv
+
+        buf = io.BytesIO()
+        report_csv.write(posture, bundle, buf)
+        return buf.getvalue()
+    if fmt == "oscal-ar":
+        from conformap.posture import oscal_ar
+
+        return oscal_ar.render(posture, bundle)
+    from conformap.posture import render as templates
+
+    return templates.render(posture, fmt)
