@@ -14,6 +14,7 @@ details, say), only the most detailed kind counts: :data:`RESULT_PRIORITY`; like
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -101,6 +102,12 @@ class Bundle:
     files: list[tuple[str, Kind]] = field(default_factory=list)  # every file read (its label), with the kind of its (first) document
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: list[tuple[Path, Kind]] = field(default_factory=list)  # result files, for a second pass (evaluations)
+    hashes: list[str] = field(default_factory=list)  # "label sha256" of every file read
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the inputs (each file's label and content digest), the seed of the OSCAL uuids."""
+        return hashlib.sha256("\n".join(sorted(self.hashes)).encode("utf-8")).hexdigest()
     definitions: dict[Where, Definition] = field(default_factory=dict)
     # Raw evidence: (scope, rule name) -> kind -> Evidence; scope ("dir", folder) or ("at", account, region).
     evidence: dict[tuple, dict[Kind, Evidence]] = field(default_factory=lambda: defaultdict(dict))
@@ -124,7 +131,9 @@ class _Reader:
     def read(self, path: Path, label: str) -> None:
         shown = paths.display_path(path)
         try:
-            docs = list(inputs.documents(inputs.read_bytes(path)))
+            data = inputs.read_bytes(path)
+            self.bundle.hashes.append(f"{label} {hashlib.sha256(data).hexdigest()}")
+            docs = list(inputs.documents(data))
         except InputError as exc:
             self.problem(shown, (), exc.message, line=exc.line, column=exc.column)
             return
