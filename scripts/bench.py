@@ -15,6 +15,11 @@ several runs: cold (no document cache) and warm (every file already read and val
 targets: at most 0.25 s for the real catalogue and 2 s for the 25x one, warm.
 Results also go to .bench/results.json. Work files live in .bench/ (git-ignored). Exit status: 0 when
 the targets are met, 2 when one is missed, 1 when a build fails.
+
+The posture row (``--only posture`` runs it alone): ``conformap posture report --format json`` of
+synthetic organisations (``scripts/synth_posture.py``: 20 accounts x 2 regions x 300 rule instances) of
+100,000 and 1,000,000 evaluation results, each run in a fresh process, best of ``--repeat``: targets
+1M in at most 30 s with a peak memory of at most 1 GB, and 1M / 100k time at most 12 (linear).
 """
 
 from __future__ import annotations
@@ -36,6 +41,10 @@ TARGET_PLAIN_RATIO = 1.3
 TARGET_SCALE_RATIO = 30.0
 TARGET_VALIDATE_S = {1: 0.25, 25: 2.0}  # warm `conformap validate`, whole process
 VALIDATE_RUNS = 5
+POSTURE_SIZES = (100_000, 1_000_000)
+TARGET_POSTURE_S = 30.0
+TARGET_POSTURE_MB = 1024
+TARGET_POSTURE_RATIO = 12.0
 
 
 def validate_process(catalog: Path, cache: Path, runs: int = VALIDATE_RUNS) -> tuple[float, float]:
@@ -126,15 +135,76 @@ def plain_project(catalog_dir: Path, dest: Path) -> Path:
     return config
 
 
+def posture_child(bundle: str, out: str) -> None:
+    """Run one posture report in this process and print its wall time, CPU time and peak memory as JSON."""
+    start, cpu = time.perf_counter(), time.process_time()
+    from conformap.cli import main as cli
+
+    code = cli(["posture", "report", bundle, "--format", "json", "--out", out])
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"code": code, "seconds": time.perf_counter() - start, "cpu_s": time.process_time() - cpu, "max_rss_kb": usage.ru_maxrss}))
+
+
+def posture_rows(repeat: int) -> tuple[list[dict], bool]:
+    """The posture row: each synthetic size reported in a fresh process, best of ``repeat``."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from synth_posture import synthesize
+
+    rows = []
+    for size in POSTURE_SIZES:
+        bundle = WORK / f"posture-{size}"
+        marker = bundle / ".complete"
+        if not marker.exists():  # generated once; the generator is deterministic
+            synthesize(bundle, size)
+            marker.write_text("synth_posture.py defaults\n", encoding="utf-8")
+        runs = []
+        for _ in range(max(repeat, 1)):
+            proc = subprocess.run(
+                [sys.executable, __file__, "--posture-child", str(bundle), str(WORK / f"posture-{size}.json")],
+                capture_output=True, text=True, check=True,
+            )
+            runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        best = min(runs, key=lambda r: r["seconds"])
+        if best["code"] != 0:
+            raise SystemExit(f"posture report of {bundle} failed")
+        report = json.loads((WORK / f"posture-{size}.json").read_bytes())
+        instances = {(i["account"], i["region"], i["config_rule_name"]): sum(i["results"].values())
+                     for q in report["questions"] for r in q["rule_statuses"] for i in r["instances"]}
+        rows.append({"results": size, "counted": sum(instances.values()), "instances": len(instances) + len(report["unmatched_rules"]),
+                     "seconds": best["seconds"], "cpu_s": best["cpu_s"], "peak_mb": best["max_rss_kb"] / 1024})
+    print(f"\n{'posture':>9} {'instances':>10} {'counted':>9} {'time':>8} {'CPU':>8} {'peak':>8}")
+    for r in rows:
+        print(f"{r['results']:>9,} {r['instances']:>10,} {r['counted']:>9,} {r['seconds']:>7.1f}s {r['cpu_s']:>7.1f}s {r['peak_mb']:>6.0f}MB")
+    big, small = rows[-1], rows[0]
+    ratio = big["seconds"] / small["seconds"]
+    ok = big["seconds"] <= TARGET_POSTURE_S and big["peak_mb"] <= TARGET_POSTURE_MB and ratio <= TARGET_POSTURE_RATIO
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall time on a shared machine; CPU time is the process's own)")
+    print(
+        f"posture 1M: {big['seconds']:.1f} s (target <= {TARGET_POSTURE_S:.0f}), {big['peak_mb']:.0f} MB (target <= {TARGET_POSTURE_MB}), "
+        f"1M / 100k: {ratio:.1f} (target <= {TARGET_POSTURE_RATIO:.0f})  {'OK' if ok else 'MISSED'}"
+    )
+    return rows, ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--child", nargs=2, metavar=("CONFIG", "SITE_DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--posture-child", nargs=2, metavar=("BUNDLE", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=("all", "site", "posture"), default="all", help="run only the site builds or only the posture row")
     parser.add_argument("--scales", default=",".join(map(str, SCALES)), help="comma-separated factors (default 1,5,25)")
     parser.add_argument("--repeat", type=int, default=1, help="builds per measurement; the fastest counts")
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return 0
+    if args.posture_child:
+        posture_child(*args.posture_child)
+        return 0
+    WORK.mkdir(exist_ok=True)
+    if args.only == "posture":
+        rows, ok = posture_rows(args.repeat)
+        (WORK / "posture-results.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+        return 0 if ok else 2
 
     sys.path.insert(0, str(ROOT / "scripts"))
     from synth_catalog import synthesize
@@ -205,6 +275,10 @@ def main() -> int:
         ok &= target is None or r["validate_warm_s"] <= target
         print(f"{str(r['factor']) + 'x':>5} {r['validate_cold_s']:>15.2f}s {r['validate_warm_s']:>15.2f}s {'' if target is None else f'<= {target:.2f}s':>14} {verdict}")
     (WORK / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.only == "all":
+        rows, posture_ok = posture_rows(args.repeat)
+        ok &= posture_ok
+        (WORK / "posture-results.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     return 0 if ok else 2  # 1 is a failed build
 
 

@@ -125,11 +125,12 @@ class _Reader:
         self.strict = strict
         self.bundle = Bundle()
 
-    def problem(self, file: str, path: tuple, message: str, severity: Severity = Severity.ERROR, line: int = 0, column: int = 0) -> None:
-        self.bundle.diagnostics.append(Diagnostic(file, line, column, format_json_path(path), message, severity))
+    def problem(self, file: str | Path, path: tuple, message: str, severity: Severity = Severity.ERROR, line: int = 0, column: int = 0) -> None:
+        shown = file if isinstance(file, str) else paths.display_path(file)
+        self.bundle.diagnostics.append(Diagnostic(shown, line, column, format_json_path(path), message, severity))
 
     def read(self, path: Path, label: str) -> None:
-        shown = paths.display_path(path)
+        shown = path  # named as display_path(path) only in a problem: computing it costs as much as reading a small file
         try:
             data = inputs.read_bytes(path)
             self.bundle.hashes.append(f"{label} {hashlib.sha256(data).hexdigest()}")
@@ -149,12 +150,12 @@ class _Reader:
             if not self.check(shown, where, kind, doc):
                 continue
             self.take(kind, doc, path.parent.as_posix(), label)
-            if kind in inputs.RESULT_KINDS and (path, kind) not in self.bundle.sources:
+            if kind in inputs.RESULT_KINDS and (not self.bundle.sources or self.bundle.sources[-1] != (path, kind)):
                 self.bundle.sources.append((path, kind))
         if first is not None:
             self.bundle.files.append((label, first))
 
-    def check(self, shown: str, where: tuple, kind: Kind, doc: dict) -> bool:
+    def check(self, shown: Path, where: tuple, kind: Kind, doc: dict) -> bool:
         """Problems of the document against its operation's output shape; False when it has errors."""
         found: list = []
         if kind.operation:

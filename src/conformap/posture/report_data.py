@@ -245,36 +245,42 @@ def document(p: Posture) -> dict:
     }
 
 
-def _write(value, indent: str, out: list[bytes]) -> None:
+def _write(value, indent: str, out: bytearray) -> None:
+    """``value`` as indented JSON into ``out`` (a bytearray: orjson's small results are copied, not kept)."""
     if isinstance(value, _Stream):
         prefix = (indent + "  ").encode()
-        start = len(out)
+        first = True
         for row in value.rows:
-            out.append((b"[\n" if len(out) == start else b",\n") + prefix + orjson.dumps(row))
-        out.append(b"[]" if len(out) == start else f"\n{indent}]".encode())
+            out += b"[\n" if first else b",\n"
+            out += prefix
+            out += orjson.dumps(row)
+            first = False
+        out += b"[]" if first else f"\n{indent}]".encode()
     elif isinstance(value, dict) and value:
         inner = indent + "  "
-        out.append(b"{\n")
+        out += b"{\n"
         for n, (k, v) in enumerate(value.items()):
-            out.append(f"{inner}".encode() + orjson.dumps(k) + b": ")
+            out += inner.encode()
+            out += orjson.dumps(k)
+            out += b": "
             _write(v, inner, out)
-            out.append(b",\n" if n < len(value) - 1 else b"\n")
-        out.append(f"{indent}}}".encode())
+            out += b",\n" if n < len(value) - 1 else b"\n"
+        out += f"{indent}}}".encode()
     elif isinstance(value, list) and value:
         inner = indent + "  "
-        out.append(b"[\n")
+        out += b"[\n"
         for n, v in enumerate(value):
-            out.append(inner.encode())
+            out += inner.encode()
             _write(v, inner, out)
-            out.append(b",\n" if n < len(value) - 1 else b"\n")
-        out.append(f"{indent}]".encode())
+            out += b",\n" if n < len(value) - 1 else b"\n"
+        out += f"{indent}]".encode()
     else:
-        out.append(orjson.dumps(value))
+        out += orjson.dumps(value)
 
 
 def json_bytes(p: Posture) -> bytes:
     """The JSON report: indented by two spaces, each failing resource on one line."""
-    out: list[bytes] = []
+    out = bytearray()
     _write(document(p), "", out)
-    out.append(b"\n")
-    return b"".join(out)
+    out += b"\n"
+    return bytes(out)

@@ -60,44 +60,41 @@ def is_timestamp(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-class _Scalar:
-    """A scalar member's check: ``check(value)`` is ``None`` or ``(message, severity)``."""
-
-    __slots__ = ("check",)
-
-    def __init__(self, check: Callable[[Any], tuple[str, str] | None]):
-        self.check = check
+# How a member is checked, inline in the structure's loop (a million results: no call per scalar).
+_STRING, _ENUM, _TIMESTAMP, _BOOLEAN, _INTEGER, _NUMBER, _ANY, _NESTED = range(8)
+_SCALARS = {"string": _STRING, "timestamp": _TIMESTAMP, "boolean": _BOOLEAN, "integer": _INTEGER, "long": _INTEGER, "float": _NUMBER, "double": _NUMBER}
 
 
-def _scalar(shape) -> _Scalar:
+def _scalar_problem(code: int, payload: Any, v: Any) -> tuple[str, str] | None:
+    """The problem of a scalar value, or None (the slow path: the loop below inlines the common cases)."""
+    if code in (_STRING, _ENUM):
+        if type(v) is not str:
+            return f"expected a string, found {_json_type(v)}", ERROR
+        if code == _ENUM and v not in payload[0]:
+            return f"{v!r} is not one of botocore's values ({payload[1]})", WARNING
+        return None
+    if code == _TIMESTAMP:
+        return None if is_timestamp(v) else (f"expected a timestamp (ISO 8601 text or seconds), found {_json_type(v)}", ERROR)
+    if code == _BOOLEAN:
+        return None if type(v) is bool else (f"expected a boolean, found {_json_type(v)}", ERROR)
+    if code == _INTEGER:
+        return None if type(v) is int else (f"expected an integer, found {_json_type(v)}", ERROR)
+    if code == _NUMBER:
+        return None if type(v) in (int, float) else (f"expected a number, found {_json_type(v)}", ERROR)
+    return None  # blob and document members: any JSON value
+
+
+def _spec(shape, cache: dict[str, Any]) -> tuple[int, Any]:
     kind = shape.type_name
-    if kind == "string":
-        enum = frozenset(shape.enum or ())
-        values = ", ".join(sorted(enum))
-
-        def string(v):
-            if type(v) is not str:
-                return f"expected a string, found {_json_type(v)}", ERROR
-            if enum and v not in enum:
-                return f"{v!r} is not one of botocore's values ({values})", WARNING
-            return None
-
-        return _Scalar(string)
-    if kind == "timestamp":
-        return _Scalar(lambda v: None if is_timestamp(v) else (f"expected a timestamp (ISO 8601 text or seconds), found {_json_type(v)}", ERROR))
-    if kind == "boolean":
-        return _Scalar(lambda v: None if type(v) is bool else (f"expected a boolean, found {_json_type(v)}", ERROR))
-    if kind in ("integer", "long"):
-        return _Scalar(lambda v: None if type(v) is int else (f"expected an integer, found {_json_type(v)}", ERROR))
-    if kind in ("float", "double"):
-        return _Scalar(lambda v: None if type(v) in (int, float) else (f"expected a number, found {_json_type(v)}", ERROR))
-    return _Scalar(lambda v: None)  # blob and document members: any JSON value
+    if kind in ("structure", "list", "map"):
+        return _NESTED, _compile(shape, cache)
+    if kind == "string" and shape.enum:
+        return _ENUM, (frozenset(shape.enum), ", ".join(sorted(shape.enum)))
+    return _SCALARS.get(kind, _ANY), None
 
 
-def _compile(shape, cache: dict[str, Any]) -> Check | _Scalar:
+def _compile(shape, cache: dict[str, Any]) -> Check:
     kind = shape.type_name
-    if kind not in ("structure", "list", "map"):
-        return _scalar(shape)
     key = f"{kind}:{shape.name}"
     if key in cache:
         return cache[key]
@@ -105,32 +102,42 @@ def _compile(shape, cache: dict[str, Any]) -> Check | _Scalar:
     if kind == "structure":
         cell: list[Check] = []
         cache[key] = lambda v, p, out: cell[0](v, p, out)
-        members = {name: _compile(s, cache) for name, s in shape.members.items()}
+        members = {name: _spec(s, cache) for name, s in shape.members.items()}
         required = tuple(shape.required_members)
+        fromiso = datetime.fromisoformat
 
         def structure(v, p, out):
             if type(v) is not dict:
                 out.append((p, f"expected an object ({title}), found {_json_type(v)}", ERROR))
                 return
             for name, x in v.items():
-                f = members.get(name)
-                if f is None:
+                spec = members.get(name)
+                if spec is None:
                     out.append((p + (name,), f"{title} has no member {name!r} in botocore's model", WARNING))
-                elif x is None:
                     continue
-                elif type(f) is _Scalar:
-                    problem = f.check(x)
-                    if problem is not None:
-                        out.append((p + (name,), *problem))
-                else:
-                    f(x, p + (name,), out)
+                code, payload = spec
+                tx = type(x)
+                if x is None or (code == _STRING and tx is str):
+                    continue
+                if code == _NESTED:
+                    payload(x, p + (name,), out)
+                    continue
+                if code == _TIMESTAMP and tx is str and x[-1:] != "Z":
+                    try:
+                        fromiso(x)
+                        continue
+                    except ValueError:
+                        pass
+                problem = _scalar_problem(code, payload, x)
+                if problem is not None:
+                    out.append((p + (name,), *problem))
             for name in required:
                 if name not in v:
                     out.append((p, f"{title} lacks the required member {name!r}", ERROR))
 
         cell.append(structure)
         return structure
-    item = _compile(shape.member if kind == "list" else shape.value, cache)
+    code, payload = _spec(shape.member if kind == "list" else shape.value, cache)
     container = list if kind == "list" else dict
     expected = "a list" if kind == "list" else "an object"
 
@@ -140,12 +147,12 @@ def _compile(shape, cache: dict[str, Any]) -> Check | _Scalar:
             return
         pairs = enumerate(v) if container is list else v.items()
         for k, x in pairs:
-            if type(item) is _Scalar:
-                problem = item.check(x)
+            if code == _NESTED:
+                payload(x, p + (k,), out)
+            else:
+                problem = _scalar_problem(code, payload, x)
                 if problem is not None:
                     out.append((p + (k,), *problem))
-            else:
-                item(x, p + (k,), out)
 
     cache[key] = container_check
     return container_check
@@ -155,14 +162,3 @@ def _compile(shape, cache: dict[str, Any]) -> Check | _Scalar:
 def validator(operation: str) -> Check:
     """The check of ``operation``'s output shape (e.g. ``GetComplianceDetailsByConfigRule``)."""
     return _compile(service_model().operation_model(operation).output_shape, {})
-
-
-@lru_cache(maxsize=None)
-def member_validator(operation: str, member: str) -> Check:
-    """The check of one item of the output's list member (``EvaluationResults``), for streaming."""
-    shape = service_model().operation_model(operation).output_shape.members[member]
-    return _compile(shape.member, {})  # the items of every list member the readers stream are structures
-
-
-def output_members(operation: str) -> tuple[str, ...]:
-    return tuple(service_model().operation_model(operation).output_shape.members)
