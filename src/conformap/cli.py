@@ -178,8 +178,11 @@ def cmd_render_site(args) -> int:
     cat = _load_or_report(args.catalog)
     if cat is None:
         return 1
+    from conformap.posture import sample as posture_sample
+
+    files = site_files(cat, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=Path(cat.root), current=cat)) | posture_sample.files(cat)
     try:
-        write_folder(site_files(cat, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=Path(cat.root), current=cat)), args.out_dir)
+        write_folder(files, args.out_dir)
     except FolderError as exc:
         print(f"conformap render-site: {exc}", file=sys.stderr)
         return 1

@@ -262,7 +262,7 @@ def _compliance_rows(items) -> Iterator[Row]:
         if not isinstance(ci, dict) or ci.get("resourceType") != RESOURCE_COMPLIANCE:
             continue
         rtype, rid = _evaluated_resource(ci)
-        scope = ("at", str(ci.get("accountId", "")), str(ci.get("awsRegion", "")))
+        scope = ("at", str(ci.get("accountId", ci.get("awsAccountId", ""))), str(ci.get("awsRegion", "")))  # awsAccountId: S3 delivery's name
         t = timestamp(ci.get("configurationItemCaptureTime"))
         config = ci.get("configuration")
         if isinstance(config, str):

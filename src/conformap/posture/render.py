@@ -52,3 +52,8 @@ def render(p: Posture, kind: str) -> bytes:
     """The ``md`` or ``html`` report."""
     template = _env(kind).get_template(f"report.{kind}.j2")
     return template.render(p=p).encode("utf-8")
+
+
+def page(template: str, **context) -> str:
+    """A Markdown page of this package's templates (the site's sample report page)."""
+    return _env("md").get_template(template).render(**context)
