@@ -207,3 +207,12 @@ def test_concatenated_documents_and_gzip(tmp_path):
     assert list(inputs.documents(b'{"a": 1}')) == [{"a": 1}]
     with pytest.raises(inputs.InputError):
         list(inputs.documents(b"\xef\xbb\xbf{}"))
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_reading_in_two_processes_gives_the_same_report(fmt, tmp_path, monkeypatch):
+    from conformap.posture import bundle
+
+    monkeypatch.setattr(bundle, "PARALLEL_FROM", 2)  # the 12 files of the bundle in two halves, the first in a forked child
+    code, data = report(tmp_path, MAIN, fmt=fmt)
+    assert code == 0 and data == (EXPECTED / GOLDEN[fmt]).read_bytes()

@@ -38,6 +38,14 @@ class Kind:
     aggregate: bool = False
     degraded: bool = False
 
+    def __reduce__(self):
+        """Pickled as a reference: a kind read in another process is the same object (kinds are compared with ``is``)."""
+        return (kind_of, (self.key,))
+
+
+def kind_of(key: str) -> Kind:
+    return next(k for k in KINDS if k.key == key)
+
 
 RULES = Kind("describe-config-rules", "DescribeConfigRules", "ConfigRules")
 COMPLIANCE = Kind("describe-compliance-by-config-rule", "DescribeComplianceByConfigRule", "ComplianceByConfigRules")
