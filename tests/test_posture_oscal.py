@@ -61,3 +61,24 @@ def test_uuids_are_uuid5_of_the_inputs_digest(ar):
     ns = uuid.uuid5(uuid.NAMESPACE_URL, "https://conformap.dev/oscal")
     assert ar["uuid"] == str(uuid.uuid5(ns, f"posture/{b.digest}/assessment-results"))
     assert ar["metadata"]["last-modified"] == "2026-12-01T09:15:00Z"
+
+
+NIST_SCHEMA = Path(__file__).resolve().parent / "fixtures" / "oscal-schema" / "oscal_assessment-results_schema.json"
+
+
+def _check_jsonschema(document: Path):
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "check-jsonschema"
+    return subprocess.run([str(exe), "--schemafile", str(NIST_SCHEMA), str(document)], capture_output=True, text=True)
+
+
+def test_nist_1_2_1_schema_accepts_the_assessment_results(tmp_path):
+    assert json.loads(NIST_SCHEMA.read_bytes())["$id"] == "http://csrc.nist.gov/ns/oscal/1.2.1/oscal-ar-schema.json"
+    ok = _check_jsonschema(EXPECTED / "main.ar.json")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    broken = json.loads((EXPECTED / "main.ar.json").read_bytes())
+    broken["assessment-results"]["results"][0]["findings"][0]["target"]["status"]["state"] = "passed"
+    (tmp_path / "broken.json").write_text(json.dumps(broken))
+    assert _check_jsonschema(tmp_path / "broken.json").returncode == 1  # the schema does reject a bad document
