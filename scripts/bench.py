@@ -108,6 +108,7 @@ def plain_project(catalog_dir: Path, dest: Path) -> Path:
     """Static copy of the generated pages plus the hand-written docs, built with the same theme."""
     from conformap import load
     from conformap.contrib.changes import changes_markdown
+    from conformap.posture import sample as posture_sample
     from conformap.site.docs import github_from_mkdocs, site_files
 
     shutil.rmtree(dest, ignore_errors=True)
@@ -117,6 +118,7 @@ def plain_project(catalog_dir: Path, dest: Path) -> Path:
     # page and CONTRIBUTING.md as the Contributing page.
     cat = load(catalog_dir)
     site = site_files(cat, github=github_from_mkdocs(ROOT / "mkdocs.yml"), changes=changes_markdown(catalog_dir=catalog_dir, current=cat))
+    site |= posture_sample.files(cat)  # as gen_pages.py: the sample report of the "Check your account" page
     for rel, content in site.items():
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
