@@ -92,6 +92,9 @@ def test_matching_by_identifier_keeps_instances_apart():
     us = mfa[1]
     assert us["results"] == {"COMPLIANT": 1, "NON_COMPLIANT": 1} and us["source"] == "get-compliance-details-by-config-rule"
     assert us["conformance_packs"] == ["wa-security-pack"]
+    # AWS's own count, capped: kept beside the resources whose results were saved
+    assert s3[0]["aws_non_compliant_count"] == "100+" and s3[0]["aws_summary"] == "NON_COMPLIANT"
+    assert mfa[0]["aws_non_compliant_count"] == "" and us["aws_non_compliant_count"] == "1"
 
 
 def test_drift_warnings_name_both_values():

@@ -59,6 +59,14 @@ class Instance:
     def counts(self) -> dict[str, int]:
         return dict(self.results.counts) if self.results else {}
 
+    @property
+    def aws_count(self) -> str:
+        """AWS's own count of non-compliant resources (describe-compliance-by-config-rule), ``100+`` when
+        AWS capped it, "" when none was saved."""
+        if self.summary is None or self.summary.capped is None:
+            return ""
+        return f"{self.summary.capped}+" if self.summary.cap_exceeded else str(self.summary.capped)
+
 
 @dataclass
 class Matched:

@@ -167,6 +167,8 @@ def _instance(inst: Instance) -> dict:
         "custom_implementation": inst.custom,
         "results": {k: inst.counts[k] for k in sorted(inst.counts)},
         "source": inst.results_kind,
+        "aws_summary": inst.summary.summary or "" if inst.summary else "",
+        "aws_non_compliant_count": inst.aws_count,
         "conformance_packs": list(inst.packs),
         "error": inst.error,
     }
