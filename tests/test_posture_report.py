@@ -118,8 +118,9 @@ def test_as_of_sets_the_date(tmp_path):
 def test_csv_conventions():
     data = (EXPECTED / "main.csv").read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf")
-    # CRLF row ends; the only bare LFs are the hostile annotation's, quoted, on its 3 rows (SEC-3, SEC-5, SEC-8)
-    assert data.replace(b"\r\n", b"").count(b"\n") == 3 and b'"first line\nsecond line"' in data
+    # CRLF row ends; untrusted text on one inert line: the hostile annotation's line break and bidi controls as escapes
+    assert data.replace(b"\r\n", b"").count(b"\n") == 0 and b",first line\\nsecond line," in data
+    assert "\u202e".encode() not in data and b"logs\\u202egnp.exe" in data
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
     ids = {r["resource_id"] for r in rows}
     assert "'=HYPERLINK(\"https://evil.example\",\"x\")" in ids and '=HYPERLINK("https://evil.example","x")' not in ids
@@ -132,6 +133,13 @@ def test_csv_conventions():
 
 
 HOSTILE = ("<script>", "<img", "\u202e", "\u2066", "\u200b")
+
+
+def test_hostile_strings_are_inert_in_oscal():
+    ar = (EXPECTED / "main.ar.json").read_text("utf-8")
+    for raw in ("\u202e", "\u2066", "\u200b"):
+        assert raw not in ar
+    assert "logs\\\\u202egnp.exe" in ar  # the escape, as JSON writes a backslash
 
 
 def test_hostile_strings_are_inert_in_markdown_and_html():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conformap.escape import terminal
 from conformap.outputs import oscal
 from conformap.posture import status as st
 from conformap.posture.bundle import Bundle
@@ -27,13 +28,22 @@ from conformap.posture.report_data import Group, Posture
 CONFORMAP_NS = oscal.CONFORMAP_NS
 
 
+def _text(value: str) -> str:
+    """Untrusted text (a resource id, a rule name) as an OSCAL single-line value: escapes for control, bidi and
+    zero-width characters (:func:`conformap.escape.terminal`), never empty."""
+    return oscal.single_line(terminal(value)) or "unknown"
+
+
 def _uuid(digest: str, *names: str) -> str:
     return oscal.stable_uuid("posture", digest, *names)
 
 
 def _datetime(p: Posture, which: str) -> str:
+    """The oldest (start) or newest (end) evaluation time; without any, the report's date (or the epoch)."""
     value = p.oldest if which == "start" else p.newest
-    return value or f"{p.as_of}T00:00:00Z" if p.as_of != "unknown" else value or f"{oscal.EPOCH}T00:00:00Z"
+    if value:
+        return value
+    return f"{p.as_of if p.as_of != 'unknown' else oscal.EPOCH}T00:00:00Z"
 
 
 def _target(p: Posture, g: Group, q: Group | None) -> str:
@@ -72,12 +82,12 @@ def _finding(p: Posture, digest: str, g: Group, q: Group | None, observations: d
 
 def _observation(digest: str, inst: Instance, inventory: dict[tuple, str]) -> dict[str, Any]:
     props = [oscal.prop("Rule_Id", r, oscal.TRESTLE_NS) for r in inst.rule_ids]
-    props.append(oscal.prop("config-rule-name", inst.name, CONFORMAP_NS))
+    props.append(oscal.prop("config-rule-name", _text(inst.name), CONFORMAP_NS))
     props.append(oscal.prop("instance-status", inst.status, CONFORMAP_NS))
     if inst.account:
-        props.append(oscal.prop("account", inst.account, CONFORMAP_NS))
+        props.append(oscal.prop("account", _text(inst.account), CONFORMAP_NS))
     if inst.region:
-        props.append(oscal.prop("region", inst.region, CONFORMAP_NS))
+        props.append(oscal.prop("region", _text(inst.region), CONFORMAP_NS))
     if inst.custom:
         props.append(oscal.prop("custom-implementation", "true", CONFORMAP_NS))
     counts = inst.counts
@@ -85,7 +95,7 @@ def _observation(digest: str, inst: Instance, inventory: dict[tuple, str]) -> di
     ev = inst.results
     obs: dict[str, Any] = {
         "uuid": _uuid(digest, "observation", *inst.sort_key),
-        "description": oscal.single_line(f"AWS Config rule {inst.name} in account {inst.account or 'unknown'} region {inst.region or 'unknown'}: {inst.status} ({summary})."),
+        "description": f"AWS Config rule {_text(inst.name)} in account {_text(inst.account)} region {_text(inst.region)}: {inst.status} ({summary}).",
         "props": props,
         "methods": ["TEST"],
         "types": ["finding"] if inst.status == st.NON_COMPLIANT else ["control-objective"],
@@ -97,7 +107,7 @@ def _observation(digest: str, inst: Instance, inventory: dict[tuple, str]) -> di
             key = st.resource_key(inst.account, inst.region, rtype, rid)
             if key not in seen:
                 seen.add(key)
-                subjects.append({"subject-uuid": inventory[key], "type": "inventory-item", "title": oscal.single_line(f"{rtype} {rid}") or "resource"})
+                subjects.append({"subject-uuid": inventory[key], "type": "inventory-item", "title": f"{_text(rtype)} {_text(rid)}"})
     if subjects:
         obs["subjects"] = subjects
     obs["collected"] = (ev.newest.strftime("%Y-%m-%dT%H:%M:%SZ") if ev is not None and ev.newest else None) or "1970-01-01T00:00:00Z"
@@ -117,12 +127,12 @@ def data(p: Posture, bundle: Bundle) -> dict[str, Any]:
             if key in inventory:
                 continue
             inventory[key] = _uuid(digest, "inventory", *key)
-            props = [oscal.prop("resource-type", rtype or "unknown", CONFORMAP_NS), oscal.prop("resource-id", rid or "unknown", CONFORMAP_NS)]
+            props = [oscal.prop("resource-type", _text(rtype), CONFORMAP_NS), oscal.prop("resource-id", _text(rid), CONFORMAP_NS)]
             if key[0]:
-                props.append(oscal.prop("account", key[0], CONFORMAP_NS))
+                props.append(oscal.prop("account", _text(key[0]), CONFORMAP_NS))
             if key[1]:
-                props.append(oscal.prop("region", key[1], CONFORMAP_NS))
-            items.append({"uuid": inventory[key], "description": oscal.single_line(f"{rtype} {rid}") or "resource", "props": props})
+                props.append(oscal.prop("region", _text(key[1]), CONFORMAP_NS))
+            items.append({"uuid": inventory[key], "description": f"{_text(rtype)} {_text(rid)}", "props": props})
     observations = {i.sort_key: _uuid(digest, "observation", *i.sort_key) for i in instances}
     findings = []
     for q in p.questions:
@@ -132,7 +142,7 @@ def data(p: Posture, bundle: Bundle) -> dict[str, Any]:
         "uuid": _uuid(digest, "result"),
         "title": f"Posture against {oscal.single_line(p.catalogue.framework.title)}, {p.as_of}",
         "description": oscal.single_line(
-            f"AWS Config results of accounts {', '.join(p.accounts) or 'unknown'} in regions {', '.join(p.regions) or 'unknown'}, "
+            f"AWS Config results of accounts {', '.join(map(_text, p.accounts)) or 'unknown'} in regions {', '.join(map(_text, p.regions)) or 'unknown'}, "
             f"read from {len(p.files)} saved file(s){' (degraded inputs among them)' if p.degraded else ''}. {p.notice}"
         ),
         "start": _datetime(p, "start"),

@@ -1,6 +1,7 @@
 """``--format csv``: one row per question x rule instance x resource evaluation, with the conventions of
 ``mappings.csv`` (UTF-8 without a byte-order mark, CRLF, formula-like cells neutralised by
-:func:`conformap.escape.spreadsheet_cell`); its columns are ``POSTURE_COLUMNS`` of the data dictionary.
+:func:`conformap.escape.spreadsheet_cell`); untrusted text (names, ids, annotations) is first made one inert
+line by :func:`conformap.escape.terminal`. Its columns are ``POSTURE_COLUMNS`` of the data dictionary.
 
 Evaluations are read again from the saved files (the posture keeps counts, not rows) and written in file
 order; each instance's rows come only from the answer its counts come from. Then one row per deployed
@@ -12,7 +13,7 @@ from __future__ import annotations
 import csv
 from typing import IO
 
-from conformap.escape import spreadsheet_cell
+from conformap.escape import spreadsheet_cell, terminal
 from conformap.outputs.columns import POSTURE_COLUMNS
 from conformap.posture import status as st
 from conformap.posture.bundle import Bundle, evaluations, iso
@@ -41,7 +42,11 @@ def write(p: Posture, bundle: Bundle, out: IO[bytes]) -> None:
             questions_of.setdefault(rr.rule.id, []).append((q.id, q.status))
             rule_status[rr.rule.id] = rr.status
     matched = p.matched
-    cell = spreadsheet_cell
+
+    def cell(value: str) -> str:
+        """Untrusted text on one inert line (control, bidi and zero-width characters as escapes), never a formula."""
+        return spreadsheet_cell(terminal(value))
+
     for kind, (scope, name, rtype, rid, ct, mode, annotation, t) in evaluations(bundle):
         inst = matched.by_where.get(matched.where_of.get((scope, name), ("", "", "")))
         if inst is None or inst.results_kind != kind.command:
