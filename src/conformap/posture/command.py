@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 from conformap import paths
@@ -15,9 +16,12 @@ DEFAULT_OUT = {"md": "posture.md", "html": "posture.html", "csv": "posture.csv",
 
 
 def _date(text: str) -> str:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD")
-    return text
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"'{terminal(text)}' is not a date YYYY-MM-DD")
 
 
 def add_parser(subparsers) -> None:
