@@ -20,5 +20,5 @@ def files(cat: Catalog) -> dict[str, str]:
     if SAMPLE_BUNDLE.is_dir():
         b = bundle.read([SAMPLE_BUNDLE])
         if not errors(b.diagnostics):
-            return {PAGE: report(cat, b, "md").decode("utf-8")}
+            return {PAGE: bytes(report(cat, b, "md")).decode("utf-8")}
     return {PAGE: render.page("sample_missing.md.j2", bundle=SAMPLE_BUNDLE.relative_to(paths.PROJECT_ROOT).as_posix())}
