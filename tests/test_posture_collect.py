@@ -125,3 +125,32 @@ def test_the_collected_files_are_a_bundle_the_report_reads(tmp_path):
     assert doc["warnings"] == [
         "rule access-keys-rotated in account 444455556666 region eu-west-1: no saved definition there; matched by the definition saved for account 111122223333 region us-east-1"
     ]
+
+
+def test_the_collect_command_lays_out_account_and_region_folders(tmp_path, monkeypatch, capsys):
+    from conformap.cli import main
+
+    config = client()
+    sts = boto3.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="secret", region_name="eu-west-1").client("sts")
+    stubs = [Stubber(config), Stubber(sts)]
+    stubs[1].add_response("get_caller_identity", {"Account": "111122223333", "Arn": "arn:aws:iam::111122223333:user/x", "UserId": "AIDAEXAMPLE"}, {})
+    s = stubs[0]
+    s.add_response("describe_config_rules", {"ConfigRules": []}, {})
+    s.add_response("describe_compliance_by_config_rule", {"ComplianceByConfigRules": []}, {})
+    s.add_response("describe_config_rule_evaluation_status", {"ConfigRulesEvaluationStatus": []}, {})
+    s.add_response("describe_conformance_packs", {"ConformancePackDetails": []}, {})
+
+    class Session:
+        def __init__(self, profile_name=None):
+            assert profile_name == "audit"
+
+        def client(self, name, region_name):
+            assert region_name == "eu-west-1"
+            return sts if name == "sts" else config
+
+    monkeypatch.setattr(boto3, "Session", Session)
+    for stub in stubs:
+        stub.activate()
+    assert main(["posture", "collect", "--profile", "audit", "--region", "eu-west-1", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "111122223333" / "eu-west-1" / "describe-config-rules.json").read_text() == '{\n    "ConfigRules": []\n}\n'
+    assert "conformap posture report" in capsys.readouterr().err
