@@ -227,3 +227,18 @@ def test_reading_in_two_processes_gives_the_same_report(fmt, tmp_path, monkeypat
     monkeypatch.setattr(bundle, "PARALLEL_FROM", 2)  # the 12 files of the bundle in two halves, the first in a forked child
     code, data = report(tmp_path, MAIN, fmt=fmt)
     assert code == 0 and data == (EXPECTED / GOLDEN[fmt]).read_bytes()
+
+
+def test_gitignore_covers_the_default_outputs_but_not_the_site_page():
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None or not (paths.PROJECT_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    from conformap.posture.command import DEFAULT_OUT
+
+    def ignored(rel: str) -> bool:
+        return subprocess.run(["git", "check-ignore", "-q", "--no-index", rel], cwd=paths.PROJECT_ROOT).returncode == 0
+
+    assert all(ignored(name) for name in DEFAULT_OUT.values()) and ignored("posture-bundle/111122223333/x.json")
+    assert not ignored("docs/posture.md") and not ignored("tests/expected/posture/main.json")
