@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install test test-fast validate fmt build serve bench mutate clean
+.PHONY: help install test test-fast validate fmt build serve dist bench mutate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,6 +20,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
 	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	# The wheels of the runtime dependencies alone (pyproject.toml's `dependencies`, at the pinned versions):
+	# tests/test_install.py installs the built wheel from them into a fresh environment, without the network.
+	rm -rf $(VENV)/wheelhouse
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-build-isolation \
+	  --constraint requirements.lock --dest $(VENV)/wheelhouse .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -29,7 +34,7 @@ test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## run the tests that need no site build and no browser
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -m "not slow and not browser" --hypothesis-profile=fast
 
 validate: $(STAMP) ## check the catalogue; prints file:line:col: path: message per problem
 	$(BIN)/conformap validate
@@ -43,6 +48,11 @@ build: $(STAMP) ## build the site into site/
 serve: $(STAMP) ## build and serve the site on http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+dist: $(STAMP) ## build the sdist and the wheel (with the catalogue) into dist/, and check their metadata
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
+
 bench: $(STAMP) ## measure build time and memory on 1x, 5x and 25x catalogues (best of 3 builds each, ours and plain taking turns)
 	$(BIN)/python scripts/bench.py --repeat 3
 
@@ -50,4 +60,4 @@ mutate: $(STAMP) ## mutation testing of the modules listed in mutation.toml (slo
 	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE))
 
 clean: ## remove build outputs (keeps .venv)
-	rm -rf site .pytest_cache .hypothesis build
+	rm -rf site .pytest_cache .hypothesis build dist

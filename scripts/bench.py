@@ -107,7 +107,7 @@ def site_stats(site_dir: Path) -> tuple[int, int]:
 def plain_project(catalog_dir: Path, dest: Path) -> Path:
     """Static copy of the generated pages plus the hand-written docs, built with the same theme."""
     from conformap import load
-    from conformap.contrib.changes import changes_markdown
+    from conformap.site.changes import changes_markdown
     from conformap.posture import sample as posture_sample
     from conformap.site.docs import github_from_mkdocs, site_files
 
@@ -144,9 +144,8 @@ def posture_child(bundle: str, out: str) -> None:
 
     code = cli(["posture", "report", bundle, "--format", "json", "--out", out])
     after = os.times()
-    cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))  # the forked reader too
-    # The report and its forked reader together (each one's peak, summed: an upper bound of what they held at once).
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system"))  # one process: the report reads every file itself
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"code": code, "seconds": time.perf_counter() - start, "cpu_s": cpu, "max_rss_kb": peak}))
 
 
@@ -183,7 +182,7 @@ def posture_rows(repeat: int) -> tuple[list[dict], bool]:
     big, small = rows[-1], rows[0]
     ratio = big["seconds"] / small["seconds"]
     ok = big["seconds"] <= TARGET_POSTURE_S and big["peak_mb"] <= TARGET_POSTURE_MB and ratio <= TARGET_POSTURE_RATIO
-    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall time on a shared machine; CPU: the report's processes, user + system)")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall time on a shared machine; CPU: the report's one process, user + system)")
     print(
         f"posture 1M: {big['seconds']:.1f} s (target <= {TARGET_POSTURE_S:.0f}), {big['peak_mb']:.0f} MB (target <= {TARGET_POSTURE_MB}), "
         f"1M / 100k: {ratio:.1f} (target <= {TARGET_POSTURE_RATIO:.0f})  {'OK' if ok else 'MISSED'}"

@@ -21,11 +21,12 @@ import mkdocs_gen_files
 from mkdocs.exceptions import PluginError
 
 from conformap import paths
-from conformap.catalog.loader import validate
-from conformap.contrib.changes import changes_markdown
+from conformap.load.loader import validate
+from conformap.site.changes import changes_markdown
 from conformap.diagnostics import errors
 from conformap.posture import sample as posture_sample
-from conformap.site import GitHub, edit_paths, routes
+from conformap.site import GitHub, edit_paths
+from conformap import routes
 from conformap.site.docs import CONTRIBUTING_FILE, site_files
 
 

@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 from conformap import paths
-from conformap.catalog.awspage import TEXT_HEADER, parse_page
-from conformap.catalog.importer import render
-from conformap.catalog.yamlio import read_yaml
+from conformap.parse.aws_page import TEXT_HEADER, parse_page
+from conformap.ingest.page_import import render
+from conformap.load.yamlio import read_yaml
 
 
 def synthesize(factor: int, out: Path, source: Path = paths.DEFAULT_CATALOG) -> Path:

@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from markdown_text import shown
-from pagegen import resnapshot
+from support.markdown_text import shown
+from support.pagegen import resnapshot
 
 import conformap
 from conformap import cli
-from conformap.contrib.changes import changes_markdown
-from conformap.contrib.compare import compare, word_diff
-from conformap.contrib.report import render_json, render_markdown
+from conformap.site.changes import changes_markdown
+from conformap.compare.engine import compare, word_diff
+from conformap.compare.report import render_json, render_markdown
 
 BASE = Path(__file__).resolve().parent / "fixtures" / "diff" / "base"
 BASE_SHA = re.search(r"sha256: ([0-9a-f]{64})", (BASE / "framework.yaml").read_text(encoding="utf-8")).group(1)
@@ -616,7 +616,7 @@ _FIX = re.compile(r"```text\n(.*?)\n```\n.*?<!-- example: fix -->\n```diff\n(.*?
 def _check_fix_examples(text: str, work: Path) -> None:
     """A `fix` example: the broken state (the patch reversed) gives exactly the error shown; the patch fixes it."""
     from conformap import paths
-    from conformap.catalog.loader import validate
+    from conformap.load.loader import validate
 
     fixes = _FIX.findall(text)
     assert len(fixes) == 1

@@ -7,9 +7,12 @@ These are the fast tests `make mutate` runs against the module (mutation.toml).
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+
 import markdown
 import pytest
-from test_pages import EXTENSION_CONFIGS, EXTENSIONS
+from support.markdown_text import EXTENSION_CONFIGS, EXTENSIONS
 
 from conformap import escape
 
@@ -163,3 +166,61 @@ def test_code_span_cannot_be_closed_by_the_text(value, span, shown):
 
 def test_an_empty_code_span_is_padded():
     assert escape.code_span("") == "`  `"
+
+
+# --------------------------------------------------------------------------- spreadsheet formula triggers (issue 14)
+
+
+@pytest.mark.parametrize("trigger", ["\uff1d", "\uff0b", "\uff0d", "\uff20"])  # ＝ ＋ － ＠
+def test_every_full_width_formula_trigger_is_neutralised(trigger):
+    """Bug (issue 14): the full-width minus (U+FF0D) dropped from the formula triggers."""
+    assert escape.spreadsheet_cell(trigger + "1+1") == "'" + trigger + "1+1"
+    assert escape.spreadsheet_cell("  " + trigger + "SUM(A1)") == "'  " + trigger + "SUM(A1)"
+    assert escape.spreadsheet_cell("a" + trigger + "b") == "a" + trigger + "b"  # only a leading trigger counts
+
+
+# --------------------------------------------------------------------------- '~' in Markdown (issue 14)
+
+
+STRIKE = ["~~x~~", "~x~", "a ~~b~~ c", "~~~\nfence\n~~~", "~~*x*~~"]
+
+
+def test_tilde_becomes_an_entity_in_every_text_helper():
+    """Bug (issue 14): '~' no longer turned into an entity (it has no backslash escape in Python-Markdown)."""
+    assert escape.text("~") == "&#126;"
+    assert escape.text("~~x~~") == "&#126;&#126;x&#126;&#126;"
+    assert escape.code("a~b") == "<code>a&#126;b</code>"
+    assert escape.text_with_code("~~`k~`~~") == "&#126;&#126;<code>k&#126;</code>&#126;&#126;"
+    assert "~" not in escape.link("~~x~~", "https://example.com/")
+
+
+def _plain_text(html: str) -> str:
+    root = ET.fromstring(f"<root>{html}</root>")
+    return "".join(root.itertext())
+
+
+@pytest.mark.parametrize("extra", [[], ["pymdownx.tilde"]], ids=["mkdocs.yml", "mkdocs.yml+pymdownx.tilde"])
+@pytest.mark.parametrize("value", STRIKE)
+def test_tildes_render_as_literal_text(extra, value):
+    """``~~x~~`` stays text with the site's extensions, and still the day a strikethrough extension is enabled."""
+    html = markdown.markdown(escape.text(value), extensions=EXTENSIONS + extra, extension_configs=EXTENSION_CONFIGS)
+    assert not re.search(r"<(del|s|sub|strike|pre|code|em)\b", html), html
+    assert _plain_text(html) == " ".join(value.split())
+
+
+def test_the_strikethrough_check_can_fail():
+    """The extension really reads '~~' (so the test above is not vacuous)."""
+    html = markdown.markdown("~~x~~", extensions=EXTENSIONS + ["pymdownx.tilde"], extension_configs=EXTENSION_CONFIGS)
+    assert "<del>x</del>" in html
+
+
+def test_single_line_folds_every_whitespace_run():
+    assert escape.single_line("  a\n\tb \u00a0 c\r\n") == "a b c"
+    assert escape.single_line("") == ""
+
+
+def test_markdown_unescape_reads_aws_markdown_back():
+    # The AWS page's Markdown form and the documentation sources share one set of escaped characters.
+    assert escape.markdown_unescape(r"a\_b\*c \&\'\" \| \~ \\") == "a_b*c &'\" | ~ \\"
+    # A backslash before anything else (a letter, a digit, a colon) stays.
+    assert escape.markdown_unescape(r"\d+ \: C:\Temp") == r"\d+ \: C:\Temp"

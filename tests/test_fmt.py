@@ -9,11 +9,14 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from support.examples import examples
 
 from conformap import cli, paths
-from conformap.catalog import fmt, fmtfiles
-from conformap.catalog.importer import render
-from conformap.catalog.yamlio import read_yaml_text
+from conformap.fmt import layout as fmt
+from conformap.fmt import files as fmtfiles
+from conformap.load import files
+from conformap.ingest.page_import import render
+from conformap.load.yamlio import read_yaml_text
 
 REAL_FILES = fmtfiles.catalogue_files(paths.DEFAULT_CATALOG)
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "diff" / "base"
@@ -26,7 +29,7 @@ def _data(text: str | bytes):
 
 
 def test_every_catalogue_file_kind_is_covered():
-    kinds = {fmtfiles.file_kind(f)[0] for f in REAL_FILES}
+    kinds = {files.entry_for(f).kind for f in REAL_FILES}
     assert kinds == {"framework", "errata", "control", "rule"}
     assert len(REAL_FILES) == 1 + 1 + 11 + 127
 
@@ -34,7 +37,8 @@ def test_every_catalogue_file_kind_is_covered():
 @pytest.mark.parametrize("file", REAL_FILES, ids=lambda f: f.relative_to(paths.DEFAULT_CATALOG).as_posix())
 def test_real_file_is_already_canonical_and_agrees_with_the_importer(file):
     raw = file.read_bytes()
-    kind, rel = fmtfiles.file_kind(file)
+    entry = files.entry_for(file)
+    kind, rel = entry.kind, entry.relpath
     out = fmt.format_text(raw, kind, rel, str(file))
     assert out.encode("utf-8") == raw  # fmt changes nothing
     assert fmt.format_text(out, kind, rel) == out  # idempotent
@@ -45,7 +49,8 @@ def test_real_file_is_already_canonical_and_agrees_with_the_importer(file):
 @pytest.mark.parametrize("file", REAL_FILES[::9], ids=lambda f: f.name)
 def test_scrambled_layout_is_restored(file):
     """Keys reversed, flow style, other widths and indentation: fmt gives back the committed file."""
-    kind, rel = fmtfiles.file_kind(file)
+    entry = files.entry_for(file)
+    kind, rel = entry.kind, entry.relpath
     data = _data(file.read_bytes())
 
     def scramble(v):
@@ -123,11 +128,12 @@ def test_block_scalar_header_comment_is_kept():
 _LINES = [(f, i) for f in REAL_FILES for i in range(len(f.read_text(encoding="utf-8").splitlines()))]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_LINES), st.sampled_from(["own", "eol"]), st.sampled_from(["# note", "#tight", "# a: b # c"]))
 def test_any_comment_a_contributor_adds_survives(where, mode, comment):
     file, i = where
-    kind, rel = fmtfiles.file_kind(file)
+    entry = files.entry_for(file)
+    kind, rel = entry.kind, entry.relpath
     text = file.read_text(encoding="utf-8")
     lines = text.splitlines()
     if mode == "own":

@@ -63,9 +63,10 @@ WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
 
 
 def test_workflows_exist():
-    assert [w.name for w in WORKFLOWS] == ["pages.yml", "pr.yml"]
+    assert [w.name for w in WORKFLOWS] == ["pages.yml", "pr.yml", "release.yml"]
 
 
+@pytest.mark.slow  # runs check-jsonschema in a fresh process
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_matches_the_github_workflow_schema(workflow):
     for builtin in ("vendor.github-workflows", "custom.github-workflows-require-timeout"):
@@ -73,6 +74,7 @@ def test_workflow_matches_the_github_workflow_schema(workflow):
         assert res.returncode == 0, res.stdout + res.stderr
 
 
+@pytest.mark.slow  # runs check-jsonschema in a fresh process
 def test_the_schema_check_really_rejects_a_bad_workflow(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    stepz: []\n")
@@ -80,6 +82,7 @@ def test_the_schema_check_really_rejects_a_bad_workflow(tmp_path):
     assert res.returncode == 1 and "stepz" in res.stdout
 
 
+@pytest.mark.slow  # runs check-jsonschema in a fresh process
 def test_issue_form_and_config_match_their_schemas():
     res = check_jsonschema("vendor.github-issue-forms", GITHUB / "ISSUE_TEMPLATE" / "mapping-correction.yml")
     assert res.returncode == 0, res.stdout + res.stderr
@@ -146,6 +149,34 @@ def test_pages_workflow_deploys_from_main():
     assert deploy["steps"][0]["id"] == "deployment"
 
 
+def test_release_workflow_tags_and_publishes_a_new_version_only():
+    wf = load_yaml(GITHUB / "workflows" / "release.yml")
+    assert wf["on"]["push"]["branches"] == ["main"]
+    assert wf["permissions"] == {"contents": "read"}
+    build, pypi, release = wf["jobs"]["build"], wf["jobs"]["pypi"], wf["jobs"]["github-release"]
+    runs = "\n".join(s.get("run", "") for s in build["steps"])
+    assert 'git tag -l "v$version"' in runs and "make dist" in runs and "tests/test_install.py" in runs
+    # Every step after the version check runs only for a new version; so do the other jobs.
+    after = build["steps"][[s.get("id") for s in build["steps"]].index("version") + 1 :]
+    assert after and all(s["if"] == "steps.version.outputs.new == 'true'" for s in after)
+    assert pypi["if"] == release["if"] == "needs.build.outputs.new == 'true'"
+    # Trusted publishing: an OIDC token in the `pypi` environment, no stored secret.
+    assert pypi["environment"]["name"] == "pypi" and pypi["permissions"] == {"id-token": "write"}
+    assert [s["uses"] for s in pypi["steps"]][-1] == "pypa/gh-action-pypi-publish@release/v1"
+    assert "secrets." not in (GITHUB / "workflows" / "release.yml").read_text(encoding="utf-8")
+    # The tag comes last, once PyPI has the version: a failed upload leaves no tag, so a re-run retries it.
+    assert release["needs"] == ["build", "pypi"] and release["permissions"] == {"contents": "write"}
+    create = release["steps"][-1]["run"]
+    assert 'gh release create "v$VERSION" release-assets/*' in create and '--target "$GITHUB_SHA"' in create
+
+
+def test_contributing_says_what_a_maintainer_sets_up_for_releases():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text[text.index("## Releasing a version") :]
+    for needed in ("trusted publisher", "conformap/conformap", "release.yml", "`pypi`"):
+        assert needed in section, needed
+
+
 def test_issue_form_asks_for_rule_question_problem_and_evidence():
     form = load_yaml(GITHUB / "ISSUE_TEMPLATE" / "mapping-correction.yml")
     fields = {b["id"]: b for b in form["body"] if "id" in b}
@@ -174,6 +205,7 @@ def test_pull_request_template_has_its_sections():
 # pre-commit and the editor.
 
 
+@pytest.mark.slow  # runs the hooks' commands in a fresh process
 def test_local_pre_commit_hooks_pass_on_the_catalogue():
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
     hooks = {h["id"]: h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]}
@@ -214,13 +246,14 @@ def test_vscode_maps_every_catalogue_file_to_its_schema():
     for schema in schemas:
         assert (ROOT / schema).is_file(), schema
     expected = {"framework": "framework.schema.json", "control": "control.schema.json", "rule": "rule.schema.json", "errata": "errata.schema.json"}
-    from conformap.catalog.fmtfiles import catalogue_files, file_kind
+    from conformap.fmt.files import catalogue_files
+    from conformap.load.files import entry_for
 
     for file in catalogue_files(paths.DEFAULT_CATALOG):
         rel = file.relative_to(ROOT).as_posix()
         matches = [s for s, glob in schemas.items() if any(fnmatch(rel, g) for g in ([glob] if isinstance(glob, str) else glob))]
         assert len(matches) == 1, rel
-        assert Path(matches[0]).name == expected[file_kind(file)[0]]
+        assert Path(matches[0]).name == expected[entry_for(file).kind]
     extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text())
     assert "redhat.vscode-yaml" in extensions["recommendations"]
 

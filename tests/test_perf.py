@@ -8,7 +8,7 @@ import os
 import pytest
 
 import conformap
-from conformap.catalog import cache as doccache
+from conformap.load import cache as doccache
 from conformap.perf import gc_paused
 
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_support import assert_clean, serve, shot
+from support.browser import assert_clean, serve, shot
 
 EXPECTED = Path(__file__).resolve().parent / "expected" / "posture"
 pytestmark = [pytest.mark.browser]

@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pagegen import resnapshot
+from support.examples import examples
+from support.pagegen import resnapshot
 
 import conformap
 from conformap import outputs
-from conformap.catalog import schema
-from conformap.catalog.importer import render
-from conformap.site import render_site, routes
+from conformap.load import schema
+from conformap.ingest.page_import import render
+from conformap.site import render_site
+from conformap import routes
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 # Any single-line text a contributor could type: no control characters, no surrogates, no line separators,
 # no bidirectional controls or zero-width characters, in Unicode NFC form (what CONTRIBUTING allows).
@@ -172,7 +174,7 @@ ID_CANDIDATES = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(value=ID_CANDIDATES)
 def test_every_id_validation_accepts_names_a_page(value):
     if schema.is_id("rule_id", value):

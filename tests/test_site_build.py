@@ -293,7 +293,7 @@ def _render_site(out: Path, catalog: Path = SITE_MINI) -> int:
 
 def test_render_site_writes_the_generated_files_for_another_builder(tmp_path, capsys):
     """render-site writes what gen-files gets; MkDocs without gen-files builds the site from that folder."""
-    from conformap.contrib.changes import changes_markdown
+    from conformap.site.changes import changes_markdown
     from conformap.posture import sample as posture_sample
     from conformap.site.docs import MARKER, github_from_mkdocs, site_files
 

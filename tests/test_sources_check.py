@@ -47,16 +47,42 @@ def test_the_report_is_deterministic(capsys):
 
 
 def test_a_parameter_the_rule_lost_is_drift(tmp_path, capsys):
+    """One rule decides what drift is (conformap.load.fidelity): validation reports it on a rule citing the
+    snapshot's commit; sources check on every rule, here one that cites another commit (a warning in validate)."""
     root = tmp_path / "catalog"
     shutil.copytree(paths.DEFAULT_CATALOG, root)
     f = root / "rules" / "ec2-stopped-instance.yaml"
     data = yaml.safe_load(f.read_text(encoding="utf-8"))
     data.pop("parameters")
     f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert main(["validate", str(root)]) == 1
+    assert "$.parameters: the page has a parameter 'AllowedDays' that the rule does not record" in capsys.readouterr().out
+    data["sources"][0]["commit"] = "0" * 40
+    f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     code, out, _ = run(capsys, "--catalog", str(root), "--format", "json")
     assert code == 1
     drift = [d for d in json.loads(out)["differences"] if d["kind"] == "drift"]
-    assert [(d["subject"], d["field"], d["stated"]) for d in drift] == [("ec2-stopped-instance", "parameters.AllowedDays", "AllowedDays")]
+    assert [(d["subject"], d["field"], d["stated"], d["message"]) for d in drift] == [
+        ("ec2-stopped-instance", "parameters.AllowedDays", "AllowedDays", "the rule page has a parameter the rule does not record")
+    ]
+
+
+def test_a_scope_the_rule_does_not_record_is_drift_as_in_validate(tmp_path, capsys):
+    """Once sources check saw only a recorded scope that differed; now the same rule as validation's."""
+    root = tmp_path / "catalog"
+    shutil.copytree(paths.DEFAULT_CATALOG, root)
+    f = root / "rules" / "ssm-document-not-public.yaml"
+    data = yaml.safe_load(f.read_text(encoding="utf-8"))
+    assert data["conformance_pack"].pop("scope_resource_types") == ["AWS::SSM::Document"]
+    for s in data["sources"]:
+        s["commit"] = "0" * 40  # validate warns and does not compare
+    f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, out, _ = run(capsys, "--catalog", str(root), "--format", "json")
+    assert code == 1
+    drift = [d for d in json.loads(out)["differences"] if d["kind"] == "drift"]
+    assert [(d["subject"], d["field"], d["catalogue"], d["stated"]) for d in drift] == [
+        ("ssm-document-not-public", "conformance_pack.scope_resource_types", None, "AWS::SSM::Document")
+    ]
 
 
 def test_an_invalid_catalogue_is_reported_not_compared(tmp_path, capsys):

@@ -8,9 +8,9 @@ import re
 import shutil
 
 import conformap
-from conformap.catalog import cache as doccache
-from conformap.catalog.yamlio import MAX_FILE_BYTES
-from conformap.catalog import schema
+from conformap.load import cache as doccache
+from conformap.load.yamlio import MAX_FILE_BYTES
+from conformap.load import schema
 from conformap.cli import main
 
 
@@ -89,8 +89,8 @@ def test_a_schema_or_code_change_empties_the_cache(tmp_path, monkeypatch):
     assert doccache.folder() == before
     code = tmp_path / "package"
     shutil.copytree(doccache.Path(doccache.__file__).parents[1], code)
-    (code / "catalog" / "yamlio.py").write_text((code / "catalog" / "yamlio.py").read_text() + "\n", encoding="utf-8")
-    monkeypatch.setattr(doccache, "__file__", str(code / "catalog" / "cache.py"))
+    (code / "load" / "yamlio.py").write_text((code / "load" / "yamlio.py").read_text() + "\n", encoding="utf-8")
+    monkeypatch.setattr(doccache, "__file__", str(code / "load" / "cache.py"))
     assert doccache.folder() not in (None, before)
 
 

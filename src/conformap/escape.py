@@ -24,7 +24,7 @@ values, service names, errata) goes through one of these helpers before it is pu
   can neither drive the terminal nor start a line of its own nor reorder what is displayed.
 
 Links between pages are built from ids that the catalogue schema restricts (see
-:func:`conformap.site.routes.rule_page`), never from free text.
+:func:`conformap.routes.rule_page`), never from free text.
 """
 
 from __future__ import annotations
@@ -62,9 +62,25 @@ def terminal(value: object) -> str:
     return _TERMINAL_UNSAFE.sub(_terminal_escape, str(value))
 
 
+def single_line(value: object) -> str:
+    """The text on one line: every run of whitespace (line breaks included) becomes one space, ends trimmed."""
+    return _WHITESPACE.sub(" ", str(value)).strip()
+
+
 def clean(value: object) -> str:
     """The text with whitespace runs collapsed to one space, ends trimmed and control characters removed."""
-    return _CONTROL.sub("", _WHITESPACE.sub(" ", str(value))).strip()
+    return _CONTROL.sub("", single_line(value)).strip()
+
+
+# The punctuation a backslash escapes in the Markdown AWS generates (its documentation sources, the
+# Markdown form of its pages): read back as the character itself.
+MARKDOWN_ESCAPED = "\\`*_{}[]()#+-.!|<>~&'\""
+_MARKDOWN_ESCAPE = re.compile("\\\\([" + re.escape(MARKDOWN_ESCAPED) + "])")
+
+
+def markdown_unescape(value: str) -> str:
+    """Markdown text as it reads: ``\\*`` is ``*``, for every character of :data:`MARKDOWN_ESCAPED`."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", value)
 
 
 def text(value: object) -> str:

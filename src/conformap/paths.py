@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = PROJECT_ROOT / "schema"
 if not SCHEMA_DIR.is_dir():  # installed from a wheel: the schemas ship as the package data conformap.schema
     SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
-# In a checkout, the project's catalogue. Installed as a package (e.g. by pre-commit in another
-# repository), there is no project around the code: the catalogue is then ./catalog, where the
-# tool is run, like any path its user types.
-_IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "src" / "conformap").is_dir()
-DEFAULT_CATALOG = PROJECT_ROOT / "catalog" if _IN_CHECKOUT else Path("catalog")
+
+# The catalogue a command reads when given none (``--catalog DIR`` always wins), never ./catalog:
+# * in a clone of the project (this file is src/conformap/paths.py beside the pyproject.toml of the
+#   project named conformap), the clone's own catalog/, the one its contributors edit;
+# * installed from a wheel, the catalogue of the package's version, which the wheel carries as the
+#   package data conformap/catalog_data (pyproject.toml maps catalog/ there). It is read from its folder on
+#   disk, so an installation that keeps the package in a zip file has none (see ``catalog_problem``).
+
+
+def _is_clone(root: Path) -> bool:
+    if Path(__file__).resolve().parent != root / "src" / "conformap":
+        return False
+    try:
+        with open(root / "pyproject.toml", "rb") as f:
+            return tomllib.load(f).get("project", {}).get("name") == "conformap"
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        return False
+
+
+IN_CLONE = _is_clone(PROJECT_ROOT)
+PACKAGED_CATALOG = Path(__file__).resolve().parent / "catalog_data"
+DEFAULT_CATALOG = PROJECT_ROOT / "catalog" if IN_CLONE else PACKAGED_CATALOG
 
 # Catalogue layout (relative to the catalogue root).
 FRAMEWORK_FILE = "framework.yaml"
@@ -46,6 +64,18 @@ SOURCE_SNAPSHOTS = {
     "config-rule-pages": (f"{SOURCES_DIR}/config-rule-pages.yaml", "rule-pages"),
     "conformance-packs": (f"{SOURCES_DIR}/conformance-pack-scopes.yaml", "pack-scopes"),
 }
+
+
+def catalog_problem() -> str | None:
+    """Why there is no default catalogue to read (``None``: there is one; in a clone, the loader names
+    whatever its catalog/ lacks)."""
+    if IN_CLONE or DEFAULT_CATALOG.is_dir():
+        return None
+    return (
+        f"{DEFAULT_CATALOG}: this installation of conformap carries no catalogue (an incomplete installation, "
+        "or one kept in a zip file); reinstall it (pip install --force-reinstall conformap) or give a catalogue "
+        "folder with --catalog DIR"
+    )
 
 
 def display_path(path: Path) -> str:

@@ -26,15 +26,15 @@ from __future__ import annotations
 
 import networkx as nx
 
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 
 
 def key(kind: str, ident: str) -> str:
     return f"{kind}:{ident}"
 
 
-def build_graph(cat: Catalog) -> nx.DiGraph:
-    g = nx.DiGraph(framework=cat.framework.id)
+def build_graph(cat: Catalog) -> nx.DiGraph[str]:
+    g: nx.DiGraph[str] = nx.DiGraph(framework=cat.framework.id)
     fw = key("framework", cat.framework.id)
     g.add_node(fw, kind="framework", id=cat.framework.id, title=cat.framework.title, publisher=cat.framework.publisher)
     for c in cat.controls:
@@ -76,8 +76,3 @@ def build_graph(cat: Catalog) -> nx.DiGraph:
                 rationale=m.rationale,
             )
     return g
-
-
-def nodes_of(g: nx.DiGraph, kind: str) -> list[str]:
-    """Ids of every node of one kind, in insertion (catalogue) order."""
-    return [d["id"] for _, d in g.nodes(data=True) if d["kind"] == kind]

@@ -17,6 +17,9 @@ The overlap is the weighted projection, onto the controls, of the bipartite grap
 controls they support (:func:`networkx.algorithms.bipartite.weighted_projected_graph`); the diagonal of
 the matrix is each control's own number of rules.
 
+Counts of mappings come from here too: ``mapping_count`` (all), ``rule_mapping_count`` and
+``control_mapping_count`` (per rule, per control), for the workbook and the downloads.
+
 Two counts of controls are easy to confuse, so they have two names: ``controls_with_rules`` (controls
 at least one rule supports, the home page's "with rules") and ``controls_in_source`` (controls the source
 lists, ``in_source: true``; the JSON download's ``counts.controls_mapped``).
@@ -35,7 +38,7 @@ import networkx as nx
 from networkx.algorithms import bipartite
 
 from conformap.analysis.graph import build_graph, key
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 
 # The service of a rule that names none, in :meth:`Analysis.coverage_by_service` and :meth:`Analysis.control_services`.
 UNSPECIFIED = "(unspecified)"
@@ -56,11 +59,13 @@ class Summary:
 class Analysis:
     """The statistics of one catalogue graph. Cheap to build; each statistic is computed on first use."""
 
-    def __init__(self, graph: nx.DiGraph) -> None:
+    def __init__(self, graph: nx.DiGraph[str]) -> None:
         self.graph = g = graph
         controls, rules, services = [], [], []
         statement_rules: dict[str, set[str]] = defaultdict(set)
         supports: dict[str, set[str]] = defaultdict(set)  # rule -> controls
+        rule_mappings: Counter[str] = Counter()
+        control_mappings: Counter[str] = Counter()
         self.mapping_count = 0
         for _, d in g.nodes(data=True):
             kind = d["kind"]
@@ -75,6 +80,8 @@ class Analysis:
                 continue
             self.mapping_count += 1
             rule, statement = g.nodes[u]["id"], g.nodes[v]
+            rule_mappings[rule] += 1
+            control_mappings[d["control"]] += 1
             statement_rules[statement["id"]].add(rule)
             # A mapping whose statement belongs to another control (not valid in a catalogue) is ignored.
             if statement["control"] == d["control"]:
@@ -84,6 +91,8 @@ class Analysis:
         self.controls_in_source: list[str] = [d["id"] for d in controls if d["in_source"]]
         self.rules: list[str] = sorted(rules)
         self.services: list[str] = sorted(services)
+        self.rule_mapping_count: dict[str, int] = {r: rule_mappings[r] for r in self.rules}
+        self.control_mapping_count: dict[str, int] = {c: control_mappings[c] for c in self.controls}
         order = {c: i for i, c in enumerate(self.controls)}
         self.rule_controls: dict[str, tuple[str, ...]] = {r: tuple(sorted(supports[r], key=order.__getitem__)) for r in self.rules}
         self.control_rules: dict[str, list[str]] = {c: [] for c in self.controls}
@@ -102,11 +111,6 @@ class Analysis:
 
     def service(self, rule_id: str) -> str:
         return self.graph.nodes[key("rule", rule_id)]["service"] or UNSPECIFIED
-
-    def rule_statements(self, rule_id: str) -> list[str]:
-        rk = key("rule", rule_id)
-        g = self.graph
-        return sorted(g.nodes[v]["id"] for v in g.successors(rk) if g.edges[rk, v]["rel"] == "supports")
 
     def statement_rules(self, statement_id: str) -> list[str]:
         return sorted(self._statement_rules.get(statement_id, ()))
@@ -134,12 +138,12 @@ class Analysis:
     # ----------------------------------------------------------------- overlap
 
     @cached_property
-    def overlap_graph(self) -> nx.Graph:
+    def overlap_graph(self) -> nx.Graph[str]:
         """Controls, joined by an edge whose ``weight`` is the number of rules supporting both.
 
         Each node's ``rules`` attribute is the control's own number of rules.
         """
-        b = nx.Graph()
+        b: nx.Graph[str] = nx.Graph()
         b.add_nodes_from(self.controls, bipartite=0)
         b.add_nodes_from((key("rule", r) for r in self.rules), bipartite=1)
         b.add_edges_from((key("rule", r), c) for r, cs in self.rule_controls.items() for c in cs)

@@ -1,12 +1,12 @@
 """``aws-text``: the mapping table in the source page's own text layout, one row per distinct mapping.
 
-It reproduces every distinct row of AWS's page character for character (tests/test_fidelity.py).
+It reproduces every distinct row of AWS's page character for character (tests/test_export_aws_page_fidelity.py).
 """
 
 from __future__ import annotations
 
-from conformap.catalog.awspage import TEXT_HEADER
-from conformap.catalog.model import Catalog
+from conformap.parse.aws_page import TEXT_HEADER
+from conformap.model.catalog import Catalog
 
 
 def render(cat: Catalog) -> str:

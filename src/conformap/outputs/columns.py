@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from conformap.load import schema
+
 # How a list is written in one CSV or spreadsheet cell.
 LIST_SEPARATOR = ";"
 
@@ -28,8 +30,6 @@ def meaning(column: Column) -> str:
     """What a column holds: the JSON Schema's description of its field, then the column's own note."""
     if column.json is None:
         return column.note
-    from conformap.catalog import schema
-
     described = schema.description_at("export.schema.json", column.json)
     return f"{described} {column.note}".strip()
 

@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
-from conformap.catalog.model import Catalog, Mapping, Rule
+from conformap.diagnostics import CommandError
+from conformap.escape import single_line, terminal
+from conformap.model.catalog import Catalog, Mapping, Rule
 
 MAX_RULES = 130  # rules per conformance pack
 MAX_TEMPLATE_BYTES = 51_200  # TemplateBody; larger templates need an S3 upload
@@ -28,8 +30,8 @@ MAX_TEMPLATE_DESCRIPTION = 1024  # template Description (bytes)
 ELLIPSIS = "…"
 
 
-class PackError(ValueError):
-    """A pack that cannot be made (e.g. one rule alone is over a limit); the message says why."""
+class PackError(CommandError):
+    """A pack that cannot be made (e.g. one rule alone is over a limit, or no pack has the id asked for); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ class _Quoted(str):
     """A catalogue string: always emitted double-quoted and escaped."""
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: the same bytes, several times faster
+# libyaml's emitter: the same bytes, several times faster (a PyYAML built without libyaml has only SafeDumper)
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # the base depends on the PyYAML build
     pass
 
 
@@ -68,13 +71,9 @@ def _camel(text: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def truncate(text: str, limit: int) -> str:
     """``text`` on one line, cut at a word boundary with an ellipsis when longer than ``limit`` characters."""
-    text = _one_line(text)
+    text = single_line(text)
     if len(text) <= limit:
         return text
     cut = text[: limit - len(ELLIPSIS)]
@@ -116,14 +115,14 @@ def scopes(cat: Catalog) -> list[Scope]:
     for c in cat.controls:
         ms = tuple(by_control.get(c.id, ()))
         if ms:
-            out.append(Scope(c.id.lower(), f"{c.id} ({_one_line(c.question)})", ms))
+            out.append(Scope(c.id.lower(), f"{c.id} ({single_line(c.question)})", ms))
     for c in cat.controls:
         for s in c.statements:
             ms = tuple(by_statement.get(s.id, ()))
             if s.best_practice is not None and ms:
-                label = f"{c.id} {s.best_practice.id} ({_one_line(s.best_practice.title)})"
+                label = f"{c.id} {s.best_practice.id} ({single_line(s.best_practice.title)})"
                 out.append(Scope(_slug(s.id), label, ms))
-    out.append(Scope(cat.framework.id, f"every question of {_one_line(cat.framework.title)}", mappings))
+    out.append(Scope(cat.framework.id, f"every question of {single_line(cat.framework.title)}", mappings))
     return out
 
 
@@ -132,13 +131,42 @@ def _slug(statement_id: str) -> str:
 
 
 def find_scope(cat: Catalog, *, control: str | None = None, statement: str | None = None) -> Scope:
-    """The pack of one question (``SEC-8``) or one best-practice statement (``SEC-3.BP07``), or the whole framework."""
-    wanted = control.lower() if control else _slug(statement) if statement else cat.framework.id
-    for s in scopes(cat):
-        if s.name == wanted:
-            return s
-    what = f"question {control}" if control else f"best-practice statement {statement}"
-    raise PackError(f"no pack for {what}: it is not in the catalogue or has no mapped rule")
+    """The pack of one question (``SEC-8``) or one best-practice statement (``SEC-3.BP07``), or the whole framework.
+
+    An id of the other kind (a statement given as a question, or the reverse) is refused, naming what it is."""
+    questions = {c.id.lower() for c in cat.controls}
+    statements = {_slug(s.id) for c in cat.controls for s in c.statements}
+    if control is not None:
+        wanted, what, known = control.lower(), f"question {terminal(control)}", questions
+        if wanted not in questions and _slug(control) in statements:
+            raise PackError(f"{terminal(control)} is a best-practice statement, not a question: give it with --statement")
+    elif statement is not None:
+        wanted, what, known = _slug(statement), f"best-practice statement {terminal(statement)}", statements
+        if wanted not in statements and statement.lower() in questions:
+            raise PackError(f"{terminal(statement)} is a question, not a best-practice statement: give it with --control")
+    else:
+        wanted, what, known = cat.framework.id, "", {cat.framework.id}
+    found = {s.name: s for s in scopes(cat)}.get(wanted) if wanted in known else None
+    if found is None:
+        raise PackError(f"no pack for {what}: it is not in the catalogue or has no mapped rule")
+    return found
+
+
+def export(
+    cat: Catalog,
+    *,
+    control: str | None = None,
+    statement: str | None = None,
+    every: bool = False,
+    controls_key: bool = False,
+    include_deprecated: bool = False,
+) -> tuple[dict[str, bytes], list[str]]:
+    """``conformap export --format conformance-pack``: the files of one pack (:func:`find_scope`), or of
+    every pack (``every``), and the notes on what was left out or split."""
+    options = PackOptions(controls_key=controls_key, include_deprecated=include_deprecated)
+    if every:
+        return all_packs(cat, options)
+    return build(cat, find_scope(cat, control=control, statement=statement), options)
 
 
 @dataclass(frozen=True)
@@ -191,7 +219,7 @@ def _rule_part(cat: Catalog, rule: Rule, options: PackOptions) -> _Part:
 def _sections(text: bytes) -> dict[str, bytes]:
     """A dumped template's top-level keys -> the lines under each (every nested line is indented)."""
     out: dict[str, bytes] = {}
-    key = None
+    key = ""  # the first line is a top-level key
     for line in text.splitlines(keepends=True):
         if line[:1] != b" ":
             key = line.split(b":", 1)[0].decode("utf-8")
@@ -201,7 +229,7 @@ def _sections(text: bytes) -> dict[str, bytes]:
     return out
 
 
-def _dump(doc: dict) -> bytes:
+def _dump(doc: dict[str, Any]) -> bytes:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6).encode("utf-8")
 
 

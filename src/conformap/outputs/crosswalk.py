@@ -1,9 +1,7 @@
-"""The crosswalks as the exports show them, defined once: the per-rule ids (the CSV's and the workbook's
-``security_hub_controls`` and ``nist_800_53_r5`` columns, ``crosswalks.rules`` of mappings.json) and the
-``crosswalks`` section of mappings.json (Security Hub controls with what each AWS source states, NIST SP
+"""The ``crosswalks`` section of mappings.json (Security Hub controls with what each AWS source states, NIST SP
 800-53 Rev. 5 controls and families, the Guard Rules Registry's map and each mapping's corroboration).
 
-Every record is the model's (:mod:`conformap.catalog.records`): the shape its snapshot file holds, keys in
+Every record is the model's (:mod:`conformap.model.records`): the shape its snapshot file holds, keys in
 its schema's order. A catalogue without snapshots gives empty lists.
 """
 
@@ -11,10 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformap.catalog import records, schema
-from conformap.catalog.crosswalk_model import Corroboration, SecurityHubControl
-from conformap.catalog.crosswalks import SECURITY_HUB_SOURCES
-from conformap.catalog.model import Catalog
+from conformap.analysis.sources import CrosswalkAnalysis
+from conformap.model import records
+
+from conformap.load import schema
+from conformap.model.crosswalk import Corroboration, SecurityHubControl
+from conformap.load.crosswalks import SECURITY_HUB_SOURCES
+from conformap.model.catalog import Catalog
 
 # The snapshots the section draws on (their provenance is listed in ``crosswalks.sources``).
 SOURCES = (*SECURITY_HUB_SOURCES, "nist-800-53", "guard-registry")
@@ -23,15 +24,6 @@ NIST_ITEM = ("nist-800-53.schema.json", "/properties/controls/items")
 NIST_FAMILY_ITEM = ("nist-800-53.schema.json", "/properties/families/items")
 GUARD_ITEM = ("guard-mapping.schema.json", "/properties/mappings/items")
 SNAPSHOT = ("security-hub.schema.json", "")  # every snapshot schema opens with the same id, title, source
-
-
-def rule_ids(cat: Catalog, rule_id: str) -> dict[str, tuple[str, ...]]:
-    """The rule's crosswalk ids by export key: Security Hub controls, NIST SP 800-53 Rev. 5, PCI DSS v3.2.1."""
-    return {
-        "security_hub_controls": tuple(c.id for c in cat.security_hub_for_rule(rule_id)),
-        "nist_800_53_r5": tuple(n.id for n in cat.nist_for_rule(rule_id)),
-        "pci_dss_v3_2_1": cat.pci_for_rule(rule_id),
-    }
 
 
 def _record(obj: Any, where: tuple[str, str]) -> dict[str, Any]:
@@ -58,20 +50,21 @@ def _corroboration(c: Corroboration) -> dict[str, Any]:
 
 
 def json_section(cat: Catalog) -> dict[str, Any]:
-    """``crosswalks`` of mappings.json."""
+    """``crosswalks`` of mappings.json (the per-rule ids are :meth:`CrosswalkAnalysis.rule_ids`, as in the CSV)."""
     cw = cat.crosswalks
+    x = CrosswalkAnalysis(cat)
     rules = []
     for r in cat.rules:
-        ids = rule_ids(cat, r.id)
+        ids = x.rule_ids(r.id)
         if any(ids.values()):
             rules.append({"rule": r.id, **{k: list(v) for k, v in ids.items()}})
-    guarded = cat.source_snapshot("guard-registry") is not None
+    guarded = cw.source("guard-registry") is not None
     return {
-        "sources": [_record(s, SNAPSHOT) for name in SOURCES if (s := cat.source_snapshot(name)) is not None],
+        "sources": [_record(s, SNAPSHOT) for name in SOURCES if (s := cw.source(name)) is not None],
         "security_hub_controls": [_security_hub(c) for c in cw.security_hub],
         "nist_800_53_r5_families": [_record(f, NIST_FAMILY_ITEM) for f in cw.nist_families],
         "nist_800_53_r5": [_record(n, NIST_ITEM) for n in cw.nist_controls],
         "rules": rules,
         "guard_registry": [_record(g, GUARD_ITEM) for g in cw.guard],
-        "corroboration": [_corroboration(c) for c in cat.corroborations()] if guarded else [],
+        "corroboration": [_corroboration(c) for c in x.corroborations] if guarded else [],
     }

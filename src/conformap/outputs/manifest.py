@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 
 MANIFEST_VERSION = "1.0"
 
@@ -24,7 +25,7 @@ class Entry:
     unit: str | None = None
 
 
-def manifest_data(cat: Catalog, entries: list[Entry]) -> dict:
+def manifest_data(cat: Catalog, entries: list[Entry]) -> dict[str, Any]:
     fw = cat.framework
     return {
         "manifest_version": MANIFEST_VERSION,

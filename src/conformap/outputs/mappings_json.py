@@ -1,5 +1,5 @@
 """``json`` (mappings.json): the framework, controls, rules and errata exactly as their catalogue files
-hold them (:mod:`conformap.catalog.records`, absent facts left out), every mapping again in one flat
+hold them (:mod:`conformap.model.records`, absent facts left out), every mapping again in one flat
 list in source order, headline counts, and the crosswalks (:mod:`conformap.outputs.crosswalk`), with a
 ``schema_version``. Validated by
 ``schema/export.schema.json`` (which refers to the catalogue schemas), published with its references
@@ -11,16 +11,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conformap.catalog import records, schema
-from conformap.catalog.model import Catalog, Mapping
+from conformap.model import records
+
+from conformap.load import schema
+from conformap.model.catalog import Catalog, Mapping
 from conformap.outputs import crosswalk
 
 SCHEMA_VERSION = "2.1"
 ERRATUM_POINTER = "/properties/errata/items"  # in errata.schema.json
 
 
-def _record(obj, kind: str, pointer: str = "") -> dict[str, Any]:
-    """A catalogue object as its catalogue file holds it (:mod:`conformap.catalog.records`), keys in schema order."""
+def _record(obj: Any, kind: str, pointer: str = "") -> dict[str, Any]:
+    """A catalogue object as its catalogue file holds it (:mod:`conformap.model.records`), keys in schema order."""
     return schema.ordered(records.to_record(obj), kind, pointer)
 
 
@@ -30,6 +32,8 @@ def mapping_record(m: Mapping) -> dict[str, Any]:
 
 
 def to_json_data(cat: Catalog) -> dict[str, Any]:
+    # Lazy: analysis imports networkx (python -X importtime: 105-115 ms after `import conformap.cli`), which the
+    # CSV and AWS-text exports (they import this package, not the statistics) would otherwise load for nothing.
     from conformap.analysis.stats import Analysis
 
     s = Analysis.of(cat).summary

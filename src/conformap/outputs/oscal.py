@@ -17,7 +17,9 @@ import json
 import uuid
 from typing import Any
 
-from conformap.catalog.model import Catalog, Control, Rule, Statement
+from conformap.analysis.stats import Analysis
+from conformap.escape import single_line
+from conformap.model.catalog import Catalog, Control, Rule, Statement
 from conformap.outputs.columns import LIST_SEPARATOR
 
 OSCAL_VERSION = "1.2.1"
@@ -30,11 +32,6 @@ EPOCH = "1970-01-01"
 
 def stable_uuid(*names: str) -> str:
     return str(uuid.uuid5(UUID_NAMESPACE, "/".join(names)))
-
-
-def single_line(text: str) -> str:
-    """A single-line value: every run of whitespace (line breaks included) becomes one space."""
-    return " ".join(text.split())
 
 
 def prop(name: str, value: str, ns: str | None = None, **extra: str) -> dict[str, str]:
@@ -132,12 +129,12 @@ def _rows(rows: tuple[int, ...]) -> str:
     return f"source rows: {LIST_SEPARATOR.join(map(str, rows))}" if rows else "contributed mapping (no source row)"
 
 
-def _implemented_requirement(cat: Catalog, c: Control) -> dict[str, Any] | None:
-    mappings = [m for m in cat.mappings if m.control_id == c.id]
-    if not mappings:
+def _implemented_requirement(cat: Catalog, c: Control, a: Analysis) -> dict[str, Any] | None:
+    rule_ids = a.control_rules[c.id]  # the rules supporting the question, by name
+    if not rule_ids:
         return None
+    mappings = [m for m in cat.mappings if m.control_id == c.id]
     cid = control_id(c)
-    rule_ids = sorted({m.rule_id for m in mappings})
     statements = []
     for s in c.statements:
         ms = [m for m in mappings if m.statement_id == s.id]
@@ -162,7 +159,8 @@ def _implemented_requirement(cat: Catalog, c: Control) -> dict[str, Any] | None:
 
 def component_definition_data(cat: Catalog, catalog_href: str = "catalog.json") -> dict[str, Any]:
     fw = cat.framework
-    reqs = [ir for ir in (_implemented_requirement(cat, c) for c in cat.controls) if ir is not None]
+    a = Analysis.of(cat)
+    reqs = [ir for ir in (_implemented_requirement(cat, c, a) for c in cat.controls) if ir is not None]
     component = {
         "uuid": stable_uuid(fw.id, "component", COMPONENT_TITLE),
         "type": "service",

@@ -3,7 +3,7 @@ SP 800-53 Rev. 5 controls, through shared rules.
 
 A question and a NIST control are mapped when an AWS Config rule that the source maps to the question is the
 AWS Config rule of a Security Hub control whose related requirements list the NIST control
-(:meth:`~conformap.catalog.model.Catalog.nist_for_control`). Each pair is one ``map``, ``intersects-with``
+(:meth:`~conformap.analysis.sources.CrosswalkAnalysis.nist_for_control`). Each pair is one ``map``, ``intersects-with``
 (the rule evidences part of each, neither contains the other), with the shared rules and their Security Hub
 controls as props; the collection's provenance says how it was made: ``automation``, matching rationale
 ``functional`` (the two meet in what the same check evidences), status ``draft``.
@@ -17,17 +17,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformap.catalog.crosswalk_model import NistControl, SecurityHubControl, SourceSnapshot
-from conformap.catalog.model import Catalog
+from conformap.diagnostics import CommandError
+from conformap.model.crosswalk import NistControl, SecurityHubControl, SourceSnapshot
+from conformap.analysis.sources import CrosswalkAnalysis
+from conformap.model.catalog import Catalog
 from conformap.outputs.crosswalk import SOURCES
-from conformap.outputs.oscal import CONFORMAP_NS, control_id, metadata, prop, single_line, stable_uuid, to_bytes
+from conformap.escape import single_line
+from conformap.outputs.oscal import CONFORMAP_NS, control_id, metadata, prop, stable_uuid, to_bytes
 
 RELATIONSHIP = "intersects-with"
 PROVENANCE = {"method": "automation", "matching-rationale": "functional", "status": "draft"}
 NIST_SNAPSHOT = "nist-800-53"
 
 
-class NoCrosswalk(ValueError):
+class NoCrosswalk(CommandError):
     """The catalogue has no NIST SP 800-53 crosswalk, so there is nothing to map (OSCAL requires a map)."""
 
 
@@ -45,10 +48,11 @@ def _raw(s: SourceSnapshot, path: str) -> str:
     return f"https://raw.githubusercontent.com/{s.repo}/{s.commit}/{path}"
 
 
-def pairs(cat: Catalog) -> list[tuple[str, NistControl, tuple[str, ...]]]:
+def pairs(cat: Catalog, cw: CrosswalkAnalysis | None = None) -> list[tuple[str, NistControl, tuple[str, ...]]]:
     """(question id, NIST control, shared rule ids) for every pair mapped, questions in framework order,
     NIST controls in NIST's order."""
-    return [(c.id, n, rules) for c in cat.controls for n, rules in cat.nist_for_control(c.id)]
+    cw = cw or CrosswalkAnalysis(cat)
+    return [(c.id, n, rules) for c in cat.controls for n, rules in cw.nist_for_control(c.id)]
 
 
 def _map(cat: Catalog, hubs: dict[str, tuple[SecurityHubControl, ...]], question: str, nist: NistControl, rules: tuple[str, ...]) -> dict[str, Any]:
@@ -73,18 +77,19 @@ def _source_links(cat: Catalog) -> list[dict[str, str]]:
     return [
         {"href": _tree(s), "rel": "reference", "text": single_line(f"{s.title} ({s.repo} at {s.commit[:7]}, {s.commit_date}; {s.license})")}
         for name in SOURCES
-        if (s := cat.source_snapshot(name)) is not None and name != "guard-registry"
+        if (s := cat.crosswalks.source(name)) is not None and name != "guard-registry"
     ]
 
 
 def mapping_collection_data(cat: Catalog, catalog_href: str = "catalog.json") -> dict[str, Any]:
     """The mapping-collection document; :class:`NoCrosswalk` when no question reaches a NIST control."""
-    found = pairs(cat)
-    nist = cat.source_snapshot(NIST_SNAPSHOT)
+    cw = CrosswalkAnalysis(cat)
+    found = pairs(cat, cw)
+    nist = cat.crosswalks.source(NIST_SNAPSHOT)
     if not found or nist is None:
         raise NoCrosswalk("the catalogue has no NIST SP 800-53 crosswalk (catalog/crosswalks/): no question reaches a NIST control, so there is no mapping-collection")
     fw = cat.framework
-    hubs = {r: cat.security_hub_for_rule(r) for r in {r for _, _, rules in found for r in rules}}
+    hubs = {r: cw.security_hub_for_rule(r) for r in {r for _, _, rules in found for r in rules}}
     target = _raw(nist, nist.files[0].path)
     description = (
         f"{single_line(fw.title)} questions mapped to NIST SP 800-53 Rev. 5 controls through shared evidence: a question and a NIST "

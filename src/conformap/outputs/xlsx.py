@@ -18,9 +18,12 @@ from typing import Any, Callable
 
 import xlsxwriter
 
-from conformap.catalog.model import Catalog
+from conformap.analysis.sources import CrosswalkAnalysis
+from conformap.analysis.stats import Analysis
+from conformap.model.catalog import Catalog
 from conformap.outputs.columns import LIST_SEPARATOR, MAPPING_COLUMNS, QUESTION_COLUMNS, RULE_COLUMNS, Column, dictionary, meaning
-from conformap.outputs.mappings_csv import crosswalk_cells, csv_rows
+from conformap.outputs.mappings_csv import csv_rows, rule_cells
+from conformap.routes import control_page, rule_page
 
 SITE_FROM_DOWNLOADS = "../"  # the workbook sits in downloads/ of the site
 WIDTHS = {"id": 18, "url": 40, "boolean": 11, "integer": 10, "integer list": 12, "id list": 24}
@@ -81,52 +84,37 @@ def _xlsx_url(url: str) -> str:
     return url if url.startswith(("https://", "http://")) else "external:" + url
 
 
-def _mapping_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.site.routes import control_page, rule_page
-
-    for row in csv_rows(cat):
-        values: dict[str, Any] = dict(row)
-        values["deprecated"] = row["deprecated"] == "true"
+def _mapping_rows(cat: Catalog, sheet: _Sheet, a: Analysis | None = None, cw: CrosswalkAnalysis | None = None) -> None:
+    for row in csv_rows(cat, cw=cw):
         links = {
-            "control_id": _page_url(_site_page(control_page, row["control_id"])),
-            "rule": _page_url(_site_page(rule_page, row["rule"])),
-            "rule_documentation_url": row["rule_documentation_url"],
-            "source_url": row["source_url"],
+            "control_id": _page_url(_site_page(control_page, str(row["control_id"]))),
+            "rule": _page_url(_site_page(rule_page, str(row["rule"]))),
+            "rule_documentation_url": str(row["rule_documentation_url"]),
+            "source_url": str(row["source_url"]),
         }
-        sheet.add(values, links)
+        sheet.add(dict(row), links)
 
 
-def _rule_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.site.routes import rule_page
-
+def _rule_rows(cat: Catalog, sheet: _Sheet, a: Analysis | None = None, cw: CrosswalkAnalysis | None = None) -> None:
+    a = a or Analysis.of(cat)
+    cw = cw or CrosswalkAnalysis(cat)
     for r in cat.rules:
         sheet.add(
             {
-                "rule": r.id,
-                "rule_identifier": r.identifier or "",
-                "rule_kind": r.kind,
-                "service": r.service or "",
-                "trigger": r.trigger or "",
-                "deprecated": r.deprecated is not None,
-                "deprecated_successor": r.deprecated.successor if r.deprecated else "",
+                **rule_cells(r, cw),
                 "controls": LIST_SEPARATOR.join(r.control_ids),
-                "mappings": len(r.mappings),
+                "mappings": a.rule_mapping_count[r.id],
                 "resource_types": LIST_SEPARATOR.join(r.resource_types or ()),
                 "regions_note": r.regions_note or "",
                 "description": r.description or "",
-                "rule_documentation_url": r.documentation_url or "",
-                **crosswalk_cells(cat, r.id),
             },
             {"rule": _page_url(_site_page(rule_page, r.id)), "rule_documentation_url": r.documentation_url},
         )
 
 
-def _question_rows(cat: Catalog, sheet: _Sheet) -> None:
-    from conformap.site.routes import control_page
-
-    mappings = cat.mappings
+def _question_rows(cat: Catalog, sheet: _Sheet, a: Analysis | None = None, cw: CrosswalkAnalysis | None = None) -> None:
+    a = a or Analysis.of(cat)
     for c in cat.controls:
-        ms = [m for m in mappings if m.control_id == c.id]
         page = _page_url(_site_page(control_page, c.id))
         sheet.add(
             {
@@ -135,8 +123,8 @@ def _question_rows(cat: Catalog, sheet: _Sheet) -> None:
                 "question": c.question,
                 "in_source": c.in_source,
                 "statements": len(c.statements),
-                "rules": len({m.rule_id for m in ms}),
-                "mappings": len(ms),
+                "rules": len(a.control_rules[c.id]),
+                "mappings": a.control_mapping_count[c.id],
                 "note": c.note or "",
             },
             {"control_id": page},
@@ -183,7 +171,7 @@ def _created(cat: Catalog) -> dt.datetime:
     return dt.datetime.strptime(date, "%Y-%m-%d")
 
 
-def workbook_bytes(cat: Catalog) -> bytes:
+def workbook_bytes(cat: Catalog, a: Analysis | None = None) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})  # no temporary files
     fw = cat.framework
@@ -200,13 +188,15 @@ def workbook_bytes(cat: Catalog) -> bytes:
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         "link": wb.add_format({"font_color": "blue", "underline": 1}),
     }
+    a = a or Analysis.of(cat)
+    cw = CrosswalkAnalysis(cat)
     for name, columns, fill in (
         ("Mappings", MAPPING_COLUMNS, _mapping_rows),
         ("Rules", RULE_COLUMNS, _rule_rows),
         ("Questions", QUESTION_COLUMNS, _question_rows),
     ):
         sheet = _Sheet(wb, name, columns, formats)
-        fill(cat, sheet)
+        fill(cat, sheet, a, cw)
         sheet.close()
     _about(wb, cat, formats)
     wb.close()

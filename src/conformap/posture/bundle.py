@@ -25,7 +25,6 @@ import orjson
 
 from conformap import paths
 from conformap.diagnostics import Diagnostic, Severity, format_json_path
-from conformap.perf import gc_paused, in_background
 from conformap.posture import inputs, shapes
 from conformap.posture.inputs import InputError, Kind
 from conformap.posture.status import DETECTIVE, NON_COMPLIANT, PROACTIVE
@@ -74,17 +73,6 @@ class Evidence:
     cap_exceeded: bool = False
     file: str = ""
 
-    def absorb(self, later: "Evidence") -> None:
-        """Add what a later file said (reading files in two processes, then merging in file order)."""
-        for ct, n in later.counts.items():
-            self.counts[ct] += n
-        self.failing.extend(later.failing)
-        self.proactive.extend(later.proactive)
-        self.seen(later.newest)
-        self.seen(later.oldest)
-        if later.summary is not None:
-            self.summary, self.capped, self.cap_exceeded = later.summary, later.capped, later.cap_exceeded
-
     def seen(self, t: datetime | None) -> None:
         if t is None:
             return
@@ -131,28 +119,6 @@ class Bundle:
     def degraded(self) -> bool:
         return any(k.degraded for _, k in self.files)
 
-    def absorb(self, later: "Bundle") -> None:
-        """Add what a later run of files read (see :func:`read`): the same as reading them all here, in order."""
-        self.files += later.files
-        self.diagnostics += later.diagnostics
-        self.sources += later.sources
-        self.hashes += later.hashes
-        for where, d in later.definitions.items():
-            self.definitions.setdefault(where, d)
-        for key, by_kind in later.evidence.items():
-            mine = self.evidence[key]
-            for kind, ev in by_kind.items():
-                if kind in mine:
-                    mine[kind].absorb(ev)
-                else:
-                    mine[kind] = ev
-        self.statuses.update(later.statuses)
-        for key, names in later.packs.items():
-            self.packs[key] |= names
-        for folder, names in later.folders.items():
-            for name, place in names.items():
-                self.folders[folder].setdefault(name, place)
-
 
 class _Reader:
     def __init__(self, strict: bool):
@@ -176,7 +142,7 @@ class _Reader:
         for n, doc in enumerate(docs):
             where = () if len(docs) == 1 else (f"<document {n + 1}>",)
             kind = inputs.recognise(doc)
-            if kind is None:
+            if kind is None or not isinstance(doc, dict):
                 keys = ", ".join(sorted(doc)[:8]) if isinstance(doc, dict) else "not an object"
                 self.problem(shown, where, f"not an AWS Config answer this tool reads (top-level keys: {keys}); see `conformap posture report --help`")
                 continue
@@ -197,6 +163,8 @@ class _Reader:
             shapes.validator(kind.operation)({k: v for k, v in doc.items() if k not in extra}, where, found)
         else:
             _check_delivery(doc, where, found)
+        if not any(severity == shapes.ERROR for _, _, severity in found):
+            found.extend(_missing(kind, doc, where))
         if doc.get("NextToken"):
             severity = shapes.ERROR if self.strict else shapes.WARNING
             found.append((where + ("NextToken",), "a leftover NextToken: this save holds only some pages of the answer (save them all)", severity))
@@ -252,7 +220,7 @@ class _Reader:
 
     def results(self, kind: Kind, rows: Iterator[Row], shown: str, pack: str | None = None) -> None:
         current: tuple | None = None
-        ev: Evidence | None = None
+        ev = Evidence()  # replaced by the first row's
         for scope, name, rtype, rid, ct, mode, annotation, t in rows:
             if (scope, name) != current:
                 current = (scope, name)
@@ -270,6 +238,20 @@ class _Reader:
 
 # One evaluation: (scope, rule name, resource type, resource id, compliance type, mode, annotation, recorded time).
 Row = tuple[tuple, str, str, str, str, str, str, "datetime | None"]
+
+
+def _missing(kind: Kind, doc: dict, where: tuple) -> Iterator[tuple[tuple, str, str]]:
+    """The members the report reads that an item lacks (the shapes, already checked, make them optional)."""
+    needed = inputs.NEEDED.get(kind, ())
+    for i, item in enumerate(doc.get(kind.key) or [] if needed else []):
+        for path in needed:
+            value = item
+            for depth, member in enumerate(path):
+                if not isinstance(value, dict) or member not in value:
+                    title = path[depth - 1] if depth else f"an item of {kind.key}"
+                    yield where + (kind.key, i, *path[:depth]), f"{title} lacks the member {member!r}, which the report reads", shapes.ERROR
+                    break
+                value = value[member]
 
 
 def rows(kind: Kind, doc: dict, folder: str) -> Iterator[Row]:
@@ -357,38 +339,18 @@ def evaluations(bundle: Bundle) -> Iterator[tuple[Kind, Row]]:
     bundle keeps counts, not rows). Only files that were read without error are in ``bundle.sources``."""
     for path, kind in bundle.sources:
         for doc in inputs.documents(inputs.read_bytes(path)):
-            if inputs.recognise(doc) is kind:
+            if isinstance(doc, dict) and inputs.recognise(doc) is kind:
                 for row in rows(kind, doc, path.parent.as_posix()):
                     yield kind, row
 
 
-PARALLEL_FROM = 64  # files: from this many on, the first half is read in a forked process on a second core
-
-
-def _read_files(files: list[tuple[Path, str]], strict: bool) -> Bundle:
-    reader = _Reader(strict)
-    with gc_paused():
-        for f, label in files:
-            reader.read(f, label)
-    return reader.bundle
-
-
 def read(paths_given: list[Path], strict: bool = False) -> Bundle:
-    """Every input read once; problems (file:line:col: json.path: message) in ``bundle.diagnostics``.
-
-    Many files are read in two halves at once, the first in a forked child (:func:`conformap.perf.in_background`),
-    and merged in file order: the same bundle as reading them one after another."""
+    """Every input read once, one after another, in this process; problems (file:line:col: json.path:
+    message) in ``bundle.diagnostics``."""
     files, missing = inputs.expand(paths_given)
-    if len(files) >= PARALLEL_FROM:
-        half = len(files) // 2
-        first = in_background(lambda: _read_files(files[:half], strict))
-        rest = _read_files(files[half:], strict)
-        bundle = first()
-        bundle.absorb(rest)
-    else:
-        bundle = _read_files(files, strict)
     reader = _Reader(strict)
-    reader.bundle = bundle
+    for f, label in files:
+        reader.read(f, label)
     for m in missing:
         file, _, message = m.partition(": ")
         reader.problem(file, (), message)

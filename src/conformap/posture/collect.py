@@ -26,7 +26,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from conformap.diagnostics import ConformapError
 from conformap.escape import terminal
+from conformap.writing import write_file
+
+
+class CollectError(ConformapError):
+    """``posture collect`` could not read the account (no boto3, an AWS error); what was saved stays."""
+
+    def __init__(self, message: str):
+        line = f"conformap posture collect: {message}"
+        super().__init__(lines=[line], message=line)
 
 THROTTLING = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown"})
 MAX_ATTEMPTS = 8
@@ -59,8 +71,6 @@ class Collector:
 
     def _throttled(self, exc: Exception, attempt: int) -> bool:
         """True (after sleeping) when ``exc`` is throttling and another attempt is allowed."""
-        from botocore.exceptions import ClientError
-
         if not isinstance(exc, ClientError) or exc.response.get("Error", {}).get("Code") not in THROTTLING or attempt >= MAX_ATTEMPTS - 1:
             return False
         self.sleep(min(BASE_DELAY * 2**attempt, MAX_DELAY))
@@ -118,8 +128,7 @@ def collect_region(config_client, account: str, region: str, out: Path, sleep: C
 
     def save(rel: str, data: dict) -> None:
         path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(cli_json(data))
+        write_file(path, cli_json(data))
         written.append(path)
 
     rules = c.all_pages("describe_config_rules")
@@ -140,11 +149,10 @@ def collect_region(config_client, account: str, region: str, out: Path, sleep: C
 def collect_aggregator(config_client, aggregator: str, out: Path, sleep: Callable[[float], None] = time.sleep) -> list[Path]:
     c = Collector(config_client, sleep)
     folder = out / "aggregator"
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     compliance = c.all_pages("describe_aggregate_compliance_by_config_rules", ConfigurationAggregatorName=aggregator)
     path = folder / "describe-aggregate-compliance-by-config-rules.json"
-    path.write_bytes(cli_json(compliance))
+    write_file(path, cli_json(compliance))
     written.append(path)
     for item in compliance.get("AggregateComplianceByConfigRules", []):
         details = c.all_pages(
@@ -152,19 +160,18 @@ def collect_aggregator(config_client, aggregator: str, out: Path, sleep: Callabl
             ConfigurationAggregatorName=aggregator, ConfigRuleName=item["ConfigRuleName"], AccountId=item["AccountId"], AwsRegion=item["AwsRegion"],
         )
         path = folder / "get-aggregate-compliance-details-by-config-rule" / file_name(f"{item['AccountId']}-{item['AwsRegion']}-{item['ConfigRuleName']}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(cli_json(details))
+        write_file(path, cli_json(details))
         written.append(path)
     return written
 
 
 def run(args) -> int:
     try:
+        # Lazy: boto3 is the optional extra conformap[aws] (not a runtime dependency); without it the
+        # command says how to install it.
         import boto3
-        from botocore.exceptions import BotoCoreError, ClientError
     except ImportError:
-        print("conformap posture collect: needs boto3: pip install 'conformap[aws]'", file=sys.stderr)
-        return 1
+        raise CollectError("needs boto3: pip install 'conformap[aws]'") from None
     try:
         session = boto3.Session(profile_name=args.profile)
         account = session.client("sts", region_name=args.regions[0]).get_caller_identity()["Account"]
@@ -173,10 +180,6 @@ def run(args) -> int:
         if args.aggregator:
             collect_aggregator(session.client("config", region_name=args.regions[0]), args.aggregator, args.out)
     except (BotoCoreError, ClientError) as exc:
-        print(f"conformap posture collect: {terminal(exc)}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"conformap posture collect: cannot write {terminal(exc.filename or args.out)}: {terminal(exc.strerror or exc)}", file=sys.stderr)
-        return 1
+        raise CollectError(terminal(exc)) from None
     print(f"saved into {terminal(args.out)}; now: conformap posture report {terminal(args.out)}", file=sys.stderr)
     return 0

@@ -21,6 +21,7 @@ from typing import Iterator
 import orjson
 
 from conformap import paths
+from conformap.diagnostics import ConformapError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # one saved file, after gzip decompression
 EXTENSIONS = (".json", ".json.gz")
@@ -64,6 +65,14 @@ SELECT = Kind("select-resource-config", "SelectResourceConfig", "Results", aggre
 # AWS Config's S3 delivery (ConfigSnapshot / ConfigHistory files): documented in the developer guide, not in botocore.
 DELIVERY = Kind("S3 delivery (ConfigSnapshot / ConfigHistory)", "", "configurationItems", aggregate=True, degraded=True)
 
+# The members of each item the report reads, as paths: botocore's shapes make most of them optional.
+_RULE_NAME = (("ConfigRuleName",),)
+_RESULT = (("EvaluationResultIdentifier", "EvaluationResultQualifier", "ConfigRuleName"), ("ComplianceType",))
+NEEDED: dict[Kind, tuple[tuple[str, ...], ...]] = {
+    RULES: _RULE_NAME, COMPLIANCE: _RULE_NAME, EVALUATION_STATUS: _RULE_NAME, PACK_COMPLIANCE: _RULE_NAME, AGGREGATE_COMPLIANCE: _RULE_NAME,
+    DETAILS: _RESULT, PACK_DETAILS: _RESULT, AGGREGATE_DETAILS: _RESULT,
+}
+
 KINDS: tuple[Kind, ...] = (
     RULES, COMPLIANCE, DETAILS, EVALUATION_STATUS, PACK_COMPLIANCE, PACK_DETAILS, AGGREGATE_COMPLIANCE, AGGREGATE_DETAILS, SELECT, DELIVERY,
 )
@@ -72,11 +81,12 @@ RESULT_KINDS = (DETAILS, PACK_DETAILS, AGGREGATE_DETAILS, SELECT, DELIVERY)  # p
 IGNORED_KEYS = frozenset({"ResponseMetadata"})
 
 
-class InputError(Exception):
-    """A file that cannot be read as saved AWS Config answers; ``line``/``column`` 0 when unknown."""
+class InputError(ConformapError):
+    """A file that cannot be read as saved AWS Config answers; ``line``/``column`` 0 when unknown.
+    :mod:`.bundle` turns it into a diagnostic naming the file, so that every input's problems are reported."""
 
     def __init__(self, message: str, line: int = 0, column: int = 0):
-        super().__init__(message)
+        super().__init__(lines=[message], message=message)
         self.message, self.line, self.column = message, line, column
 
 
@@ -97,7 +107,7 @@ def expand(inputs: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
     problems: list[str] = []
     for given in inputs:
         if given.is_dir():
-            found = []
+            found: list[Path] = []
             for root, dirs, names in os.walk(given):
                 dirs.sort()
                 found.extend(Path(root, n) for n in names if n.endswith(EXTENSIONS) and not n.startswith("."))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from conformap.catalog.model import Catalog, Rule
+from conformap.model.catalog import Catalog, Rule
 from conformap.outputs.conformance_pack import served_ids
 from conformap.posture import status as st
 from conformap.posture.bundle import RESULT_PRIORITY, SUMMARY_PRIORITY, Bundle, Definition, Evidence, Where, iso, timestamp
@@ -207,6 +207,8 @@ def _show(params: dict[str, str]) -> str:
 
 def _drift(cat: Catalog, rule: Rule, inst: Instance, known: frozenset[str]) -> list[str]:
     d = inst.definition
+    if d is None:  # only matched instances, which have a definition, are compared
+        return []
     where = f"rule {inst.name} ({rule.id}) in account {inst.account or '(unknown)'} region {inst.region or '(unknown)'}"
     out = []
     deployed = _parameters(d.input_parameters)
@@ -247,12 +249,12 @@ def match(cat: Catalog, bundle: Bundle) -> Matched:
                 for rid in ids:
                     result.warnings.extend(_drift(cat, cat.rule(rid), inst, known))
         else:
-            rid = next((n for n in name_candidates(d.name) if cat.has_rule(n)), None)
-            if rid is None:
+            named = next((n for n in name_candidates(d.name) if cat.has_rule(n)), None)
+            if named is None:
                 what = "process check" if d.source_identifier == PROCESS_CHECK else f"{d.owner or 'custom'} rule"
                 result.unmatched.append((inst, f"{what} whose name matches no catalogue rule"))
                 continue
-            inst.rule_ids, inst.custom = (rid,), True
+            inst.rule_ids, inst.custom = (named,), True
         result.instances.append(inst)
         result.by_where[(inst.account, inst.region, inst.name)] = inst
         for rid in inst.rule_ids:

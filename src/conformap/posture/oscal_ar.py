@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformap.escape import terminal
+from conformap.escape import single_line, terminal
 from conformap.outputs import oscal
 from conformap.posture import status as st
 from conformap.posture.bundle import Bundle
@@ -31,7 +31,7 @@ CONFORMAP_NS = oscal.CONFORMAP_NS
 def _text(value: str) -> str:
     """Untrusted text (a resource id, a rule name) as an OSCAL single-line value: escapes for control, bidi and
     zero-width characters (:func:`conformap.escape.terminal`), never empty."""
-    return oscal.single_line(terminal(value)) or "unknown"
+    return single_line(terminal(value)) or "unknown"
 
 
 def _uuid(digest: str, *names: str) -> str:
@@ -140,8 +140,8 @@ def data(p: Posture, bundle: Bundle) -> dict[str, Any]:
         findings.extend(_finding(p, digest, s, q, observations) for s in q.statements)
     result: dict[str, Any] = {
         "uuid": _uuid(digest, "result"),
-        "title": f"Posture against {oscal.single_line(p.catalogue.framework.title)}, {p.as_of}",
-        "description": oscal.single_line(
+        "title": f"Posture against {single_line(p.catalogue.framework.title)}, {p.as_of}",
+        "description": single_line(
             f"AWS Config results of accounts {', '.join(map(_text, p.accounts)) or 'unknown'} in regions {', '.join(map(_text, p.regions)) or 'unknown'}, "
             f"read from {len(p.files)} saved file(s){' (degraded inputs among them)' if p.degraded else ''}. {p.notice}"
         ),

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator
+from typing import Any, Iterator
 
 import orjson
 
-from conformap.catalog.model import Catalog, Rule, natural_key
+from conformap.model.catalog import Catalog, Rule, natural_key
 from conformap.posture import status as st
 from conformap.posture.bundle import Bundle, iso
 from conformap.posture.match import Instance, Matched, match
@@ -67,7 +67,7 @@ class Group:
                     yield rr, inst, row, key[2]
 
     def distinct_failing(self) -> int:
-        keys = set()
+        keys: set[tuple] = set()
         for rr in self.rules:
             for inst in rr.instances:
                 if inst.results is not None:
@@ -189,7 +189,7 @@ def _failing_row(rr: RuleResult, inst: Instance, row: tuple, region: str) -> dic
 
 
 def _group_head(g: Group) -> dict:
-    out = {"id": g.id}
+    out: dict[str, Any] = {"id": g.id}
     if g.best_practice:
         out["best_practice"] = g.best_practice
     out.update(status=g.status, coverage=g.coverage, rules=g.counts.as_dict(), distinct_failing_resources=g.distinct_failing())

@@ -5,8 +5,10 @@ the report page is published: the bundle never goes into the site or its downloa
 from __future__ import annotations
 
 from conformap import paths
-from conformap.catalog.model import Catalog
+from conformap.model.catalog import Catalog
 from conformap.diagnostics import errors
+from conformap.posture import bundle, render
+from conformap.posture.report import render as report
 
 PAGE = "posture-sample.md"
 SAMPLE_BUNDLE = paths.PROJECT_ROOT / "tests" / "fixtures" / "posture" / "collected"
@@ -14,9 +16,6 @@ SAMPLE_BUNDLE = paths.PROJECT_ROOT / "tests" / "fixtures" / "posture" / "collect
 
 def files(cat: Catalog) -> dict[str, str]:
     """``{PAGE: markdown}``: the sample report, or (outside a checkout) a page saying where it comes from."""
-    from conformap.posture import bundle, render
-    from conformap.posture.report import render as report
-
     if SAMPLE_BUNDLE.is_dir():
         b = bundle.read([SAMPLE_BUNDLE])
         if not errors(b.diagnostics):

@@ -19,6 +19,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Callable
 
+import botocore.loaders
+import botocore.model
+
 ERROR = "error"
 WARNING = "warning"
 MAX_PROBLEMS = 100  # per file, like the catalogue's schema errors: the rest are counted, not listed
@@ -29,9 +32,6 @@ Check = Callable[[Any, tuple, list], None]
 
 @lru_cache(maxsize=1)
 def service_model():
-    import botocore.loaders
-    import botocore.model
-
     data = botocore.loaders.create_loader().load_service_model("config", "service-2")
     return botocore.model.ServiceModel(data, "config")
 
@@ -145,7 +145,7 @@ def _compile(shape, cache: dict[str, Any]) -> Check:
         if type(v) is not container:
             out.append((p, f"expected {expected} ({title}), found {_json_type(v)}", ERROR))
             return
-        pairs = enumerate(v) if container is list else v.items()
+        pairs = enumerate(v) if isinstance(v, list) else v.items()
         for k, x in pairs:
             if code == _NESTED:
                 payload(x, p + (k,), out)

@@ -14,12 +14,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import yaml
+
 from conformap import paths
-from conformap.catalog.model import Catalog
+from conformap.diagnostics import CommandError
+from conformap.model.catalog import Catalog
 from conformap.perf import gc_paused
-from conformap.site import routes
+from conformap import routes
 from conformap.site.github import GitHub
 from conformap.site.pages import render_site
+from conformap.writing import WriteError, reason, write_file
 
 CONTRIBUTING_FILE = paths.PROJECT_ROOT / "CONTRIBUTING.md"
 MKDOCS_FILE = paths.PROJECT_ROOT / "mkdocs.yml"
@@ -27,14 +31,12 @@ MKDOCS_FILE = paths.PROJECT_ROOT / "mkdocs.yml"
 MARKER = ".conformap-render-site"
 
 
-class FolderError(Exception):
+class FolderError(CommandError):
     """The output folder cannot be written; the message says why. Nothing was written."""
 
 
 def github_from_mkdocs(config_file: Path = MKDOCS_FILE) -> GitHub | None:
     """The repository of the "Suggest a change" links, from mkdocs.yml's ``repo_url`` and ``edit_uri``."""
-    import yaml
-
     if not config_file.is_file():
         return None
     config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
@@ -77,20 +79,18 @@ def write_folder(files: dict[str, str | bytes], out: Path) -> None:
     old = None
     try:
         for rel, content in files.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        (staging / MARKER).write_text("Written by `conformap render-site`; the next run replaces this folder.\n", encoding="utf-8")
+            write_file(staging / rel, content)
+        write_file(staging / MARKER, "Written by `conformap render-site`; the next run replaces this folder.\n")
         os.chmod(staging, 0o755)  # mkdtemp makes it private
         if out.exists():
             old = out.with_name(staging.name.replace(".staging", ".old"))
             out.rename(old)
         staging.rename(out)
-    except OSError as exc:
+    except (OSError, WriteError) as exc:
         if old is not None and not out.exists():
             old.rename(out)
             old = None
         shutil.rmtree(staging, ignore_errors=True)
-        raise FolderError(f"{out}: cannot write: {exc.strerror or exc}; nothing was changed") from None
+        raise FolderError(f"{out}: cannot write: {reason(exc)}; nothing was changed") from None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 # The issue form that "Report a mapping problem" opens (.github/ISSUE_TEMPLATE/), the title it starts
 # with, and the ids of the form fields it fills in (GitHub prefills input and textarea fields from
-# query parameters named after their id). tests/test_pages.py checks them against the form itself.
+# query parameters named after their id). tests/test_site_pages.py checks them against the form itself.
 ISSUE_FORM = "mapping-correction.yml"
 ISSUE_TITLE = "[mapping] "
 ISSUE_RULE_FIELD = "rule"

@@ -12,26 +12,29 @@ the engine escapes every catalogue string (:mod:`conformap.site.render`).
 Two inputs are optional, so that the pages stay a function of the catalogue: a :class:`GitHub`
 repository (every rule and question page then ends with a "Suggest a change" section that links to
 the YAML file to edit and to the issue form, prefilled), and the Markdown of the "Changes per
-release" page, which needs git history (:func:`conformap.contrib.changes.changes_markdown`).
+release" page, which needs git history (:func:`conformap.site.changes.changes_markdown`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
 from conformap import paths
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
-from conformap.catalog.model import Catalog, Control, Mapping, Rule
-from conformap.contrib import sources_check
+from conformap.model.catalog import Catalog, Control, Mapping, Rule
+from conformap.analysis import sources
 from conformap.outputs import columns
 from conformap.outputs import downloads as published
+from conformap.outputs.manifest import Entry
 from conformap.perf import in_background
-from conformap.site import crosswalk, routes, search, svg
+from conformap.site import crosswalk, search, svg
+from conformap import routes
 from conformap.site import github as gh
 from conformap.site.github import GitHub
 from conformap.site.render import render
@@ -49,6 +52,7 @@ class _Site:
     def __init__(self, cat: Catalog, g: nx.DiGraph, github: GitHub | None, changes: bool) -> None:
         self.cat = cat
         self.a = Analysis(g)
+        self.cw = sources.CrosswalkAnalysis(cat)
         self.github = github
         self.changes = changes
         self.sources = edit_paths(cat) if github else {}
@@ -107,8 +111,8 @@ def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None 
         errata=cat.errata_for_control(c.id),
         question_files=files,
         boost=search.QUESTION_BOOST,
-        hub=cat.security_hub_for_control(c.id),
-        nist=cat.nist_for_control(c.id),
+        hub=site.cw.security_hub_for_control(c.id),
+        nist=site.cw.nist_for_control(c.id),
     )
 
 
@@ -134,9 +138,9 @@ def rule_detail(site: _Site, r: Rule) -> str:
         same_set_max=SAME_SET_MAX,
         issue_fields={k: v for k, v in fields.items() if v},
         boost=site.rule_boosts[r.id],
-        hub=cat.security_hub_for_rule(r.id),
-        nist=cat.nist_for_rule(r.id),
-        pci=cat.pci_for_rule(r.id),
+        hub=site.cw.security_hub_for_rule(r.id),
+        nist=site.cw.nist_for_rule(r.id),
+        pci=site.cw.pci_for_rule(r.id),
     )
 
 
@@ -156,18 +160,17 @@ def overlap_page(site: _Site) -> str:
 
 
 def crosswalk_page(site: _Site) -> str:
-    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site))
+    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site.cat, site.a, site.cw))
 
 
 def errata_page(site: _Site) -> str:
-    contradicted = sum(1 for c in site.cat.corroborations() if c.agrees is False)
+    contradicted = site.cw.corroboration_counts["contradicted"]
     return site.page("errata.md.j2", routes.ERRATA, errata=site.cat.errata, contradicted=contradicted)
 
 
 def methodology_page(site: _Site) -> str:
-    report = sources_check.check(site.cat)
-    kinds = Counter((d.kind, d.source) for d in report.differences)
-    return site.page("methodology.md.j2", routes.METHODOLOGY, report=report, difference_counts=sorted(kinds.items()))
+    report = sources.check(site.cat, site.cw)
+    return site.page("methodology.md.j2", routes.METHODOLOGY, report=report, difference_counts=report.counts)
 
 
 def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | None] | None:
@@ -177,9 +180,9 @@ def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | 
     return {"csv": csv_path, "pack": pack if pack in files else None} if csv_path in files else None
 
 
-def downloads_page(site: _Site, entries: list[published.Entry], files: dict[str, bytes]) -> str:
+def downloads_page(site: _Site, entries: list[Entry], files: dict[str, bytes]) -> str:
     manifest = published.PREFIX + published.MANIFEST
-    listed = [
+    listed: list[dict[str, Any]] = [
         dict(path=published.PREFIX + e.path, name=e.path, what=e.description, rows=e.rows, unit=e.unit, data=e.data) for e in entries
     ] + [dict(path=manifest, name=published.MANIFEST, what=None, rows=None, unit=None, data=files[manifest])]
     for f in listed:
@@ -188,7 +191,7 @@ def downloads_page(site: _Site, entries: list[published.Entry], files: dict[str,
     return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary)
 
 
-def _downloads(catalog: Catalog) -> tuple[list, dict[str, bytes]]:
+def _downloads(catalog: Catalog) -> tuple[list[Entry], dict[str, bytes]]:
     entries = published.entries(catalog)
     return entries, published.download_files(catalog, entries)
 
@@ -204,7 +207,7 @@ def render_site(
 
     ``github``: the repository the catalogue is edited in; every rule and question page then links to
     its YAML file there and to the issue form. ``changes``: the Markdown of the "Changes per release"
-    page (:func:`conformap.contrib.changes.changes_markdown`, which escapes catalogue text), written as
+    page (:func:`conformap.site.changes.changes_markdown`, which escapes catalogue text), written as
     ``changes.md`` and linked from the home page.
     """
     site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)

@@ -4,7 +4,7 @@ overlay of it for the SVG templates, which differs only in its escaping).
 Escaping is the engine's job, not the page builders': every value a template prints goes through the
 ``finalize`` hook, which escapes it with :mod:`conformap.escape` — Markdown text escaping in ``*.md.j2``
 templates, HTML escaping in ``*.svg.j2`` templates — unless it is already :class:`markupsafe.Markup`
-(a link from :mod:`conformap.site.routes`, a chart, the output of a macro or of a filter below).
+(a link from :mod:`conformap.routes`, a chart, the output of a macro or of a filter below).
 Autoescaping is on, so Jinja itself never lets an unescaped string through either.
 
 Templates print links with the globals :func:`control_link`, :func:`rule_link`, :func:`statement_link`,
@@ -22,7 +22,8 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 from markupsafe import Markup
 
 from conformap import escape
-from conformap.site import routes, search
+from conformap.site import search
+from conformap import routes
 
 
 def _markdown(value: object) -> Markup:

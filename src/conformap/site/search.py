@@ -3,7 +3,7 @@ other ways people write a question id.
 
 The search ranks a page by its title (boost 1000 in Material) and text, times the page's ``boost``
 (front matter). Two facts of this ranking shape the numbers below, measured with the browser tests
-(tests/test_site_tasks.py):
+(tests/test_browser_tasks.py):
 
 * a title's length does not lower its score, so a rule whose words are all in a longer rule's name
   (``root-account-mfa-enabled`` in ``root-account-hardware-mfa-enabled``) ties with it on the title,

@@ -1,0 +1,323 @@
+"""``conformap import-source NAME PATH``: snapshot another public source into the catalogue.
+
+``PATH`` is a checkout (or an extracted tree, e.g. ``git archive COMMIT | tar -x``) of the source's
+repository at ``--commit``, or, for the sources that are one file, that file. The importer reads
+only the files it needs, keeps only the facts the catalogue refers to (controls naming one of its
+rules, and the controls the other Security Hub source ties to one, the NIST controls they name,
+...), and writes one YAML file (:data:`conformap.paths.SOURCE_SNAPSHOTS`)
+whose ``source`` block records repository, commit, commit date, licence (as the source states it)
+and the git blob id and SHA-256 of every file read, so anyone can re-find and re-verify them.
+
+Like ``import-aws-page`` it is **all or nothing** and **idempotent**: the new file is rendered in
+memory, written to a copy of the catalogue that is validated, and only written (atomically) if the
+snapshot file itself validates (schema, references); an unchanged file is not rewritten. The
+machinery is :mod:`conformap.ingest.staging`'s. A faithful snapshot may show that rule files no
+longer say what the source says (:mod:`conformap.load.fidelity`): the snapshot is then written
+and those errors are reported (:attr:`SourceImportReport.drift`, exit status 1), as
+``import-aws-page`` reports the rule files a first import leaves to complete.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from conformap import paths
+from conformap.parse import upstream
+from conformap.ingest import staging
+from conformap.ingest.page_import import ImportRejected, ImportReport, render
+from conformap.model.catalog import natural_key as _natural
+from conformap.ingest.staging import CatalogPathError
+from conformap.load.schema import check_document
+from conformap.load.yamlio import read_yaml
+from conformap.diagnostics import ConformapError
+
+
+class SourceInputError(ConformapError):
+    """The source checkout lacks a file, or a file is not in the expected shape: (where, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        lines = [f"{w}: {m}" for w, m in problems]
+        super().__init__(lines=[*lines, "conformap: nothing was written"], message="\n".join(lines))
+
+
+@dataclass
+class SourceImportReport:
+    name: str
+    relpath: str
+    items: int = 0
+    written: list[str] = field(default_factory=list)
+    drift: list = field(default_factory=list)  # new errors in other files: what the catalogue must now catch up with
+
+
+@dataclass(frozen=True)
+class _Input:
+    """The files read from the checkout: repository path -> bytes."""
+
+    files: dict[str, bytes]
+
+    def text(self, rel: str) -> str:
+        return self.files[rel].decode("utf-8")
+
+    def json(self, rel: str) -> Any:
+        return json.loads(self.files[rel])
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    """What a source import needs from the catalogue: rule ids, their identifiers, the catalogue root."""
+
+    root: Path
+    identifiers: dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    repo: str
+    title: str
+    license: str
+    license_files: tuple[str, ...]
+    files: Callable[[list[str], _Catalogue], list[str]]  # which repository files to read (from the checkout's list)
+    build: Callable[[_Input, _Catalogue], dict[str, list[dict]]]  # -> the file's lists (the last one holds the items)
+    single_file: str | None = None  # PATH may be this file itself
+    url: str | None = None
+
+
+def _one(path: str) -> Callable[[list[str], _Catalogue], list[str]]:
+    return lambda listing, cat: [path]
+
+
+def _glob(pattern: str) -> Callable[[list[str], _Catalogue], list[str]]:
+    return lambda listing, cat: sorted(p for p in listing if fnmatch.fnmatchcase(p, pattern))
+
+
+def _ours(rules: list[str], cat: _Catalogue) -> list[str]:
+    return [r for r in rules if r in cat.identifiers]
+
+
+def _paired_ids(cat: _Catalogue, other: str) -> set[str]:
+    """Ids of the other Security Hub snapshot's controls that name a catalogue rule: kept here too, whatever
+    rule this source names for them, so that where the two AWS sources disagree both are recorded."""
+    rel, _ = paths.SOURCE_SNAPSHOTS[other]
+    if not (cat.root / rel).is_file() or not (checked := check_document(read_yaml(cat.root / rel, paths.display_path(cat.root / rel)))).ok:
+        return set()
+    return {c["id"] for c in checked.doc.data.get("controls") or () if _ours(c.get("config_rules") or [], cat)}
+
+
+def _build_guide(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
+    paired = _paired_ids(cat, "security-hub-oscal")
+    out = []
+    for rel in sorted(inp.files):
+        if not rel.endswith("-controls.md"):
+            continue
+        for ctl in upstream.parse_security_hub_controls(inp.text(rel)):
+            if _ours(ctl.get("config_rules") or [], cat) or ctl["id"] in paired:
+                out.append({"config_rules": [], **ctl, "path": rel})
+    return {"controls": sorted(out, key=lambda c: _natural(c["id"]))}
+
+
+def _build_oscal(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
+    paired = _paired_ids(cat, "security-hub-guide")
+    (rel,) = inp.files
+    ctls = [c for c in upstream.oscal_security_hub(inp.json(rel)) if _ours(c["config_rules"], cat) or c["id"] in paired]
+    return {"controls": sorted(ctls, key=lambda c: _natural(c["id"]))}
+
+
+def _build_guard(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
+    (rel,) = inp.files
+    return {"mappings": [m for m in upstream.guard_mappings(inp.json(rel)) if m["rule"] in cat.identifiers]}
+
+
+def _build_nist(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
+    rel_guide, _ = paths.SOURCE_SNAPSHOTS["security-hub-guide"]
+    checked = check_document(read_yaml(cat.root / rel_guide, paths.display_path(cat.root / rel_guide)))
+    doc = checked.doc
+    if not checked.ok:
+        raise SourceInputError([(paths.display_path(cat.root / rel_guide), "import security-hub-guide first: the NIST snapshot keeps the controls it names")])
+    wanted = {n for c in doc.data.get("controls") or () for n in c.get("nist_800_53_r5") or ()}
+    (rel,) = inp.files
+    families, controls = upstream.nist_catalog(inp.json(rel))
+    kept = [c for c in controls if c["id"] in wanted]
+    used = {c["family"] for c in kept}
+    missing = sorted(wanted - {c["id"] for c in kept}, key=_natural)
+    if missing:
+        raise SourceInputError([(rel, f"the Security Hub guide names NIST controls this catalog lacks: {', '.join(missing)}")])
+    return {"families": [f for f in families if f["id"] in used], "controls": sorted(kept, key=lambda c: _natural(c["id"]))}
+
+
+def _build_pages(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
+    out, problems = [], []
+    for rid in sorted(r for r, ident in cat.identifiers.items() if ident):  # managed rules have a page
+        rel = f"doc_source/{rid}.md"
+        try:
+            page = upstream.parse_rule_page(inp.text(rel))
+        except upstream.SourceFormatError as exc:
+            problems += [(f"{rel}:{line}" if line else rel, message) for line, message in exc.problems]
+            continue
+        params = [{"name": k, "description": v} for k, v in page["parameters"].items()]
+        out.append({"id": rid, "identifier": page["identifier"], "description": page["description"], "parameters": params})
+    if problems:
+        raise SourceInputError(problems)
+    return {"rules": out}
+
+
+def _build_scopes(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
+    union: dict[str, set[str]] = {}
+    for rel in sorted(inp.files):
+        try:
+            for ident, types in upstream.pack_scopes(inp.text(rel)).items():
+                union.setdefault(ident, set()).update(types)
+        except yaml.YAMLError as exc:  # a template that is not YAML is named
+            raise SourceInputError([(rel, f"not a readable template: {exc}")]) from None
+    wanted = {i for i in cat.identifiers.values() if i}
+    return {"scopes": [{"identifier": i, "resource_types": sorted(union[i])} for i in sorted(union) if i in wanted and union[i]]}
+
+
+SPECS: dict[str, SourceSpec] = {
+    "security-hub-guide": SourceSpec(
+        repo="awsdocs/aws-security-hub-user-guide",
+        title="AWS Security Hub User Guide: controls reference (doc_source/*-controls.md)",
+        license="The documentation is made available under the Creative Commons Attribution-ShareAlike 4.0 International License; the sample code under the MIT-0 license (LICENSE-SUMMARY)",
+        license_files=("LICENSE-SUMMARY", "LICENSE"),
+        files=_glob("doc_source/*-controls.md"),
+        build=_build_guide,
+        url="https://github.com/awsdocs/aws-security-hub-user-guide",
+    ),
+    "security-hub-oscal": SourceSpec(
+        repo="awslabs/oscal-content-for-aws-services",
+        title="AWS Security Hub controls, OSCAL catalog (experimental)",
+        license="Apache-2.0 (LICENSE, NOTICE); the catalog's metadata marks it EXPERIMENTAL USE ONLY",
+        license_files=("LICENSE", "NOTICE"),
+        files=_one("catalogs/aws_security-hub.oscal.json"),
+        build=_build_oscal,
+        single_file="catalogs/aws_security-hub.oscal.json",
+        url="https://github.com/awslabs/oscal-content-for-aws-services",
+    ),
+    "guard-registry": SourceSpec(
+        repo="aws-cloudformation/aws-guard-rules-registry",
+        title="AWS Guard Rules Registry: rule set wa-Security-Pillar mapping",
+        license="Apache-2.0 (LICENSE)",
+        license_files=("LICENSE",),
+        files=_one("mappings/rule_set_wa-Security-Pillar.json"),
+        build=_build_guard,
+        single_file="mappings/rule_set_wa-Security-Pillar.json",
+        url="https://github.com/aws-cloudformation/aws-guard-rules-registry",
+    ),
+    "nist-800-53": SourceSpec(
+        repo="usnistgov/oscal-content",
+        title="NIST SP 800-53 Rev. 5 catalog (OSCAL): ids and titles of the controls the crosswalk names",
+        license="Public domain: a work of the United States government; copyright waived worldwide through CC0 1.0 Universal (LICENSE.md)",
+        license_files=("LICENSE.md",),
+        files=_one("nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json"),
+        build=_build_nist,
+        single_file="nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json",
+        url="https://github.com/usnistgov/oscal-content",
+    ),
+    "config-rule-pages": SourceSpec(
+        repo="awsdocs/aws-config-developer-guide",
+        title="AWS Config Developer Guide: the managed rule pages of the catalogue's rules (doc_source/RULE.md)",
+        license="Apache-2.0 (LICENSE), with a NOTICE file",
+        license_files=("LICENSE", "NOTICE"),
+        files=lambda listing, cat: [f"doc_source/{rid}.md" for rid in sorted(cat.identifiers) if cat.identifiers[rid]],
+        build=_build_pages,
+        url="https://github.com/awsdocs/aws-config-developer-guide",
+    ),
+    "conformance-packs": SourceSpec(
+        repo="awslabs/aws-config-rules",
+        title="AWS Config conformance pack templates: Scope.ComplianceResourceTypes of each managed rule, union over the templates",
+        license="CC0 1.0 Universal (LICENSE)",
+        license_files=("LICENSE",),
+        files=_glob("aws-config-conformance-packs/*.yaml"),
+        build=_build_scopes,
+        url="https://github.com/awslabs/aws-config-rules",
+    ),
+}
+
+
+def _listing(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts)
+
+
+def _read_inputs(spec: SourceSpec, source: Path, cat: _Catalogue) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """(files, license files) read from ``source``: a checkout folder, or the single file itself."""
+    problems: list[tuple[str, str]] = []
+    if source.is_file():
+        if spec.single_file is None:
+            raise SourceInputError([(str(source), "this source is a set of files: give the checkout folder")])
+        return {spec.single_file: source.read_bytes()}, {}
+    if not source.is_dir():
+        raise SourceInputError([(str(source), "not found: give a checkout of " + spec.repo)])
+    wanted = spec.files(_listing(source), cat)
+    if not wanted:
+        problems.append((str(source), f"no source files found: is this a checkout of {spec.repo}?"))
+    files, licenses = {}, {}
+    for rel in wanted:
+        f = source / rel
+        if f.is_file():
+            files[rel] = f.read_bytes()
+        else:
+            problems.append((str(f), "missing from the checkout"))
+    for rel in spec.license_files:
+        if (source / rel).is_file():
+            licenses[rel] = (source / rel).read_bytes()
+    if problems:
+        raise SourceInputError(problems)
+    return files, licenses
+
+
+def _pin(files: dict[str, bytes]) -> list[dict]:
+    return [{"path": rel, "git_blob": upstream.git_blob_sha(b), "sha256": hashlib.sha256(b).hexdigest()} for rel, b in sorted(files.items())]
+
+
+def _read_catalogue(root: Path) -> _Catalogue:
+    folder = root / paths.RULES_DIR
+    if not (root / paths.FRAMEWORK_FILE).is_file() or not folder.is_dir():
+        raise CatalogPathError(root, f"not a catalogue (no {paths.FRAMEWORK_FILE} and {paths.RULES_DIR}/): import the AWS page first")
+    identifiers: dict[str, str | None] = {}
+    for f in sorted(folder.glob("*.yaml")):
+        checked = check_document(read_yaml(f, paths.display_path(f)))
+        data = checked.doc.data if checked.ok else {}
+        identifiers[f.name[: -len(".yaml")]] = data.get("identifier") if isinstance(data.get("identifier"), str) else None
+    return _Catalogue(root=root, identifiers=identifiers)
+
+
+def import_source(name: str, source: Path, commit: str, commit_date: str, catalog_dir: Path | None = None) -> SourceImportReport:
+    """Snapshot source ``name`` from ``source`` (checkout at ``commit``) into the catalogue. See the module docstring."""
+    spec = SPECS[name]
+    rel, kind = paths.SOURCE_SNAPSHOTS[name]
+    root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
+    cat = _read_catalogue(root)
+    files, licenses = _read_inputs(spec, Path(source), cat)
+    try:
+        lists = spec.build(_Input(files), cat)
+    except upstream.SourceFormatError as exc:
+        raise SourceInputError([(str(source), str(exc))]) from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SourceInputError([(str(source), f"not in the expected shape ({type(exc).__name__}: {exc})")]) from None
+    src: dict[str, Any] = {"repo": spec.repo, "commit": commit, "commit_date": commit_date, "url": spec.url, "license": spec.license}
+    if licenses:
+        src["license_files"] = _pin(licenses)
+    src["files"] = _pin(files)
+    data: dict[str, Any] = {"id": name, "title": spec.title, "source": {k: v for k, v in src.items() if v is not None}}
+    data.update(lists)
+    report = SourceImportReport(name=name, relpath=rel, items=len(list(lists.values())[-1]))
+    text = render(data, kind, rel).encode("utf-8")
+    target = root / rel
+    current = target.read_bytes() if target.is_file() else None
+    if current == text:
+        return report
+    _, added = staging.new_errors(root, [(rel, text)], [])
+    own = paths.display_path(target)
+    if any(d.file == own for d in added):  # the snapshot itself is wrong: write nothing
+        own_added = [d for d in added if d.file == own]
+        raise ImportRejected(own_added, ImportReport(), f"conformap: the snapshot would add the {len(own_added)} error(s) above; nothing was written")
+    staging.apply(root, [(rel, text)], [], {rel: current}, report.written)
+    report.drift = added  # rule files that now differ from the source: the maintainer updates them
+    return report

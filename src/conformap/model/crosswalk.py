@@ -1,0 +1,179 @@
+"""The model of the other sources (catalog/crosswalks/, catalog/sources/*.yaml): snapshots, Security Hub
+controls, NIST SP 800-53 controls, the Guard registry's mappings and their corroboration of ours.
+
+Records like those of :mod:`conformap.model.catalog` (the same field metadata); what they say about the
+catalogue's rules and questions is computed in :class:`conformap.analysis.sources.CrosswalkAnalysis`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Iterable
+from typing import Mapping as MappingT
+
+from conformap.model.fieldmeta import KEEP, KEY, LOCAL
+from conformap.model.mapping import Mapping
+
+
+# --- Other sources: snapshots, crosswalks and corroboration (catalog/crosswalks/, catalog/sources/*.yaml) ---
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    git_blob: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SourceSnapshot:
+    """Where one imported source comes from (``conformap import-source NAME``)."""
+
+    name: str = field(metadata={KEY: "id"})
+    title: str
+    repo: str = field(metadata={KEY: "source.repo"})
+    commit: str = field(metadata={KEY: "source.commit"})
+    commit_date: str = field(metadata={KEY: "source.commit_date"})
+    license: str = field(metadata={KEY: "source.license"})
+    url: str | None = field(default=None, metadata={KEY: "source.url"})
+    files: tuple[SourceFile, ...] = field(default=(), metadata={KEY: "source.files"})
+    license_files: tuple[SourceFile, ...] = field(default=(), metadata={KEY: "source.license_files"})
+    file: str = field(default="", metadata={LOCAL: True})  # the snapshot file, as messages name it
+
+
+@dataclass(frozen=True)
+class SecurityHubEntry:
+    """A Security Hub control as one AWS source states it (``source`` is the snapshot name)."""
+
+    control_id: str = field(metadata={KEY: "id"})
+    source: str = field(metadata={LOCAL: True})
+    title: str
+    config_rules: tuple[str, ...] = field(metadata={KEEP: True})
+    severity: str | None = None
+    config_rule_note: str | None = None
+    nist_800_53_r5: tuple[str, ...] = ()
+    pci_dss_v3_2_1: tuple[str, ...] = ()
+    other_requirements: tuple[str, ...] = ()
+    path: str | None = None
+    line: int | None = None
+
+
+def union_in_order(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(x for g in groups for x in g))
+
+
+@dataclass(frozen=True)
+class SecurityHubControl:
+    """One Security Hub control with what each AWS source states about it (the guide first)."""
+
+    id: str
+    entries: tuple[SecurityHubEntry, ...]
+
+    @property
+    def stated_by(self) -> tuple[str, ...]:
+        return tuple(e.source for e in self.entries)
+
+    @property
+    def title(self) -> str:
+        return self.entries[0].title
+
+    @property
+    def severity(self) -> str | None:
+        return next((e.severity for e in self.entries if e.severity), None)
+
+    @property
+    def config_rules(self) -> tuple[str, ...]:
+        return union_in_order(e.config_rules for e in self.entries)
+
+    @property
+    def nist_800_53_r5(self) -> tuple[str, ...]:
+        return union_in_order(e.nist_800_53_r5 for e in self.entries)
+
+    @property
+    def pci_dss_v3_2_1(self) -> tuple[str, ...]:
+        return union_in_order(e.pci_dss_v3_2_1 for e in self.entries)
+
+    @property
+    def differences(self) -> tuple[str, ...]:
+        """The fields the sources state differently (severity compared without case): title, severity, config_rules."""
+        if len(self.entries) < 2:
+            return ()
+        out = []
+        for name, key in (("title", lambda e: e.title.rstrip(".")), ("severity", lambda e: (e.severity or "").lower()), ("config_rules", lambda e: set(e.config_rules))):
+            if len({str(sorted(v)) if isinstance(v, set) else v for v in map(key, self.entries)}) > 1:
+                out.append(name)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class NistFamily:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class NistControl:
+    id: str
+    title: str
+    family: str
+
+
+@dataclass(frozen=True)
+class GuardMapping:
+    """A rule as the Guard Rules Registry's Security Pillar mapping file maps it (items are SEC-N.M)."""
+
+    rule_id: str = field(metadata={KEY: "rule"})
+    guard_file: str
+    items: tuple[str, ...] = field(metadata={KEEP: True})
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.split(".")[0] for i in self.items))
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """Does the Guard Rules Registry map a mapping's rule to the same question? ``agrees`` is None when
+    the registry does not map the rule at all; ``items`` are its SEC-N.M items under that question."""
+
+    mapping: Mapping
+    guard: GuardMapping | None
+    items: tuple[str, ...] = ()
+
+    @property
+    def agrees(self) -> bool | None:
+        return None if self.guard is None else bool(self.items)
+
+
+@dataclass(frozen=True)
+class PageParameter:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RulePage:
+    """A managed rule's facts as its AWS Config Developer Guide page states them in full."""
+
+    rule_id: str = field(metadata={KEY: "id"})
+    identifier: str
+    description: str
+    parameters: tuple[PageParameter, ...] = field(default=(), metadata={KEEP: True})
+
+
+@dataclass(frozen=True)
+class Crosswalks:
+    """Everything imported from other sources; empty when the catalogue has no snapshots."""
+
+    sources: tuple[SourceSnapshot, ...] = ()
+    security_hub: tuple[SecurityHubControl, ...] = ()
+    nist_families: tuple[NistFamily, ...] = ()
+    nist_controls: tuple[NistControl, ...] = ()
+    guard: tuple[GuardMapping, ...] = ()
+    rule_pages: tuple[RulePage, ...] = ()
+    pack_scopes: MappingT[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def source(self, name: str) -> SourceSnapshot | None:
+        """The snapshot of one source (``paths.SOURCE_SNAPSHOTS``'s name), if the catalogue holds it."""
+        return next((s for s in self.sources if s.name == name), None)

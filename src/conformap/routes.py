@@ -1,0 +1,146 @@
+"""Where every page lives and how pages link to each other.
+
+Page paths are docs-relative (``controls/sec-1.md``); links between pages are relative ``.md`` links, so
+a builder that checks links (``mkdocs build --strict``) checks every cross-reference. Page names and
+anchors are built only from ids that the catalogue schema restricts, checked with
+:func:`conformap.load.schema.is_id` (the one definition of the id patterns, which also refuses
+``index``, the name of the index pages).
+
+Links are returned as :class:`markupsafe.Markup` (already-escaped Markdown), so the templates insert
+them as they are while every other value is escaped (:mod:`conformap.site.render`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markupsafe import Markup
+
+from conformap import escape
+from conformap.load import schema
+
+HOME = "index.md"
+CONTROLS_INDEX = "controls/index.md"
+RULES_INDEX = "rules/index.md"
+OVERLAP = "overlap.md"
+CROSSWALK = "crosswalk.md"
+ERRATA = "errata.md"
+METHODOLOGY = "methodology.md"
+DOWNLOADS = "downloads/index.md"
+CHANGES = "changes.md"
+CONTRIBUTING = "contributing.md"  # the repository's CONTRIBUTING.md, added by site.docs.site_files
+ABOUT = "about.md"  # hand-written, in docs/
+DOWNLOAD_JSON = "downloads/mappings.json"
+DOWNLOAD_CSV = "downloads/mappings.csv"
+
+
+@lru_cache(maxsize=None)
+def _checked(kind: str, value: str, what: str) -> str:
+    if not schema.is_id(kind, value):
+        raise ValueError(f"{kind.replace('_', ' ')} {value!r} cannot name {what}")
+    return value
+
+
+def control_page(control_id: str) -> str:
+    """``controls/sec-1.md`` for SEC-1 (served as ``controls/sec-1/``)."""
+    return f"controls/{_checked('control_id', control_id, 'a page').lower()}.md"
+
+
+def rule_page(rule_id: str) -> str:
+    """``rules/<rule-name>.md`` (served as ``rules/<rule-name>/``)."""
+    return f"rules/{_checked('rule_id', rule_id, 'a page')}.md"
+
+
+def statement_anchor(statement_id: str) -> str:
+    return "s-" + _checked("statement_id", statement_id, "an anchor").lower()
+
+
+def erratum_anchor(erratum_id: str) -> str:
+    return _checked("erratum_id", erratum_id, "an anchor").lower()
+
+
+def pair_anchor(first: str, second: str) -> str:
+    """``pair-sec-3-sec-5``: the overlap page's list of the rules two questions share (no count in it)."""
+    return f"pair-{_checked('control_id', first, 'an anchor').lower()}-{_checked('control_id', second, 'an anchor').lower()}"
+
+
+def questions_anchor(n: int) -> str:
+    """``supporting-2-questions``: the overlap page's list of the rules that support ``n`` questions."""
+    return f"supporting-{int(n)}-questions"
+
+
+@lru_cache(maxsize=1)
+def _nist_patterns() -> dict[str, re.Pattern[str]]:
+    # The NIST ids' patterns, from their schema (the one definition).
+    props = schema.raw("nist-800-53.schema.json")["properties"]
+    return {
+        "control": re.compile(props["controls"]["items"]["properties"]["id"]["pattern"]),
+        "family": re.compile(props["families"]["items"]["properties"]["id"]["pattern"]),
+    }
+
+
+def _nist(kind: str, value: str) -> str:
+    if not _nist_patterns()[kind].search(value):
+        raise ValueError(f"NIST {kind} id {value!r} cannot name an anchor")
+    return value.lower().replace("(", "-").replace(")", "")
+
+
+def crosswalk_cell_anchor(control_id: str, family: str) -> str:
+    """``q-sec-8-ac``: the crosswalk page's list of the rules of question SEC-8 that reach NIST family AC."""
+    return f"q-{_checked('control_id', control_id, 'an anchor').lower()}-{_nist('family', family)}"
+
+
+def nist_anchor(nist_id: str) -> str:
+    """``nist-ac-2-1`` for AC-2(1): the crosswalk page's section of one NIST SP 800-53 control."""
+    return "nist-" + _nist("control", nist_id)
+
+
+@lru_cache(maxsize=4096)
+def _relpath(src_dir: str, dst: str) -> str:
+    # posixpath.relpath without its calls to the working directory (pages are built by the thousand).
+    here = [p for p in src_dir.split("/") if p]
+    there = dst.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
+
+
+def rel(src: str, dst: str, anchor: str | None = None) -> str:
+    """Relative link from page ``src`` to file ``dst`` (both docs-relative, without ``..``)."""
+    return _relpath(src.rpartition("/")[0], dst) + (f"#{anchor}" if anchor else "")
+
+
+def link(label_md: str, src: str, dst: str, anchor: str | None = None) -> Markup:
+    """A link from page ``src`` to ``dst``; ``label_md`` is already-escaped Markdown."""
+    return Markup(f"[{label_md}]({rel(src, dst, anchor)})")
+
+
+def control_link(src: str, control_id: str, anchor: str | None = None) -> Markup:
+    return _id_link(src.rpartition("/")[0], "control", control_id, anchor)
+
+
+def rule_link(src: str, rule_id: str) -> Markup:
+    return _id_link(src.rpartition("/")[0], "rule", rule_id, None)
+
+
+def statement_link(src: str, control_id: str, statement_id: str) -> Markup:
+    return _id_link(src.rpartition("/")[0], "statement", statement_id, control_id)
+
+
+@lru_cache(maxsize=65536)
+def _id_link(src_dir: str, kind: str, ident: str, extra: str | None) -> Markup:
+    # Pages of one folder link to a rule or question the same way: each link is made once per folder.
+    src = f"{src_dir}/-" if src_dir else "-"
+    if kind == "rule":
+        return link(escape.text(ident), src, rule_page(ident))
+    if kind == "control":
+        return link(escape.text(ident), src, control_page(ident), extra)
+    assert extra is not None  # a statement's link names its question
+    return link(escape.text(ident), src, control_page(extra), statement_anchor(ident))
+
+
+def erratum_link(src: str, erratum_id: str, title: str | None = None) -> Markup:
+    label = escape.text(erratum_id) + (f": {escape.text(title)}" if title is not None else "")
+    return link(label, src, ERRATA, erratum_anchor(erratum_id))
