@@ -19,13 +19,6 @@ from conformap import paths
 settings.register_profile("fast", max_examples=20)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_validation_cache(tmp_path_factory):
-    """The document cache of this test session, not the user's (tests/test_validate_cache.py tests the cache)."""
-    os.environ["CONFORMAP_CACHE_DIR"] = str(tmp_path_factory.mktemp("conformap-cache"))
-    yield
-
-
 @pytest.fixture(scope="session")
 def real_catalog() -> conformap.Catalog:
     """The project's catalogue, loaded once per test session."""

@@ -19,7 +19,6 @@ import yaml
 from conformap import paths
 from conformap.diagnostics import CommandError
 from conformap.model.catalog import Catalog
-from conformap.perf import gc_paused
 from conformap import routes
 from conformap.site.github import GitHub
 from conformap.site.pages import render_site
@@ -45,8 +44,7 @@ def github_from_mkdocs(config_file: Path = MKDOCS_FILE) -> GitHub | None:
 
 def site_files(catalog: Catalog, *, github: GitHub | None, changes: str | None) -> dict[str, str | bytes]:
     """Every generated file of the site, CONTRIBUTING.md (as ``contributing.md``) included."""
-    with gc_paused():
-        files = render_site(catalog, github=github, changes=changes)
+    files = render_site(catalog, github=github, changes=changes)
     if CONTRIBUTING_FILE.is_file():
         files[routes.CONTRIBUTING] = CONTRIBUTING_FILE.read_text(encoding="utf-8")
     return files

@@ -32,7 +32,6 @@ from conformap.analysis import sources
 from conformap.outputs import columns
 from conformap.outputs import downloads as published
 from conformap.outputs.manifest import Entry
-from conformap.perf import in_background
 from conformap.site import crosswalk, search, svg
 from conformap import routes
 from conformap.site import github as gh
@@ -191,11 +190,6 @@ def downloads_page(site: _Site, entries: list[Entry], files: dict[str, bytes]) -
     return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary)
 
 
-def _downloads(catalog: Catalog) -> tuple[list[Entry], dict[str, bytes]]:
-    entries = published.entries(catalog)
-    return entries, published.download_files(catalog, entries)
-
-
 def render_site(
     catalog: Catalog,
     graph: nx.DiGraph | None = None,
@@ -211,8 +205,8 @@ def render_site(
     ``changes.md`` and linked from the home page.
     """
     site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
-    # The downloads are built on a second core while the pages that do not list them are rendered.
-    downloads = in_background(lambda: _downloads(catalog))
+    entries = published.entries(catalog)
+    files = published.download_files(catalog, entries)
     pages: dict[str, str] = {routes.HOME: home(site), routes.CONTROLS_INDEX: controls_index(site), routes.RULES_INDEX: rules_index(site)}
     for r in catalog.rules:
         pages[routes.rule_page(r.id)] = rule_detail(site, r)
@@ -220,7 +214,6 @@ def render_site(
     pages[routes.CROSSWALK] = crosswalk_page(site)
     pages[routes.ERRATA] = errata_page(site)
     pages[routes.METHODOLOGY] = methodology_page(site)
-    entries, files = downloads()
     for c in catalog.controls:
         pages[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files))
     pages[routes.DOWNLOADS] = downloads_page(site, entries, files)

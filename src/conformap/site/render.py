@@ -13,12 +13,10 @@ Templates print links with the globals :func:`control_link`, :func:`rule_link`, 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template, pass_context
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context
 from markupsafe import Markup
 
 from conformap import escape
@@ -78,21 +76,6 @@ def _linker(make):
     return from_page
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Jinja's compiled templates, kept in its per-user temporary folder, so that a build does not compile
-    the templates again; none when that folder cannot be made.
-
-    Jinja keys a compiled template by its name and source only, but the code compiled depends on the
-    environment's settings too (the finalize hook, autoescaping, whitespace control), which live in this
-    file: its digest is part of the cache file names, so changing them never runs stale code.
-    """
-    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    try:
-        return FileSystemBytecodeCache(pattern=f"__conformap_{digest}_%s.cache")
-    except (OSError, RuntimeError):
-        return None
-
-
 @pass_context
 def _links(context, ids, kind: str) -> Markup:
     """Links to the pages of rules (``kind`` "rule") or questions ("control"), separated by commas."""
@@ -105,7 +88,6 @@ def _links(context, ids, kind: str) -> Markup:
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("conformap.site", "templates"),
-        bytecode_cache=_bytecode_cache(),
         auto_reload=False,  # the templates ship with the package: no need to look at their files at every render
         autoescape=True,
         finalize=_markdown,
