@@ -49,6 +49,7 @@ INSTALLED_COMMANDS: dict[str, list[str | Path]] = {
     "export-oscal-component-definition": ["export", "--format", "oscal-component-definition"],
     "export-oscal-mapping-collection": ["export", "--format", "oscal-mapping-collection"],
     "export-xlsx": ["export", "--format", "xlsx", "--out", f"{OUT}/mappings.xlsx"],
+    "posture-report": ["posture", "report", ROOT / "tests" / "fixtures" / "posture" / "main", "--format", "json"],
 }
 
 
@@ -230,7 +231,7 @@ def test_the_wheel_metadata(wheel):
     assert licences == {"LICENSE", "NOTICE.md"}
     assert "Description-Content-Type: text/markdown" in headers
     runtime = sorted(re.findall(r"^Requires-Dist: ([A-Za-z0-9_.-]+)[^;\n]*$", headers, flags=re.M))
-    assert runtime == ["Jinja2", "MarkupSafe", "XlsxWriter", "jsonschema", "networkx", "pyyaml"]
+    assert runtime == ["Jinja2", "MarkupSafe", "XlsxWriter", "botocore", "jsonschema", "networkx", "orjson", "pyyaml"]
     assert 'Requires-Dist: boto3>=1.34; extra == "aws"' in headers
     assert 'Requires-Dist: mkdocs<2,>=1.6; extra == "site"' in headers
 

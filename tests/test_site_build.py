@@ -294,12 +294,14 @@ def _render_site(out: Path, catalog: Path = SITE_MINI) -> int:
 def test_render_site_writes_the_generated_files_for_another_builder(tmp_path, capsys):
     """render-site writes what gen-files gets; MkDocs without gen-files builds the site from that folder."""
     from conformap.site.changes import changes_markdown
+    from conformap.posture import sample as posture_sample
     from conformap.site.docs import MARKER, github_from_mkdocs, site_files
 
     out = tmp_path / "generated"
     assert _render_site(out) == 0, capsys.readouterr().err
     mini = conformap.load(SITE_MINI)
     expected = site_files(mini, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=SITE_MINI, current=mini))
+    expected |= posture_sample.files(mini)  # the sample posture report of docs/posture.md
     written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
     assert written == {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in expected.items()}
     assert written["contributing.md"] == (paths.PROJECT_ROOT / "CONTRIBUTING.md").read_bytes()
