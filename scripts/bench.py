@@ -18,6 +18,11 @@ same with each speed device turned off. A speed device stays in the code only wh
 10 % of a build or of ``validate`` (README, Performance).
 Results also go to .bench/results.json. Work files live in .bench/ (git-ignored). Exit status: 0 when
 the targets are met, 2 when one is missed, 1 when a build fails.
+
+The posture row (``--only posture`` runs it alone): ``conformap posture report --format json`` of
+synthetic organisations (``scripts/synth_posture.py``: 20 accounts x 2 regions x 300 rule instances) of
+100,000 and 1,000,000 evaluation results, each run in a fresh process, best of ``--repeat``: targets
+1M in at most 30 s with a peak memory of at most 1 GB, and 1M / 100k time at most 12 (linear).
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ TARGET_PLAIN_RATIO = 1.3
 TARGET_SCALE_RATIO = 30.0
 TARGET_VALIDATE_S = {1: 0.5, 25: 5.0}  # `conformap validate`, whole process, median wall time
 VALIDATE_RUNS = 5
+POSTURE_SIZES = (100_000, 1_000_000)
+TARGET_POSTURE_S = 30.0
+TARGET_POSTURE_MB = 1024
+TARGET_POSTURE_RATIO = 12.0
 TARGET_DEVICE_SAVING = 0.10  # a speed device stays only while turning it off costs at least this much more
 
 
@@ -142,6 +151,7 @@ def plain_project(catalog_dir: Path, dest: Path) -> Path:
     """Static copy of the generated pages plus the hand-written docs, built with the same theme."""
     from conformap import load
     from conformap.site.changes import changes_markdown
+    from conformap.posture import sample as posture_sample
     from conformap.site.docs import github_from_mkdocs, site_files
 
     shutil.rmtree(dest, ignore_errors=True)
@@ -151,6 +161,7 @@ def plain_project(catalog_dir: Path, dest: Path) -> Path:
     # page and CONTRIBUTING.md as the Contributing page.
     cat = load(catalog_dir)
     site = site_files(cat, github=github_from_mkdocs(ROOT / "mkdocs.yml"), changes=changes_markdown(catalog_dir=catalog_dir, current=cat))
+    site |= posture_sample.files(cat)  # as gen_pages.py: the sample report of the "Check your account" page
     for rel, content in site.items():
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -169,9 +180,64 @@ def plain_project(catalog_dir: Path, dest: Path) -> Path:
     return config
 
 
+def posture_child(bundle: str, out: str) -> None:
+    """Run one posture report in this process and print its wall time, CPU time and peak memory as JSON."""
+    start, before = time.perf_counter(), os.times()
+    from conformap.cli import main as cli
+
+    code = cli(["posture", "report", bundle, "--format", "json", "--out", out])
+    after = os.times()
+    cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system"))  # one process: the report reads every file itself
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"code": code, "seconds": time.perf_counter() - start, "cpu_s": cpu, "max_rss_kb": peak}))
+
+
+def posture_rows(repeat: int) -> tuple[list[dict], bool]:
+    """The posture row: each synthetic size reported in a fresh process, best of ``repeat``."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from synth_posture import synthesize
+
+    rows = []
+    for size in POSTURE_SIZES:
+        bundle = WORK / f"posture-{size}"
+        marker = bundle / ".complete"
+        if not marker.exists():  # generated once; the generator is deterministic
+            synthesize(bundle, size)
+            marker.write_text("synth_posture.py defaults\n", encoding="utf-8")
+        runs = []
+        for _ in range(max(repeat, 1)):
+            proc = subprocess.run(
+                [sys.executable, __file__, "--posture-child", str(bundle), str(WORK / f"posture-{size}.json")],
+                capture_output=True, text=True, check=True,
+            )
+            runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        best = min(runs, key=lambda r: r["seconds"])
+        if best["code"] != 0:
+            raise SystemExit(f"posture report of {bundle} failed")
+        report = json.loads((WORK / f"posture-{size}.json").read_bytes())
+        instances = {(i["account"], i["region"], i["config_rule_name"]): sum(i["results"].values())
+                     for q in report["questions"] for r in q["rule_statuses"] for i in r["instances"]}
+        rows.append({"results": size, "counted": sum(instances.values()), "instances": len(instances) + len(report["unmatched_rules"]),
+                     "seconds": best["seconds"], "cpu_s": best["cpu_s"], "peak_mb": best["max_rss_kb"] / 1024})
+    print(f"\n{'posture':>9} {'instances':>10} {'counted':>9} {'time':>8} {'CPU':>8} {'peak':>8}")
+    for r in rows:
+        print(f"{r['results']:>9,} {r['instances']:>10,} {r['counted']:>9,} {r['seconds']:>7.1f}s {r['cpu_s']:>7.1f}s {r['peak_mb']:>6.0f}MB")
+    big, small = rows[-1], rows[0]
+    ratio = big["seconds"] / small["seconds"]
+    ok = big["seconds"] <= TARGET_POSTURE_S and big["peak_mb"] <= TARGET_POSTURE_MB and ratio <= TARGET_POSTURE_RATIO
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall time on a shared machine; CPU: the report's one process, user + system)")
+    print(
+        f"posture 1M: {big['seconds']:.1f} s (target <= {TARGET_POSTURE_S:.0f}), {big['peak_mb']:.0f} MB (target <= {TARGET_POSTURE_MB}), "
+        f"1M / 100k: {ratio:.1f} (target <= {TARGET_POSTURE_RATIO:.0f})  {'OK' if ok else 'MISSED'}"
+    )
+    return rows, ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--child", nargs=2, metavar=("CONFIG", "SITE_DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--posture-child", nargs=2, metavar=("BUNDLE", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=("all", "site", "posture"), default="all", help="run only the site builds or only the posture row")
     parser.add_argument("--without", choices=sorted(DEVICES), help=argparse.SUPPRESS)
     parser.add_argument("--validate-child", nargs=2, metavar=("DEVICE", "CATALOG"), help=argparse.SUPPRESS)
     parser.add_argument("--scales", default=",".join(map(str, SCALES)), help="comma-separated factors (default 1,5,25)")
@@ -180,6 +246,14 @@ def main() -> int:
     if args.child:
         child(*args.child, without=args.without)
         return 0
+    if args.posture_child:
+        posture_child(*args.posture_child)
+        return 0
+    WORK.mkdir(exist_ok=True)
+    if args.only == "posture":
+        rows, ok = posture_rows(args.repeat)
+        (WORK / "posture-results.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+        return 0 if ok else 2
     if args.validate_child:
         return validate_child(*args.validate_child)
 
@@ -263,6 +337,10 @@ def main() -> int:
                 f"{d['validate_without_s'] / r['validate_s']:>6.2f} {d['validate_without_cpu_s'] / r['validate_cpu_s']:>9.2f}"
             )
     (WORK / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.only == "all":
+        rows, posture_ok = posture_rows(args.repeat)
+        ok &= posture_ok
+        (WORK / "posture-results.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     return 0 if ok else 2  # 1 is a failed build
 
 

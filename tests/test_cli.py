@@ -20,7 +20,7 @@ BAD = FIXTURES / "bad" / "many-errors"
 
 def test_every_subcommand_is_a_module_with_add_parser_and_run():
     names = set(build_parser()._subparsers._group_actions[0].choices)  # noqa: SLF001 - argparse has no public accessor
-    assert names == {"validate", "import-aws-page", "export", "fmt", "diff", "render-site", "import-source", "sources"}
+    assert names == {"validate", "import-aws-page", "export", "fmt", "diff", "render-site", "import-source", "sources", "posture"}
     for module in cli.COMMANDS:
         assert module.__name__.startswith("conformap.commands.")
         assert callable(module.add_parser) and callable(module.run)

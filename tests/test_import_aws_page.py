@@ -19,6 +19,7 @@ import yaml
 from support.markdown_text import shown
 
 from conformap import paths
+from conformap.ingest import staging
 from conformap.parse.aws_page import PageError
 from conformap.ingest.page_import import import_page
 from conformap.cli import main
@@ -499,19 +500,32 @@ def test_a_failure_while_writing_puts_the_catalogue_back(catalog_copy, tmp_path,
     page = page_without(tmp_path, "restricted-ssh")
     before = tree_hashes(catalog_copy)
     # The import changes 77 files (see test_dropped_row_report_...): 77 writes to the temporary copy,
-    # then the real ones. Fail on the 10th real one.
-    calls = failing_write_file(monkeypatch, 77 + 10)
+    # 78 to the journal (the 77 files and the plan), then the real ones. Fail on the 10th real one.
+    calls = failing_write_file(monkeypatch, 77 + 78 + 10)
     assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy), "--allow-removals", "1"]) == 1
     out, err = capsys.readouterr()
-    assert tree_hashes(catalog_copy) == before
+    assert tree_hashes(catalog_copy) == before  # the journal is gone too
     assert not any(catalog_copy in p.parents for p in calls[:77])
-    assert all(catalog_copy in p.parents for p in calls[77:])
-    assert len(calls) == 77 + 10 + 9  # 10 real writes (the last one failed), then 9 put back
+    assert all(catalog_copy / staging.PENDING in p.parents for p in calls[77 : 77 + 78])
+    assert all(catalog_copy in p.parents and ".conformap-journal" not in p.as_posix() for p in calls[77 + 78 :])
+    assert len(calls) == 77 + 78 + 10 + 9  # 10 real writes (the last one failed), then 9 put back
     assert re.fullmatch(
         re.escape(paths.display_path(catalog_copy)) + r": cannot write rules/[a-z0-9-]+\.yaml: No space left on device; the catalogue is as it was\n",
         err,
     ), err
     assert "Traceback" not in out + err
+
+
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
+def test_a_failure_while_writing_the_journal_changes_nothing(catalog_copy, tmp_path, monkeypatch, capsys):
+    page = page_without(tmp_path, "restricted-ssh")
+    before = tree_hashes(catalog_copy)
+    failing_write_file(monkeypatch, 77 + 30)  # the 30th file of the journal
+    assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy), "--allow-removals", "1"]) == 1
+    err = capsys.readouterr().err
+    assert tree_hashes(catalog_copy) == before
+    assert sorted(p.name for p in catalog_copy.iterdir() if p.name.startswith(".")) == []
+    assert err == f"{paths.display_path(catalog_copy)}: cannot write the import's journal: No space left on device; the catalogue is as it was\n"
 
 
 @pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU

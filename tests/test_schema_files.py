@@ -41,6 +41,7 @@ def test_schema_folder_has_every_kind():
         "nist-800-53.schema.json",
         "pack-scopes.schema.json",
         "pack-template.schema.json",
+        "posture.schema.json",
         "rule-pages.schema.json",
         "rule.schema.json",
         "security-hub.schema.json",

@@ -677,6 +677,7 @@ def test_mkdocs_nav_is_bounded():
         "errata.md",
         "methodology.md",
         "downloads/index.md",
+        "posture.md",
         "changes.md",
         "contributing.md",
         "about.md",

@@ -16,13 +16,13 @@ import sys
 from typing import Any, Sequence
 
 from conformap import __version__, paths
-from conformap.commands import diff, export, fmt, import_aws_page, import_source, render_site, sources, validate
+from conformap.commands import diff, export, fmt, import_aws_page, import_source, posture, render_site, sources, validate
 from conformap.diagnostics import ConformapError
 from conformap.escape import terminal
 from conformap.load.yamlio import read_yaml
 
 # In the order `conformap --help` lists them.
-COMMANDS = (validate, import_aws_page, export, fmt, diff, render_site, import_source, sources)
+COMMANDS = (validate, import_aws_page, export, fmt, diff, render_site, import_source, sources, posture)
 
 # Errors of a write that names no file: every file the commands write is named in their own messages,
 # so these come from standard output (the disk is full, a quota is reached, the device failed).

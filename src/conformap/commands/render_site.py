@@ -28,9 +28,12 @@ def run(args: argparse.Namespace) -> int:
     # to run, and every other command, `--help` included, would pay it (python -X importtime).
     from conformap.site.changes import changes_markdown
     from conformap.site.docs import github_from_mkdocs, site_files, write_folder  # lazy, as above
+    from conformap.posture import sample as posture_sample  # lazy, as above (the sample report reads a bundle)
 
     cat = load_catalogue(args.catalog)
     if args.without_aws_text or without_aws_text.requested():
         cat = without_aws_text.strip(cat)
-    write_folder(site_files(cat, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=Path(cat.root), current=cat)), args.out_dir)
+    files: dict[str, str | bytes] = site_files(cat, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=Path(cat.root), current=cat))
+    files.update(posture_sample.files(cat))  # the "Check your account" page's sample report
+    write_folder(files, args.out_dir)
     return 0

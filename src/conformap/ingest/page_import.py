@@ -249,10 +249,11 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     """
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)
+    links = staging.link_diagnostics(root)  # none in a folder that does not exist yet
+    if links:
+        raise ImportFailure(links)
+    recovered = staging.recover(root)  # a killed import's journal, before anything else
     first = staging.check_root(root)
-    links = files.symlinks(root)  # none in a folder that does not exist yet
-    if links:  # a trial copy or a write could follow one out of the catalogue
-        raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", files.SYMLINK_PROBLEM) for link in links])
     try:
         raw = read_page(page)
     except PageTooLarge as exc:
@@ -269,6 +270,8 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     except PageError as exc:
         raise PageError(exc.problems, page) from None
     report = ImportReport(form=form, rows=len(rows), first_import=first)
+    if recovered:
+        report.notes.append(f"completed an interrupted import first ({len(recovered)} file(s) written or removed)")
 
     existing_controls, existing_rules, framework, errata = _read_catalogue(root)
 

@@ -208,7 +208,7 @@ def _check_deprecation(doc: YamlDocument, snap: YamlDocument | None, pages: dict
     where = ("deprecated", "aws_text", "quote")
     rel = paths.SOURCE_SNAPSHOTS["config-rule-pages"][0]
     names = {f"doc_source/{r}.md": r for r in (doc.data.get("id"), dep.get("successor")) if isinstance(r, str)}
-    page = pages.get(names.get(cited.get("path"), ""))
+    page = pages.get(names.get(str(cited.get("path")), ""))
     if not any(w in cited["quote"].lower() for w in DEPRECATION_WORDS):
         return [doc.error(where, f"the quote states no deprecation (it says none of: {', '.join(DEPRECATION_WORDS)}); a rule is deprecated only where AWS says so")]
     if snap is None:

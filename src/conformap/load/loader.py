@@ -110,6 +110,7 @@ def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagn
         reader.diags.append(Diagnostic(reader.show(root / paths.ERRATA_FILE), 0, 0, "$", f"missing {paths.ERRATA_FILE}; a catalogue without errata has one that says 'errata: []'"))
 
     reader.diags.extend(checks.references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
+    reader.diags.extend(checks.cloudformation([d for d in (framework_doc, *control_docs, *rule_docs) if d is not None], rule_docs))
     # other sources' snapshots (catalog/crosswalks/, sources/*.yaml)
     xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken["rule"])
     reader.diags.extend(xdiags)

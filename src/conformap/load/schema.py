@@ -183,6 +183,8 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
         options = " or ".join("'" + "', '".join(s["required"]) + "'" for s in schema["anyOf"])
         return path, f"needs {options}", False
     description = schema.get("description") if isinstance(schema, dict) else None
+    if name in ("pattern", "minLength") and isinstance(instance, str) and not instance.strip():
+        return path, "is blank; write the text (or leave out a field that is optional)", False
     if name == "pattern":
         msg = f"{instance!r} is not valid here"
         return path, msg + (f": {description}" if description else f" (must match {err.validator_value})"), False

@@ -20,6 +20,7 @@ import yaml
 
 from conformap.diagnostics import CommandError
 from conformap.escape import clean, single_line, terminal
+from conformap.model import cloudformation as cfn
 from conformap.model.catalog import Catalog, Mapping, Rule
 from conformap.outputs import wa_template
 
@@ -66,10 +67,6 @@ def _q(value: str) -> _Quoted:
     return _Quoted(value)
 
 
-def _camel(text: str) -> str:
-    """``restricted-ssh`` -> ``RestrictedSsh``; ``maxAccessKeyAge`` -> ``MaxAccessKeyAge`` (alphanumerics only)."""
-    parts = re.split(r"[^A-Za-z0-9]+", text)
-    return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
 def truncate(text: str, limit: int) -> str:
@@ -190,9 +187,9 @@ def _rule_part(cat: Catalog, rule: Rule, options: PackOptions) -> _Part:
 
     Where AWS's WA template (its snapshot, ``sources/wa-conformance-pack.yaml``) deploys the rule, the
     logical id, the template parameter names and the Scope are the template's; otherwise they are derived
-    as AWS derives them (``<RuleCamel>Param<Name>``) and the Scope is the rule file's."""
+    as AWS derives them (:mod:`conformap.model.cloudformation`) and the Scope is the rule file's."""
     aws = cat.crosswalks.wa_template_rule(rule.id)
-    camel = aws.logical_id if aws else _camel(rule.id)
+    camel = aws.logical_id if aws else cfn.resource_id(rule.id)
     named = {p.name: p.parameter for p in aws.input_parameters if p.parameter} if aws else {}
     scope = aws.scope if aws else rule.pack_scope_resource_types
     params: dict[str, Any] = {}
@@ -200,9 +197,9 @@ def _rule_part(cat: Catalog, rule: Rule, options: PackOptions) -> _Part:
     inputs: dict[str, Any] = {}
     names: list[str] = []
     for name, value in sorted(rule.pack_input_parameters.items()):
-        pname = named.get(name) or f"{camel}Param{_camel(name)}"
+        pname = named.get(name) or cfn.parameter_id(rule.id, name, resource=camel)
         names.append(pname)
-        cname = pname[0].lower() + pname[1:]
+        cname = cfn.condition_id(pname)
         params[pname] = {"Default": _q(value), "Type": "String"}
         conditions[cname] = {"Fn::Not": [{"Fn::Equals": ["", {"Ref": pname}]}]}
         inputs[_q(name)] = {"Fn::If": [cname, {"Ref": pname}, {"Ref": "AWS::NoValue"}]}
@@ -299,11 +296,9 @@ def build(
         raise PackError(f"{scope.name}: no deployable rule (all {len(skipped)} are deprecated or not managed rules)")
     cache = {} if _parts is None else _parts
     parts = [cache[r.id] if r.id in cache else cache.setdefault(r.id, _rule_part(cat, r, options)) for r in rules]
-    if len({p.logical_id for p in parts}) != len(parts):
-        raise PackError(f"{scope.name}: two rule ids give the same CloudFormation logical id")
-    names = [n for p in parts for n in p.parameter_names]
-    if len(set(names)) != len(names):
-        raise PackError(f"{scope.name}: two input parameters give the same CloudFormation parameter name")
+    ids = [p.logical_id for p in parts] + [n for p in parts for n in p.parameter_names]
+    if len(set(ids)) != len(ids):  # validate refuses such a catalogue (conformap.load.checks.cloudformation)
+        raise PackError(f"{scope.name}: two rules or input parameters give the same CloudFormation logical id")
     comment = tuple(wa_template.header_lines(cat, rules, scope.label, options.controls_key))
     groups = _split(cat, scope, parts, comment + (_split_line(99),))
     if len(groups) == 1:

@@ -20,6 +20,7 @@ from typing import Any
 from conformap.analysis.stats import Analysis
 from conformap.escape import single_line
 from conformap.model.catalog import Catalog, Control, Rule, Statement
+from conformap.model.crosswalk import SourceSnapshot, WaBestPractice
 from conformap.outputs.columns import LIST_SEPARATOR
 
 OSCAL_VERSION = "1.2.1"
@@ -93,7 +94,7 @@ def _statement_part(s: Statement) -> dict[str, Any]:
     return part
 
 
-def _best_practices_part(c: Control, bps: tuple, snap) -> dict[str, Any]:
+def _best_practices_part(c: Control, bps: tuple[WaBestPractice, ...], snap: SourceSnapshot | None) -> dict[str, Any]:
     """Every best practice of the question (the best-practice snapshot), as items of one guidance part; the items
     of those AWS's page prints as a statement link to that statement (its part holds the rules' mappings)."""
     cid = control_id(c)
@@ -111,7 +112,7 @@ def _best_practices_part(c: Control, bps: tuple, snap) -> dict[str, Any]:
     return part
 
 
-def _control(c: Control, bps: tuple = (), snap=None) -> dict[str, Any]:
+def _control(c: Control, bps: tuple[WaBestPractice, ...] = (), snap: SourceSnapshot | None = None) -> dict[str, Any]:
     cid = control_id(c)
     props = [prop("label", c.id), prop("sort-id", f"{c.number:03d}")]
     if c.framework_question_id:

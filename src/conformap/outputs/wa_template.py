@@ -11,7 +11,7 @@ exits 1, a test fails). :func:`header_lines` is the summary each pack carries as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import yaml
 
@@ -53,7 +53,7 @@ def _missing_reason(cat: Catalog, t: TemplateRule, deployed: set[str]) -> str:
     return "AWS's page does not map it to this pack's question or best practice"
 
 
-def _params(resource: dict, parameters: dict) -> dict[str, tuple[str, str]]:
+def _params(resource: dict[str, Any], parameters: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """InputParameters of one of our resources: name -> (template parameter, its default)."""
     out = {}
     for name, value in (resource["Properties"].get("InputParameters") or {}).items():
@@ -63,7 +63,7 @@ def _params(resource: dict, parameters: dict) -> dict[str, tuple[str, str]]:
 
 
 def _aws_params(t: TemplateRule) -> dict[str, tuple[str, str]]:
-    return {p.name: (p.parameter or "", p.default if p.parameter else p.value or "") for p in t.input_parameters}
+    return {p.name: (p.parameter or "", (p.default if p.parameter else p.value) or "") for p in t.input_parameters}
 
 
 def _show(params: Mapping[str, tuple[str, str]]) -> str:
@@ -72,7 +72,7 @@ def _show(params: Mapping[str, tuple[str, str]]) -> str:
 
 def compare(cat: Catalog, files: Mapping[str, bytes]) -> list[Difference]:
     """Every difference between the packs ``files`` (one scope, possibly split in parts) and AWS's template."""
-    ours: dict[str, tuple[str, dict, dict]] = {}
+    ours: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
     for body in files.values():
         doc = yaml.safe_load(body)
         for logical_id, res in doc["Resources"].items():
@@ -82,6 +82,7 @@ def compare(cat: Catalog, files: Mapping[str, bytes]) -> list[Difference]:
     for name in sorted(set(ours) | set(template)):
         t = template.get(name)
         if name not in ours:
+            assert t is not None  # a rule of neither side is in neither list
             out.append(Difference(name, "rule", "", "deployed", _missing_reason(cat, t, set(ours))))
             continue
         logical_id, res, parameters = ours[name]
