@@ -12,7 +12,8 @@ For each module listed in ``mutation.toml`` (the one list), in turn:
    reason``) are reported as equivalent and left out of the score; every other survivor is printed
    with its diff (from ``mutmut show``).
 
-Prints one score per module, killed / (mutants - reviewed equivalents), and a summary table. Exit
+Prints one score per module, killed / (mutants - reviewed equivalents), a summary table, and the modules of
+``src/conformap/`` that ``mutation.toml`` does not list (not measured: what a bug there would go unnoticed by). Exit
 status: 0 when every module reaches the threshold of mutation.toml, 1 otherwise, 2 on a setup error.
 Usage: ``scripts/mutate.py [--module SUBSTRING ...] [--jobs N]``.
 """
@@ -99,6 +100,13 @@ def load_equivalents(path: Path) -> dict[str, tuple[str, str]]:
             raise SystemExit(f"{path.relative_to(ROOT)}:{n}: expected 'mutant :: mutated line :: reason'")
         out[parts[0]] = (parts[1], parts[2])
     return out
+
+
+def unmeasured(modules: list[Module], root: Path = ROOT) -> list[str]:
+    """The package's modules (``__init__.py`` files aside) that no entry of the module list names."""
+    listed = {m.path for m in modules}
+    found = (p.relative_to(root).as_posix() for p in (root / "src" / "conformap").rglob("*.py") if p.name != "__init__.py")
+    return sorted(p for p in found if p not in listed)
 
 
 def project_files() -> list[Path]:
@@ -252,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{r.module.path:40} {r.score:5.1f} %  {r.killed:5}  {len(r.equivalent):5}  {len(r.survivors):8}  {r.seconds:4.0f} s"
         )
     print(f"total time {sum(r.seconds for r in results):.0f} s with {args.jobs} parallel job(s)")
+    rest = unmeasured(modules)
+    print(f"\nnot measured (not in {args.config.name}): {len(rest)} module(s)" + "".join(f"\n  {p}" for p in rest))
     return 0 if all(r.score >= threshold and not r.stale for r in results) else 1
 
 

@@ -32,3 +32,16 @@ def test_every_equivalent_names_a_listed_module_and_gives_a_reason():
     for mutant, (line, reason) in entries.items():
         assert mutant.rsplit(".", 1)[0] in names, mutant
         assert "__mutmut_" in mutant and line and len(reason) > 10, mutant
+
+
+def test_the_modules_not_measured_are_listed_and_those_users_rely_on_are_measured(tmp_path):
+    _, _, modules = mutate.load_config()
+    rest = mutate.unmeasured(modules)
+    listed = {m.path for m in modules}
+    assert not listed & set(rest)
+    for must in ("outputs/conformance_pack.py", "outputs/oscal.py", "outputs/oscal_mapping.py", "site/pages.py", "ingest/source_import.py", "parse/upstream.py", "analysis/sources.py", "load/fidelity.py"):
+        assert "src/conformap/" + must in listed, must
+    (tmp_path / "src" / "conformap" / "sub").mkdir(parents=True)
+    for name in ("__init__.py", "a.py", "sub/__init__.py", "sub/b.py"):
+        (tmp_path / "src" / "conformap" / name).write_text("", encoding="utf-8")
+    assert mutate.unmeasured([mutate.Module("src/conformap/a.py", ["t"])], tmp_path) == ["src/conformap/sub/b.py"]

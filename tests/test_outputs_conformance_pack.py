@@ -37,7 +37,7 @@ HOSTILE_STRINGS = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # built for each test (0.02 s): a shared result would hide mutants from all but its first test
 def real_packs(real_catalog):
     return cp.all_packs(real_catalog)
 
@@ -340,3 +340,182 @@ def test_the_pack_header_says_where_it_differs_from_aws_template(real_catalog):
     first = next(iter(every.values())).decode("utf-8")
     assert "- secretsmanager-secret-unused-2 is left out: a second copy of secretsmanager-secret-unused" in first
     assert "- split into 2 packs (this is one)" in first
+
+
+# --------------------------------------------------------------------------- choosing a pack, limits, splitting
+# In-process and on the golden catalogue (milliseconds each): each test builds what it checks.
+
+
+@pytest.fixture(scope="module")
+def golden(fixtures_dir):
+    return conformap.load(fixtures_dir / "golden")
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"control": "G-2.BP01"}, "G-2.BP01 is a best-practice statement, not a question: give it with --statement"),
+        ({"statement": "G-2"}, "G-2 is a question, not a best-practice statement: give it with --control"),
+        ({"statement": "g-2"}, "g-2 is a question, not a best-practice statement: give it with --control"),
+        ({"statement": "G-9.BP01"}, "no pack for best-practice statement G-9.BP01: it is not in the catalogue or has no mapped rule"),
+        ({"control": "golden"}, "no pack for question golden: it is not in the catalogue or has no mapped rule"),
+        ({"control": "G-3"}, "no pack for question G-3: it is not in the catalogue or has no mapped rule"),
+    ],
+)
+def test_an_id_of_the_other_kind_or_unknown_is_refused_by_name(golden, kwargs, message):
+    with pytest.raises(cp.PackError) as exc:
+        cp.find_scope(golden, **kwargs)
+    assert str(exc.value) == message
+
+
+def test_an_id_of_the_right_kind_is_found_whatever_its_case(golden):
+    assert cp.find_scope(golden, statement="g-2.bp01").name == "g-2-bp01"
+    assert cp.find_scope(golden, control="g-2").name == "g-2"
+    assert cp.find_scope(golden).name == "golden"
+
+
+def test_export_defaults_to_one_pack_without_deprecated_rules_or_controls_key(golden):
+    files, notes = cp.export(golden, control="G-2")
+    assert files == {"g-2.yaml": (EXPECTED / "conformance-packs" / "g-2.yaml").read_bytes()}
+    assert notes == ["g-2: left out 1 rule(s) that are deprecated or not AWS managed rules: beta-check"]
+
+
+def _parts(cat, *rule_ids, options=cp.PackOptions(include_deprecated=True)):
+    return [cp._rule_part(cat, cat.rule(r), options) for r in rule_ids]
+
+
+def test_the_measured_size_is_the_templates_length(golden):
+    header = cp._header("a header")
+    for ids in (("alpha-check",), ("beta-check",), ("alpha-check", "beta-check"), ("beta-check", "alpha-check")):
+        parts = _parts(golden, *ids)
+        assert cp._size(header, parts) == len(cp._template(header, parts)), ids
+
+
+def test_a_pack_exactly_at_each_limit_fits_and_one_over_does_not(golden, monkeypatch):
+    header = cp._header("h")
+    parts = _parts(golden, "alpha-check", "beta-check")  # 2 rules, 1 parameter
+    size = cp._size(header, parts)
+    for name, at in (("MAX_RULES", 2), ("MAX_PARAMETERS", 1), ("MAX_TEMPLATE_BYTES", size)):
+        monkeypatch.setattr(cp, name, at)
+        assert cp._fits(header, parts), name
+        monkeypatch.setattr(cp, name, at - 1)
+        assert not cp._fits(header, parts), name
+        monkeypatch.undo()
+
+
+def test_the_split_is_checked_with_the_longest_part_header(golden, monkeypatch):
+    """A pack is one file only when it fits with the longest header a part can have (``part 99 of 99``, and the
+    comment on AWS's template with the split line of 99 packs)."""
+    from conformap.outputs import wa_template
+
+    scope = cp.find_scope(golden, control="G-2")
+    options = cp.PackOptions(include_deprecated=True)
+    parts = _parts(golden, "alpha-check", "beta-check")
+
+    def measured() -> int:  # the split line states the byte limit itself: measured under the limit set
+        comment = (*wa_template.header_lines(golden, cp.pack_rules(golden, scope, options), scope.label, options.controls_key), cp._split_line(99))
+        return cp._size(cp._header(cp._description(golden, scope, ", part 99 of 99"), comment), parts)
+
+    monkeypatch.setattr(cp, "MAX_TEMPLATE_BYTES", measured())
+    longest = measured()
+    monkeypatch.setattr(cp, "MAX_TEMPLATE_BYTES", longest)
+    assert measured() == longest
+    assert list(cp.build(golden, scope, options)[0]) == ["g-2.yaml"]
+    monkeypatch.setattr(cp, "MAX_TEMPLATE_BYTES", longest - 1)
+    files, notes = cp.build(golden, scope, options)
+    assert list(files) == ["g-2-part-1.yaml", "g-2-part-2.yaml"] and all(len(d) <= longest - 1 for d in files.values())
+    assert notes[-1].startswith("g-2: 2 rules split into 2 packs")
+
+
+def test_a_rule_alone_over_a_limit_is_refused_by_name(golden, monkeypatch):
+    monkeypatch.setattr(cp, "MAX_PARAMETERS", 0)
+    with pytest.raises(cp.PackError) as exc:
+        cp.build(golden, cp.find_scope(golden, control="G-2"))
+    assert str(exc.value) == "g-2: rule AlphaCheck alone is over a conformance pack limit"
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4])
+def test_the_split_is_greedy_in_rule_order(real_catalog, monkeypatch, limit):
+    """Every part but the last holds as many rules as the limit allows; the rules keep their order."""
+    monkeypatch.setattr(cp, "MAX_RULES", limit)
+    scope = cp.find_scope(real_catalog, control="SEC-2")
+    rules = [r.id for r in cp.pack_rules(real_catalog, scope, cp.PackOptions())]
+    files, _ = cp.build(real_catalog, scope)
+    got = [[r["Properties"]["ConfigRuleName"] for r in yaml.safe_load(d)["Resources"].values()] for d in files.values()]
+    assert got == [rules[i : i + limit] for i in range(0, len(rules), limit)]
+
+
+def test_a_catalogue_without_version_or_capture_date_says_so(golden):
+    fw = golden.framework
+    bare = dataclasses.replace(golden, framework=dataclasses.replace(fw, version=None, source=dataclasses.replace(fw.source, captured=None)))
+    files, _ = cp.build(bare, cp.find_scope(bare, control="G-1"))
+    assert yaml.safe_load(files["g-1.yaml"])["Description"].startswith("conformap unversioned (source snapshot captured on an unknown date): ")
+
+
+def test_a_template_description_is_cut_to_1024_bytes_only_when_longer(golden):
+    base = len(cp._description(golden, cp.Scope("s", "", ()), "").encode("utf-8"))
+    label = "é" * ((cp.MAX_TEMPLATE_DESCRIPTION - base) // 2)  # two bytes each
+    label += "a" * (cp.MAX_TEMPLATE_DESCRIPTION - base - 2 * len(label))
+    exact = cp._description(golden, cp.Scope("s", label, ()), "")
+    assert len(exact.encode("utf-8")) == cp.MAX_TEMPLATE_DESCRIPTION and label in exact and not exact.endswith(cp.ELLIPSIS)
+    cut = cp._description(golden, cp.Scope("s", label + "b", ()), "")
+    assert len(cut.encode("utf-8")) <= cp.MAX_TEMPLATE_DESCRIPTION and cut.endswith("A sample, not a" + cp.ELLIPSIS)
+    long_words = " ".join(["word"] * 400)
+    cut = cp._description(golden, cp.Scope("s", long_words, ()), "")
+    assert cut.endswith("word" + cp.ELLIPSIS) and cp.MAX_TEMPLATE_DESCRIPTION - 24 < len(cut.encode("utf-8")) <= cp.MAX_TEMPLATE_DESCRIPTION
+
+
+def _with_rule(cat, rule_id, rule):
+    return dataclasses.replace(cat, rules=tuple(rule if r.id == rule_id else r for r in cat.rules))
+
+
+def test_every_rule_left_out_is_named(golden):
+    _, notes = cp.build(golden, cp.find_scope(golden))
+    assert notes == ["golden: left out 2 rule(s) that are deprecated or not AWS managed rules: beta-check, gamma-check"]
+
+
+def test_two_rule_ids_with_one_logical_id_are_refused(golden):
+    beta = golden.rule("beta-check")
+    twin = dataclasses.replace(beta, id="alpha--check", deprecated=None, mappings=tuple(dataclasses.replace(m, rule_id="alpha--check") for m in beta.mappings))
+    clash = _with_rule(golden, "beta-check", twin)
+    with pytest.raises(cp.PackError) as exc:
+        cp.build(clash, cp.find_scope(clash, control="G-2"))
+    assert str(exc.value) == "g-2: two rules or input parameters give the same CloudFormation logical id"
+
+
+def test_non_ascii_text_is_written_as_utf8_and_parameters_keep_the_rules_order(golden):
+    alpha = golden.rule("alpha-check")
+    rule = dataclasses.replace(alpha, description="Vérifie “x” – ok", pack_input_parameters=MappingProxyType({"Zeta": "1", "alpha": "2"}))
+    files, _ = cp.build(_with_rule(golden, "alpha-check", rule), cp.find_scope(golden, control="G-1"))
+    data = files["g-1.yaml"]
+    assert "Vérifie “x” – ok".encode("utf-8") in data and b"\\u" not in data and b"\\x" not in data
+    doc = yaml.safe_load(data)
+    assert list(doc["Resources"]["AlphaCheck"]["Properties"]["InputParameters"]) == ["Zeta", "alpha"]
+    assert list(doc["Parameters"]) == ["AlphaCheckParamZeta", "AlphaCheckParamAlpha"]
+    assert list(doc["Conditions"]) == ["alphaCheckParamZeta", "alphaCheckParamAlpha"]
+
+
+def test_a_best_practice_pack_and_the_framework_pack_name_what_they_cover(golden):
+    files, _ = cp.all_packs(golden)
+    says = "AWS Config managed rules that AWS's page maps to {}. Each rule's Description starts with the ids it serves."
+    assert says.format("G-2 G02-BP01 (Practice one)") in yaml.safe_load(files["g-2-bp01.yaml"])["Description"]
+    assert says.format("every question of Golden Framework") in yaml.safe_load(files["golden.yaml"])["Description"]
+
+
+def test_a_statement_id_becomes_a_file_stem():
+    assert cp._slug("SEC-3.BP07") == "sec-3-bp07"
+    assert cp._slug(" (SEC-3.BP07) ") == "sec-3-bp07"
+
+
+@pytest.mark.parametrize(
+    "text, limit, cut",
+    [
+        ("abc def", 7, "abc def"),  # exactly at the limit: whole
+        ("aaaa bbbbbb cc", 12, "aaaa…"),  # the ellipsis counts within the limit
+        ("one two, three four", 12, "one two…"),  # no dangling punctuation before the ellipsis
+        ("mix X, three four", 12, "mix X…"),
+        ("  lead two three four", 14, "lead two…"),
+    ],
+)
+def test_truncate_cases(text, limit, cut):
+    assert cp.truncate(text, limit) == cut

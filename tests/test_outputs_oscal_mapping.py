@@ -59,7 +59,7 @@ def _maps(doc: dict) -> list[dict]:
     return mapping["maps"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # built for each test (0.04 s): a shared result would hide mutants from all but its first test
 def real_doc(real_catalog) -> dict:
     return json.loads(oscal_mapping.mapping_collection_json(real_catalog))
 
@@ -217,3 +217,42 @@ def test_trestle_validate_all_passes(real_catalog, tmp_path):
         (tmp_path / folder / "wa" / f"{name}.json").write_bytes(data)
     result = subprocess.run([*trestle, "validate", "-a"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.count("VALID: Model") == 2, result.stdout + result.stderr
+
+
+def test_provenance_names_each_snapshot_read_from_its_file(real_doc):
+    doc = real_doc["mapping-collection"]
+    prov = doc["provenance"]
+    assert {k: prov[k] for k in ("method", "matching-rationale", "status")} == {"method": "automation", "matching-rationale": "functional", "status": "draft"}
+    assert prov["mapping-description"].startswith("AWS Well-Architected Framework Security Pillar questions mapped to NIST SP 800-53 Rev. 5 controls through shared evidence: ")
+    assert prov["mapping-description"].endswith("Generated, not reviewed: the relationship says the two overlap in what the rule checks, no more.")
+    links = []
+    for name in ("security-hub-guide.yaml", "security-hub-oscal.yaml", "nist-800-53-r5.yaml"):  # not the Guard registry
+        snap = _yaml(ROOT / "crosswalks" / name)
+        s = snap["source"]
+        text = " ".join(f"{snap['title']} ({s['repo']} at {s['commit'][:7]}, {s['commit_date']}; {s['license']})".split())
+        links.append({"href": f"https://github.com/{s['repo']}/tree/{s['commit']}", "rel": "reference", "text": text})
+    assert prov["links"] == links
+    nist = _yaml(ROOT / "crosswalks" / "nist-800-53-r5.yaml")
+    (mapping,) = doc["mappings"]
+    assert mapping["source-resource"] == {"type": "catalog", "href": "catalog.json", "remarks": "AWS Well-Architected Framework Security Pillar"}
+    raw = f"https://raw.githubusercontent.com/{nist['source']['repo']}/{nist['source']['commit']}/{nist['source']['files'][0]['path']}"
+    assert mapping["target-resource"] == {"type": "catalog", "href": raw, "remarks": nist["title"]}
+    assert doc["metadata"]["title"] == "AWS Well-Architected Framework Security Pillar to NIST SP 800-53 Rev. 5, through AWS Config rules"
+
+
+def test_a_map_names_each_shared_rule_with_the_security_hub_controls_that_relate_it(real_catalog, real_doc):
+    ns = {"ns": "https://conformap.dev/ns/oscal"}
+    first = _maps(real_doc)[0]
+    pairs = [("iam-root-access-key-check", "IAM.4"), ("iam-user-mfa-enabled", "IAM.19"), ("mfa-enabled-for-iam-console-access", "IAM.5"), ("root-account-hardware-mfa-enabled", "IAM.6"), ("root-account-mfa-enabled", "IAM.9")]
+    assert first == {
+        "uuid": str(uuid.uuid5(NS, "aws-wa-security-pillar/mapping-collection/SEC-1/AC-2(1)")),
+        "relationship": "intersects-with",
+        "sources": [{"type": "control", "id-ref": "sec-1"}],
+        "targets": [{"type": "control", "id-ref": "ac-2.1", "remarks": "AC-2(1): Automated System Account Management"}],
+        "props": [p for r, h in pairs for p in ({"name": "shared-rule", "value": r, **ns}, {"name": "security-hub-control", "value": h, **ns, "remarks": r})],
+        "remarks": "AWS Config rules mapped to SEC-1 whose Security Hub controls list AC-2(1) as a related requirement: "
+        + "; ".join(f"{r} (Security Hub {h})" for r, h in pairs)
+        + ".",
+    }
+    other = oscal_mapping.mapping_collection_data(real_catalog, catalog_href="x/catalog.json")
+    assert other["mapping-collection"]["mappings"][0]["source-resource"]["href"] == "x/catalog.json"

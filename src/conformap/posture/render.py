@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from conformap import escape
 from conformap.outputs.downloads import question_pack
 from conformap.posture import status as st
 from conformap.posture.report_data import Posture
-from conformap.site.render import environment
+from conformap.site.render import overlay
 
 MAX_ROWS = 500  # failing resources listed per question in md and html; the csv and json list them all
 
@@ -42,8 +41,8 @@ def _html(value: object) -> Markup:
 
 
 @lru_cache(maxsize=2)
-def _env(kind: str) -> Environment:
-    env = environment().overlay(loader=PackageLoader("conformap.posture", "templates"), finalize=_markdown if kind == "md" else _html)
+def _env(kind: str):  # returns a jinja2.Environment: only the site imports Jinja2 (the import contract)
+    env = overlay("conformap.posture", _markdown if kind == "md" else _html)
     env.globals.update(st=st, causes=CAUSES, max_rows=MAX_ROWS, pack_of=question_pack)
     return env
 

@@ -14,6 +14,7 @@ Templates print links with the globals :func:`control_link`, :func:`rule_link`, 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context
@@ -32,6 +33,12 @@ def _markdown(value: object) -> Markup:
 def _html(value: object) -> Markup:
     """The finalize hook of ``*.svg.j2`` templates: HTML escaping."""
     return value if isinstance(value, Markup) else Markup(escape.html(value))
+
+
+def overlay(package: str, finalize: Callable[[object], Markup]) -> Environment:
+    """The site's environment (filters, globals, StrictUndefined, autoescaping) over the ``templates/`` folder of
+    another package, with that package's own escaping hook: how a report outside the site renders templates."""
+    return environment().overlay(loader=PackageLoader(package, "templates"), finalize=finalize)
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
