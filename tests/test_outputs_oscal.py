@@ -236,3 +236,30 @@ def test_the_rule_set_props_of_a_rule_with_and_without_description_and_identifie
     assert g1["statements"][0]["description"] == "AWS Config rules the source maps to G-1.desc: alpha-check, gamma-check."
     assert [p["remarks"] for p in g1["statements"][0]["props"]] == ["source rows: 1", "contributed mapping (no source row)"]
     assert oscal.component_definition_data(golden, catalog_href="x/c.json")["component-definition"]["components"][0]["control-implementations"][0]["source"] == "x/c.json"
+
+
+def test_a_question_with_a_page_links_to_it(golden):
+    import dataclasses
+
+    g1 = dataclasses.replace(golden.controls[0], url="https://example.com/g1")
+    cat = dataclasses.replace(golden, controls=(g1, *golden.controls[1:]))
+    first, second = oscal.catalog_data(cat)["catalog"]["controls"][:2]
+    assert first["links"] == [{"href": "https://example.com/g1", "rel": "reference"}] and "links" not in second
+
+
+def test_a_statement_without_rules_is_skipped_and_those_after_it_are_kept(golden):
+    import dataclasses
+
+    alpha = golden.rule("alpha-check")
+    alpha = dataclasses.replace(alpha, mappings=tuple(m for m in alpha.mappings if m.statement_id != "G-2.BP01"))
+    cat = dataclasses.replace(golden, rules=tuple(alpha if r.id == "alpha-check" else r for r in golden.rules))
+    comp = oscal.component_definition_data(cat)["component-definition"]["components"][0]
+    g2 = next(ir for ir in comp["control-implementations"][0]["implemented-requirements"] if ir["control-id"] == "g-2")
+    assert [s["statement-id"] for s in g2["statements"]] == ["g-2_smt.bp02"]
+
+
+def test_a_framework_without_a_page_links_only_to_the_source(golden):
+    import dataclasses
+
+    cat = dataclasses.replace(golden, framework=dataclasses.replace(golden.framework, url=None))
+    assert oscal.catalog_data(cat)["catalog"]["metadata"]["links"] == [{"href": "https://example.com/page", "rel": "source"}]

@@ -226,13 +226,13 @@ def test_provenance_names_each_snapshot_read_from_its_file(real_doc):
     assert prov["mapping-description"].startswith("AWS Well-Architected Framework Security Pillar questions mapped to NIST SP 800-53 Rev. 5 controls through shared evidence: ")
     assert prov["mapping-description"].endswith("Generated, not reviewed: the relationship says the two overlap in what the rule checks, no more.")
     links = []
-    for name in ("security-hub-guide.yaml", "security-hub-oscal.yaml", "nist-800-53-r5.yaml"):  # not the Guard registry
-        snap = _yaml(ROOT / "crosswalks" / name)
+    snaps = {name: _yaml(ROOT / "crosswalks" / name) for name in ("security-hub-guide.yaml", "security-hub-oscal.yaml", "nist-800-53-r5.yaml")}
+    for snap in snaps.values():  # not the Guard registry
         s = snap["source"]
         text = " ".join(f"{snap['title']} ({s['repo']} at {s['commit'][:7]}, {s['commit_date']}; {s['license']})".split())
         links.append({"href": f"https://github.com/{s['repo']}/tree/{s['commit']}", "rel": "reference", "text": text})
     assert prov["links"] == links
-    nist = _yaml(ROOT / "crosswalks" / "nist-800-53-r5.yaml")
+    nist = snaps["nist-800-53-r5.yaml"]
     (mapping,) = doc["mappings"]
     assert mapping["source-resource"] == {"type": "catalog", "href": "catalog.json", "remarks": "AWS Well-Architected Framework Security Pillar"}
     raw = f"https://raw.githubusercontent.com/{nist['source']['repo']}/{nist['source']['commit']}/{nist['source']['files'][0]['path']}"
