@@ -359,3 +359,15 @@ def test_render_site_with_an_invalid_catalogue_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "alpha-check.yaml:" in err and "nothing was written" in err
     assert not out.exists()
+
+
+def test_search_partial_override_is_the_themes_with_a_dialog_name():
+    """overrides/partials/search.html is mkdocs-material's own, plus the search dialog's accessible name."""
+    import material
+
+    theme = (Path(material.__file__).parent / "templates" / "partials" / "search.html").read_text(encoding="utf-8")
+    ours = (paths.PROJECT_ROOT / "overrides" / "partials" / "search.html").read_text(encoding="utf-8")
+    dialog = '<div class="md-search" data-md-component="search" role="dialog">'
+    named = '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">'
+    assert theme.count(dialog) == 1
+    assert ours.split("-#}\n", 1)[1] == theme.split("-#}\n", 1)[1].replace(dialog, named)
