@@ -15,7 +15,7 @@ from browser_support import assert_clean, watched
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 # One page of each kind the issue names: home, a question, a rule, the rules index, Overlap, Crosswalk, Downloads.
-PAGES = ["", "controls/sec-8/", "rules/restricted-ssh/", "rules/", "overlap/", "crosswalk/", "downloads/"]
+PAGES = ["", "controls/sec-8/", "rules/restricted-ssh/", "rules/", "overlap/", "crosswalk/", "security-hub/", "downloads/"]
 # WCAG 2.0-2.2 A and AA, and axe's best practices.
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 

@@ -160,7 +160,19 @@ def overlap_page(site: _Site) -> str:
 
 
 def crosswalk_page(site: _Site) -> str:
-    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site.cat, site.a, site.cw))
+    return site.page("crosswalk.md.j2", routes.CROSSWALK, boost=search.ID_INDEX_BOOST, **crosswalk.context(site.cat, site.a, site.cw))
+
+
+def security_hub_page(site: _Site) -> str:
+    """Security Hub controls and PCI DSS requirements in reverse: each with its rules and their questions."""
+    a, cat = site.a, site.cat
+
+    def questions(rules) -> list[str]:
+        return sorted({q for r in rules for q in a.rule_controls[r]}, key=lambda q: cat.control(q).number)
+
+    hub = [(h, rules, questions(rules)) for h, rules in site.cw.security_hub_rules]
+    pci = [(p, rules, questions(rules)) for p, rules in site.cw.pci_rules.items()]
+    return site.page("security_hub.md.j2", routes.SECURITY_HUB, hub=hub, pci=pci, boost=search.ID_INDEX_BOOST)
 
 
 def errata_page(site: _Site) -> str:
@@ -218,6 +230,7 @@ def render_site(
         pages[routes.rule_page(r.id)] = rule_detail(site, r)
     pages[routes.OVERLAP] = overlap_page(site)
     pages[routes.CROSSWALK] = crosswalk_page(site)
+    pages[routes.SECURITY_HUB] = security_hub_page(site)
     pages[routes.ERRATA] = errata_page(site)
     pages[routes.METHODOLOGY] = methodology_page(site)
     entries, files = downloads()

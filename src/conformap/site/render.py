@@ -135,6 +135,8 @@ def environment() -> Environment:
         questions_anchor=lambda n: Markup(routes.questions_anchor(n)),
         crosswalk_cell_anchor=lambda control_id, family: Markup(routes.crosswalk_cell_anchor(control_id, family)),
         nist_anchor=lambda nist_id: Markup(routes.nist_anchor(nist_id)),
+        hub_anchor=lambda control_id: Markup(routes.hub_anchor(control_id)),
+        pci_anchor=lambda requirement: Markup(routes.pci_anchor(requirement)),
         id_forms=search.id_forms,
         rel=_linker(lambda src, dst, anchor=None: Markup(routes.rel(src, dst, anchor))),
         control_link=_linker(routes.control_link),

@@ -26,6 +26,9 @@ from collections import defaultdict
 from typing import Iterable
 
 QUESTION_BOOST = 3
+# The pages whose sections are other frameworks' ids (Security Hub, NIST, PCI): "S3.5" or "SC-8" ranks the
+# id's own section above the rule pages that mention it.
+ID_INDEX_BOOST = 3
 RULE_BOOST = 2
 CONTAINED_NAME_BOOST = 2.2  # a rule whose name's words are all in another rule's name
 
