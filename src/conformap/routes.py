@@ -134,6 +134,14 @@ def rel(src: str, dst: str, anchor: str | None = None) -> str:
     return _relpath(src.rpartition("/")[0], dst) + (f"#{anchor}" if anchor else "")
 
 
+def built_rel(src: str, dst: str) -> str:
+    """Relative URL from the built page of ``src`` to the file ``dst``, for raw HTML links (``<a download>``),
+    which MkDocs does not rewrite: ``controls/sec-8.md`` is built as ``controls/sec-8/index.html``."""
+    folder, _, name = src.rpartition("/")
+    built = folder if name == "index.md" else "/".join(x for x in (folder, name.removesuffix(".md")) if x)
+    return _relpath(built, dst)
+
+
 def link(label_md: str, src: str, dst: str, anchor: str | None = None) -> Markup:
     """A link from page ``src`` to ``dst``; ``label_md`` is already-escaped Markdown."""
     return Markup(f"[{label_md}]({rel(src, dst, anchor)})")

@@ -29,7 +29,7 @@ from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import UNSPECIFIED, Analysis
 from conformap.model.catalog import Catalog, Control, Mapping, Rule
 from conformap.analysis import sources
-from conformap.outputs import columns
+from conformap.outputs import columns, conformance_pack
 from conformap.outputs import downloads as published
 from conformap.outputs.manifest import Entry
 from conformap.perf import in_background
@@ -90,8 +90,11 @@ def controls_index(site: _Site) -> str:
     return site.page("controls_index.md.j2", routes.CONTROLS_INDEX, controls=site.cat.controls)
 
 
-def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None = None) -> str:
-    """A question's page; ``files``: its CSV and conformance pack (:func:`question_files`), linked beside its rules."""
+def control_detail(
+    site: _Site, c: Control, files: dict[str, str | None] | None = None, packs: dict[str, conformance_pack.PackSummary] | None = None
+) -> str:
+    """A question's page; ``files``: its CSV and conformance pack (:func:`question_files`), linked beside its rules;
+    ``packs``: every pack's summary, for the deploy blocks of the question and its best-practice statements."""
     cat = site.cat
     by_statement: dict[str, list[tuple[Rule, Mapping]]] = defaultdict(list)
     for rid in site.a.control_rules[c.id]:
@@ -113,7 +116,13 @@ def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None 
         boost=search.QUESTION_BOOST,
         hub=site.cw.security_hub_for_control(c.id),
         nist=site.cw.nist_for_control(c.id),
+        pack=_pack(packs, c.id.lower()),
+        statement_packs={s.id: _pack(packs, conformance_pack.statement_pack_name(s.id)) for s in c.statements if s.best_practice is not None},
     )
+
+
+def _pack(packs: dict[str, conformance_pack.PackSummary] | None, name: str) -> dict[str, Any] | None:
+    return pack_context(packs[name]) if packs and name in packs else None
 
 
 def rules_index(site: _Site) -> str:
@@ -185,6 +194,15 @@ def methodology_page(site: _Site) -> str:
     return site.page("methodology.md.j2", routes.METHODOLOGY, report=report, difference_counts=report.counts)
 
 
+def pack_context(pack: conformance_pack.PackSummary) -> dict[str, Any]:
+    """What the ``deploy`` macro (templates/_macros.md.j2) shows of one pack."""
+    files = [(name, published.PREFIX + published.PACKS_DIR + name) for name in pack.files]
+    return dict(
+        name=pack.name, label=pack.label, files=files, rules=pack.rules, mapped=pack.mapped, left_out=pack.left_out,
+        parameters=pack.parameters, max_bytes=conformance_pack.MAX_TEMPLATE_BYTES,
+    )
+
+
 def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | None] | None:
     """The downloads of one question that the site publishes: its CSV and its conformance pack (docs-relative)."""
     csv_path = published.PREFIX + published.question_csv(control_id)
@@ -192,7 +210,9 @@ def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | 
     return {"csv": csv_path, "pack": pack if pack in files else None} if csv_path in files else None
 
 
-def downloads_page(site: _Site, entries: list[Entry], files: dict[str, bytes]) -> str:
+def downloads_page(
+    site: _Site, entries: list[Entry], files: dict[str, bytes], packs: dict[str, conformance_pack.PackSummary] | None = None
+) -> str:
     manifest = published.PREFIX + published.MANIFEST
     listed: list[dict[str, Any]] = [
         dict(path=published.PREFIX + e.path, name=e.path, what=e.description, rows=e.rows, unit=e.unit, data=e.data) for e in entries
@@ -200,12 +220,13 @@ def downloads_page(site: _Site, entries: list[Entry], files: dict[str, bytes]) -
     for f in listed:
         f["size"], f["sha256"] = len(f["data"]), hashlib.sha256(f.pop("data")).hexdigest()
     dictionary = [(table, [(c.name, c.type, columns.meaning(c)) for c in cols]) for table, cols in columns.dictionary()]
-    return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary)
+    deploy = [pack_context(p) for p in (packs or {}).values()]
+    return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary, packs=deploy)
 
 
-def _downloads(catalog: Catalog) -> tuple[list[Entry], dict[str, bytes]]:
+def _downloads(catalog: Catalog) -> tuple[list[Entry], dict[str, bytes], dict[str, conformance_pack.PackSummary]]:
     entries = published.entries(catalog)
-    return entries, published.download_files(catalog, entries)
+    return entries, published.download_files(catalog, entries), conformance_pack.summaries(catalog)
 
 
 def render_site(
@@ -233,10 +254,10 @@ def render_site(
     pages[routes.SECURITY_HUB] = security_hub_page(site)
     pages[routes.ERRATA] = errata_page(site)
     pages[routes.METHODOLOGY] = methodology_page(site)
-    entries, files = downloads()
+    entries, files, packs = downloads()
     for c in catalog.controls:
-        pages[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files))
-    pages[routes.DOWNLOADS] = downloads_page(site, entries, files)
+        pages[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files), packs)
+    pages[routes.DOWNLOADS] = downloads_page(site, entries, files, packs)
     order = [routes.HOME, routes.CONTROLS_INDEX, *(routes.control_page(c.id) for c in catalog.controls), routes.RULES_INDEX]
     out: dict[str, str | bytes] = {name: pages.pop(name) for name in order}
     out.update(pages)

@@ -139,6 +139,7 @@ def environment() -> Environment:
         pci_anchor=lambda requirement: Markup(routes.pci_anchor(requirement)),
         id_forms=search.id_forms,
         rel=_linker(lambda src, dst, anchor=None: Markup(routes.rel(src, dst, anchor))),
+        file_url=_linker(lambda src, dst: Markup(routes.built_rel(src, dst))),
         control_link=_linker(routes.control_link),
         rule_link=_linker(routes.rule_link),
         statement_link=_linker(routes.statement_link),
