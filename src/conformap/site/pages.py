@@ -169,7 +169,7 @@ def overlap_page(site: _Site) -> str:
 
 
 def crosswalk_page(site: _Site) -> str:
-    return site.page("crosswalk.md.j2", routes.CROSSWALK, boost=search.ID_INDEX_BOOST, **crosswalk.context(site.cat, site.a, site.cw))
+    return site.page("crosswalk.md.j2", routes.CROSSWALK, boost=search.NIST_INDEX_BOOST, **crosswalk.context(site.cat, site.a, site.cw))
 
 
 def security_hub_page(site: _Site) -> str:
@@ -181,7 +181,7 @@ def security_hub_page(site: _Site) -> str:
 
     hub = [(h, rules, questions(rules)) for h, rules in site.cw.security_hub_rules]
     pci = [(p, rules, questions(rules)) for p, rules in site.cw.pci_rules.items()]
-    return site.page("security_hub.md.j2", routes.SECURITY_HUB, hub=hub, pci=pci, boost=search.ID_INDEX_BOOST)
+    return site.page("security_hub.md.j2", routes.SECURITY_HUB, hub=hub, pci=pci, boost=search.HUB_INDEX_BOOST)
 
 
 def errata_page(site: _Site) -> str:
