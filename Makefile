@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
 .DEFAULT_GOAL := help
-.PHONY: help install test test-fast validate fmt build serve dist bench mutate clean
+.PHONY: help install test test-fast validate fmt build serve dist bench mutate mutate-realistic clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## run the tests that need no site build and no browser
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -m "not slow and not browser" --hypothesis-profile=fast
 
 validate: $(STAMP) ## check the catalogue; prints file:line:col: path: message per problem
 	$(BIN)/conformap validate
@@ -53,11 +53,16 @@ dist: $(STAMP) ## build the sdist and the wheel (with the catalogue) into dist/,
 	$(BIN)/python -m build --no-isolation --outdir dist .
 	$(BIN)/python -m twine check --strict dist/*
 
-bench: $(STAMP) ## measure build time and memory on 1x, 5x and 25x catalogues (best of 3 builds each, ours and plain taking turns)
+bench: $(STAMP) ## measure build and validate time on 1x, 5x and 25x catalogues: ours, plain, and ours without each speed device (best of 3 builds)
 	$(BIN)/python scripts/bench.py --repeat 3
 
-mutate: $(STAMP) ## mutation testing of the modules listed in mutation.toml (slow; not part of test); MODULE=escape for one
-	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE))
+mutate: $(STAMP) ## mutation testing: mutmut on mutation.toml's modules, then the realistic mutants (slow; not part of test); MODULE=escape for one
+	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE)); m=$$?; \
+	$(BIN)/python scripts/realistic_mutants.py --allow-empty $(if $(MODULE),--module $(MODULE)); r=$$?; \
+	exit $$(( m > r ? m : r ))
+
+mutate-realistic: $(STAMP) ## only the hand-written realistic mutants of tests/realistic-mutants.toml; MODULE=stats for one
+	$(BIN)/python scripts/realistic_mutants.py $(if $(MODULE),--module $(MODULE))
 
 clean: ## remove build outputs (keeps .venv)
 	rm -rf site .pytest_cache .hypothesis build dist

@@ -24,6 +24,7 @@ from conformap import paths
 from conformap.load.loader import validate
 from conformap.site.changes import changes_markdown
 from conformap.diagnostics import errors
+from conformap.posture import sample as posture_sample
 from conformap.site import GitHub, edit_paths
 from conformap import routes
 from conformap.site.docs import CONTRIBUTING_FILE, site_files
@@ -48,6 +49,7 @@ def main() -> None:
     config = mkdocs_gen_files.config
     github = GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
     site = site_files(catalog, github=github, changes=changes_markdown(catalog_dir=root, current=catalog))
+    site.update(posture_sample.files(catalog))  # the "Check your account" page's sample report
     # The Contributing page is the repository's CONTRIBUTING.md itself, so the two cannot drift apart.
     sources = edit_paths(catalog) | {routes.CONTRIBUTING: CONTRIBUTING_FILE.relative_to(paths.PROJECT_ROOT).as_posix()}
     docs_dir = Path(config["docs_dir"]).resolve()

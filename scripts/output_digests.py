@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cat = ["--catalog", str(args.catalog)] if args.catalog else []
     lines: list[str] = []
-    env = {**os.environ, "CONFORMAP_CACHE_DIR": "off"}
+    env = dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         _run([str(BIN / "conformap"), "render-site", str(t / "render"), *cat], env=env)

@@ -8,19 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, LAUNCH_ARGS, serve, watched
+from hypothesis import settings
+from support.browser import CHROMIUM, LAUNCH_ARGS, serve, watched
+from support.catalogs import FIXTURES, catalog_copy
 
 import conformap
 from conformap import paths
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _private_validation_cache(tmp_path_factory):
-    """The document cache of this test session, not the user's (tests/test_validate_cache.py tests the cache)."""
-    os.environ["CONFORMAP_CACHE_DIR"] = str(tmp_path_factory.mktemp("conformap-cache"))
-    yield
+# `make test-fast` runs the property-based tests with a fifth of their examples (support.examples).
+settings.register_profile("fast", max_examples=20)
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +28,14 @@ def real_catalog() -> conformap.Catalog:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch) -> Path:
+    """A copy of the mini catalogue at tmp_path/catalog, with tmp_path as the working directory
+    (modules that need another catalogue as ``root`` define their own)."""
+    monkeypatch.chdir(tmp_path)
+    return catalog_copy(tmp_path / "catalog")
 
 
 # mkdocs-material and properdocs print MkDocs-2 banners to stderr, outside MkDocs' logging.
@@ -74,7 +78,7 @@ def hostile_site(tmp_path_factory) -> Path:
     return out
 
 
-# --------------------------------------------------------------------------- browser tests (tests/browser_support.py)
+# --------------------------------------------------------------------------- browser tests (tests/support/browser.py)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """End-to-end tests in a real browser: Playwright for Python driving Debian's headless Chromium.
 
 The built sites are served from 127.0.0.1 by a throw-away HTTP server. Every visited page is watched
-for console errors and for requests to any host but 127.0.0.1 (tests/browser_support.py; the fixtures
+for console errors and for requests to any host but 127.0.0.1 (tests/support/browser.py; the fixtures
 are in conftest.py). Screenshots of the main pages are saved under test-artifacts/screenshots/
 (git-ignored), for a person to look at.
 
@@ -18,7 +18,7 @@ import shutil
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from browser_support import ARTIFACTS, assert_clean, shot
+from support.browser import ARTIFACTS, assert_clean, shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -3,7 +3,7 @@
 Each test is one task: the rules of a question for a ticket, a rule found by filtering or by the site
 search, the rules behind an overlap number, a deep link that survives a change, the site on a phone.
 Expected values are read from the catalogue's YAML files here, with PyYAML, never from the page code.
-Screenshots (desktop and 375 px, light and dark) go to test-artifacts/screenshots/ (tests/browser_support.py).
+Screenshots (desktop and 375 px, light and dark) go to test-artifacts/screenshots/ (tests/support/browser.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
-from browser_support import ARTIFACTS, assert_clean, shot, watched
+from support.browser import ARTIFACTS, assert_clean, shot, watched
 
 from conformap import paths
 

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from markdown_text import shown
-from pagegen import resnapshot
+from support.markdown_text import shown
+from support.pagegen import resnapshot
 
 import conformap
 from conformap import cli
@@ -675,3 +675,57 @@ def test_changes_page_names_the_current_version_without_tags(tmp_path, git_env):
     page = changes_markdown(plain, current=dataclasses.replace(cat, framework=versioned))
     assert page.startswith("# Changes per release\n\nThis site shows catalogue version **9\\.8\\.7**, released 2031\\-02\\-03.\n\n")
     assert "No git history" in page
+
+
+# --------------------------------------------------------------------------- hostile revisions (issue 22, class 6)
+
+
+def test_a_catalogue_that_is_a_submodule_is_refused_not_read_as_none(repo, git_env, capsys):
+    """A revision whose catalog/ is a git submodule was read as "no catalogue" (every rule removed)."""
+    other = repo.parent / "other"
+    shutil.copytree(repo / "catalog", other)
+    _git(other, "init", "-q", "-b", "main")
+    _commit(other, "a catalogue elsewhere", "2024-04-01T12:00:00+00:00", git_env)
+    head = subprocess.run(["git", "-C", str(other), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    _git(repo, "rm", "-r", "-q", "catalog")
+    _git(repo, "update-index", "--add", "--cacheinfo", f"160000,{head},catalog")
+    git_env.setenv("GIT_AUTHOR_DATE", "2024-04-02T12:00:00+00:00")
+    git_env.setenv("GIT_COMMITTER_DATE", "2024-04-02T12:00:00+00:00")
+    _git(repo, "commit", "-q", "-m", "catalogue as a submodule")
+    shutil.copytree(other, repo / "catalog", ignore=shutil.ignore_patterns(".git"))  # the working tree as before
+    assert cli.main(["diff", "v0.2.0", "HEAD", "--catalog", str(repo / "catalog")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("conformap diff: catalog at ") and "is a git submodule; a catalogue is read from the project's own files" in captured.err
+
+
+def test_a_blob_over_the_size_limit_is_refused_before_it_is_read(repo, git_env, capsys, monkeypatch):
+    from conformap.compare import gitsource
+    from conformap.load.yamlio import MAX_FILE_BYTES
+
+    big = repo / "catalog" / "rules" / "restricted-ssh.yaml"
+    big.write_bytes(big.read_bytes() + b"#" * MAX_FILE_BYTES + b"\n")
+    _commit(repo, "a rule file over the limit", "2024-04-01T12:00:00+00:00", git_env)
+    read: list[bytes] = []
+    real_git = gitsource._git
+    monkeypatch.setattr(gitsource, "_git", lambda r, *a, stdin=None: read.append(stdin or b"") or real_git(r, *a, stdin=stdin))
+    assert cli.main(["diff", "v0.2.0", "HEAD", "--catalog", str(repo / "catalog")]) == 2
+    err = capsys.readouterr().err
+    size = big.stat().st_size
+    assert "catalog/rules/restricted-ssh.yaml at " in err and f": is {size} bytes; the limit is {MAX_FILE_BYTES} bytes (it was not read)" in err
+    blob = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD:catalog/rules/restricted-ssh.yaml"], capture_output=True, check=True).stdout.strip()
+    assert read and not any(blob in asked for asked in read)  # the blob was never asked of git cat-file
+
+
+@pytest.mark.parametrize("rev", ["no\x1b[31msuch\nrev", "x\x07bell", "HEAD\u202e"])
+def test_control_characters_in_a_revision_are_escaped(repo, capsys, rev):
+    assert cli.main(["diff", rev, "--catalog", str(repo / "catalog")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err and "\x07" not in err and "\u202e" not in err
+    assert "\\x1b[31msuch\\nrev" in err or "x\\x07bell" in err or "HEAD\\u202e" in err
+
+
+def test_a_revision_found_by_message_search_is_labelled_escaped(repo, git_env, capsys):
+    """`:/text` names the newest commit whose message matches: a label can hold any character of the argument."""
+    assert cli.main(["diff", ":/map\x1b", "--catalog", str(repo / "catalog")]) == 2  # no message holds ESC
+    assert "':/map\\x1b' is neither" in capsys.readouterr().err

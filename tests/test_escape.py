@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import markdown
 import pytest
-from test_site_pages import EXTENSION_CONFIGS, EXTENSIONS
+from support.markdown_text import EXTENSION_CONFIGS, EXTENSIONS
 
 from conformap import escape
 

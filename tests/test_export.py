@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -71,7 +72,7 @@ def test_exports_agree_with_each_other_and_the_catalogue(real_catalog):
 
 
 def test_exports_are_deterministic(fixtures_dir, real_catalog):
-    for fmt in outputs.FORMATS:
+    for fmt in ("aws-text", "json", "csv"):
         again = conformap.load(paths.DEFAULT_CATALOG)
         assert outputs.render(real_catalog, fmt) == outputs.render(again, fmt)
 
@@ -105,3 +106,70 @@ def test_export_to_a_bad_path_is_an_error_not_a_traceback(tmp_path, fixtures_dir
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+# --- argument refusals (issue 22, item 7): one line each, and nothing written -------------------------
+
+
+def tree_state(root: Path) -> dict[str, str]:
+    """Every entry below ``root``: files by SHA-256, folders and links by what they are."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        out[rel] = "link:" + str(p.readlink()) if p.is_symlink() else "folder" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def refused(argv: list[str], tmp_path: Path, capsys) -> str:
+    """Run ``conformap export ARGV`` (in ``tmp_path``), check it wrote nothing anywhere under ``tmp_path`` nor on
+    standard output, and return its one line of standard error."""
+    before = tree_state(tmp_path)
+    assert main(["export", *argv]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert tree_state(tmp_path) == before
+    assert err.count("\n") == 1 and "Traceback" not in err
+    return err.rstrip("\n")
+
+
+@pytest.mark.parametrize("option, message", [
+    ("--control", "--control needs a question id, e.g. SEC-8; it was given an empty one"),
+    ("--statement", "--statement needs a best-practice statement id, e.g. SEC-3.BP07; it was given an empty one"),
+])
+def test_an_empty_pack_id_is_refused(tmp_path, capsys, option, message):
+    (tmp_path / "keep.yaml").write_text("earlier\n")
+    err = refused(["--format", "conformance-pack", option, "", "--out", str(tmp_path / "keep.yaml")], tmp_path, capsys)
+    assert err == f"conformap export: {message}"
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--statement", "SEC-8", "SEC-8 is a question, not a best-practice statement: give it with --control"),
+    ("--control", "SEC-3.BP07", "SEC-3.BP07 is a best-practice statement, not a question: give it with --statement"),
+    ("--control", "aws-wa-security-pillar", "no pack for question aws-wa-security-pillar: it is not in the catalogue or has no mapped rule"),
+])
+def test_a_pack_id_of_the_wrong_kind_is_refused(tmp_path, capsys, option, value, message):
+    err = refused(["--format", "conformance-pack", option, value, "--out", str(tmp_path / "pack.yaml")], tmp_path, capsys)
+    assert err == f"conformap export: {message}"
+
+
+@pytest.mark.parametrize("which", [["--control", "SEC-8"], ["--all"]])
+def test_out_a_link_to_a_folder_is_refused(tmp_path, capsys, which):
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "sec-8.yaml").write_text("earlier\n")
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "packs")
+    err = refused(["--format", "conformance-pack", *which, "--out", str(link)], tmp_path, capsys)
+    assert err == f"{link}: cannot write: is a symbolic link; give the folder itself; nothing was written"
+
+
+def test_an_earlier_exports_file_now_a_folder_is_refused_before_anything_is_written(tmp_path, capsys):
+    packs = tmp_path / "packs"
+    assert main(["export", "--format", "conformance-pack", "--all", "--out", str(packs)]) == 0
+    capsys.readouterr()
+    assert (packs / "sec-6.yaml").is_file()
+    (packs / "sec-6.yaml").write_text("earlier\n")  # written before sec-8.yaml
+    (packs / "sec-8.yaml").unlink()
+    (packs / "sec-8.yaml").mkdir()
+    err = refused(["--format", "conformance-pack", "--all", "--out", str(packs)], tmp_path, capsys)
+    assert err == f"{packs / 'sec-8.yaml'}: cannot write: is a folder, not a regular file; nothing was written"
+    assert (packs / "sec-6.yaml").read_text() == "earlier\n"

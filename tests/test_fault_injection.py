@@ -268,3 +268,62 @@ def test_a_snapshot_with_other_rows_than_recorded_is_an_error(tmp_path):
     cat, diags = validate(root)
     assert cat is None
     assert any(d.path == "$.source.rows" and d.message.startswith("the snapshot has ") and d.message.endswith(" rows, not 183") for d in diags)
+
+
+# --- a killed import (issue 22, class 8) ------------------------------------------------------------------------
+
+
+def _import(page: Path, root: Path, kill_after: int | None = None) -> subprocess.CompletedProcess:
+    from conformap.ingest import staging
+
+    env = dict(os.environ)
+    env.pop(staging.FAULT_ENV, None)
+    if kill_after is not None:
+        env[staging.FAULT_ENV] = str(kill_after)
+    exe = Path(sys.executable).parent / "conformap"
+    return subprocess.run([str(exe), "import-aws-page", str(page), "--catalog", str(root)], env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.slow  # an import in a subprocess per step: about a minute
+@pytest.mark.parametrize("scenario", ["new catalogue", "changed catalogue"])
+def test_an_import_killed_at_any_step_is_completed_or_undone_by_the_next(tmp_path, scenario):
+    """SIGKILL after each step of the apply phase (journal files, commit, each catalogue file, journal removal):
+    what is left is recovered, before anything else, to the catalogue before or after the import, never a mix;
+    and the next import leaves exactly what an import that was not killed leaves."""
+    from conformap.ingest import staging
+
+    mini = FIXTURES / "mini"
+    page = tmp_path / "aws-page.txt"
+    text = (mini / "sources" / "aws-page.txt").read_text(encoding="utf-8")
+    if scenario == "changed catalogue":
+        text = text.replace("Beta guidance.", "Beta guidance, revised.")
+    page.write_text(text, encoding="utf-8")
+
+    def fresh(name: str) -> Path:
+        root = tmp_path / name
+        if scenario == "changed catalogue":
+            shutil.copytree(mini, root)
+        return root
+
+    whole = fresh("whole")
+    before = tree(whole) if whole.exists() else {}
+    done = _import(page, whole)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    after = tree(whole)
+    assert after != before
+    step = 0
+    while True:
+        step += 1
+        root = fresh(f"killed-{step}")
+        res = _import(page, root, kill_after=step)
+        if res.returncode != -signal.SIGKILL:  # every step passed: the import ran to its end
+            assert tree(root) == after
+            break
+        left = tree(root) if root.exists() else {}
+        assert not any(".conformap-journal" in rel for rel in after)
+        staging.recover(root)  # what the next import does first
+        assert (tree(root) if root.exists() else {}) in (before, after), (step, sorted(set(left) ^ set(after)))
+        again = _import(page, root)
+        assert "Traceback" not in again.stderr, again.stderr
+        assert tree(root) == after, step
+    assert step > 6  # the journal's files, its commit, the catalogue's files and its removal were each a step

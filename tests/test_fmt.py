@@ -9,6 +9,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from support.examples import examples
 
 from conformap import cli, paths
 from conformap.fmt import layout as fmt
@@ -127,7 +128,7 @@ def test_block_scalar_header_comment_is_kept():
 _LINES = [(f, i) for f in REAL_FILES for i in range(len(f.read_text(encoding="utf-8").splitlines()))]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_LINES), st.sampled_from(["own", "eol"]), st.sampled_from(["# note", "#tight", "# a: b # c"]))
 def test_any_comment_a_contributor_adds_survives(where, mode, comment):
     file, i = where

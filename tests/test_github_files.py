@@ -66,6 +66,7 @@ def test_workflows_exist():
     assert [w.name for w in WORKFLOWS] == ["pages.yml", "pr.yml", "release.yml"]
 
 
+@pytest.mark.slow  # runs check-jsonschema in a fresh process
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_matches_the_github_workflow_schema(workflow):
     for builtin in ("vendor.github-workflows", "custom.github-workflows-require-timeout"):
@@ -73,6 +74,7 @@ def test_workflow_matches_the_github_workflow_schema(workflow):
         assert res.returncode == 0, res.stdout + res.stderr
 
 
+@pytest.mark.slow  # runs check-jsonschema in a fresh process
 def test_the_schema_check_really_rejects_a_bad_workflow(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    stepz: []\n")
@@ -80,6 +82,7 @@ def test_the_schema_check_really_rejects_a_bad_workflow(tmp_path):
     assert res.returncode == 1 and "stepz" in res.stdout
 
 
+@pytest.mark.slow  # runs check-jsonschema in a fresh process
 def test_issue_form_and_config_match_their_schemas():
     res = check_jsonschema("vendor.github-issue-forms", GITHUB / "ISSUE_TEMPLATE" / "mapping-correction.yml")
     assert res.returncode == 0, res.stdout + res.stderr
@@ -202,6 +205,7 @@ def test_pull_request_template_has_its_sections():
 # pre-commit and the editor.
 
 
+@pytest.mark.slow  # runs the hooks' commands in a fresh process
 def test_local_pre_commit_hooks_pass_on_the_catalogue():
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
     hooks = {h["id"]: h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]}

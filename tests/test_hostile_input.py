@@ -3,7 +3,9 @@ fixture under tests/fixtures/hardening/ (laid over tests/fixtures/mini, like tes
 
 Class 2 (whole pages), 3 (size limits), 4 (no traceback), 7 (inert terminal output), 8 (typed values),
 9 (output paths) and 12 (Unicode) are here; class 11 (concurrent builds) and the fault injection are in
-test_fault_injection.py. Expected messages are written out by hand.
+test_fault_injection.py. Expected messages are written out by hand. `conformap validate` runs in this
+process (conformap.cli.main, support.catalogs.validate_in_process), except where only a fresh process
+can show the behaviour (a full standard output).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_validate_bad_input import DELTA, validate_cli
+from support.catalogs import DELTA, FIXTURES, MINI, catalog_copy, validate_in_process
 
 from conformap import paths
 from conformap.parse import aws_page as awspage
@@ -31,21 +33,13 @@ from conformap.load.loader import validate
 from conformap.cli import main
 from conformap.diagnostics import Diagnostic
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MINI = FIXTURES / "mini"
 HARD = FIXTURES / "hardening"
 PAGES = HARD / "pages"
 
 
 def overlay(tmp_path: Path, fixture: str | None = None, files: dict[str, bytes] | None = None) -> Path:
     """The mini catalogue with tests/fixtures/hardening/<fixture>/ and ``files`` laid over it."""
-    root = tmp_path / "catalog"
-    shutil.copytree(MINI, root)
-    if fixture is not None:
-        shutil.copytree(HARD / fixture, root, dirs_exist_ok=True)
-    for rel, content in (files or {}).items():
-        (root / rel).write_bytes(content)
-    return root
+    return catalog_copy(tmp_path / "catalog", overlay=HARD / fixture if fixture is not None else None, files=files)
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -53,7 +47,7 @@ def tree(root: Path) -> dict[str, str]:
 
 
 def expect(tmp_path, expected: list[str], fixture=None, files=None) -> None:
-    code, lines, err = validate_cli(overlay(tmp_path, fixture, files))
+    code, lines, err = validate_in_process(overlay(tmp_path, fixture, files))
     assert lines == expected
     assert err == f"{len(expected)} error(s), 0 warning(s)\n"
     assert code == 1
@@ -203,6 +197,7 @@ def timed_validate(root: Path) -> tuple[float, list[Diagnostic]]:
     return time.process_time() - start, diags
 
 
+@pytest.mark.slow  # large inputs, validated repeatedly: about 0.8 s of CPU
 def test_pathological_files_just_under_each_limit_validate_in_under_5_seconds(tmp_path):
     """Explicit resource-limit test: the worst file under each limit costs seconds, not minutes.
 
@@ -234,6 +229,7 @@ def test_pathological_files_just_under_each_limit_validate_in_under_5_seconds(tm
         assert (diags == []) is valid, name
 
 
+@pytest.mark.slow  # large inputs, validated repeatedly: about 0.8 s of CPU
 def test_duplicates_are_found_in_linear_time():
     from conformap.load.strictschema import StrictValidator, find_duplicate
 
@@ -302,7 +298,7 @@ def test_the_backstop_turns_an_unexpected_exception_into_exit_3(monkeypatch, cap
     def boom(path):
         raise RuntimeError("unexpected \x1b[31m")
 
-    monkeypatch.setattr("conformap.cli.validate", boom)
+    monkeypatch.setattr("conformap.commands.validate.validate", boom)
     assert main(["validate", str(MINI)]) == 3
     out, err = capsys.readouterr()
     assert err == "conformap: internal error: RuntimeError: unexpected \\x1b[31m (please report)\n"
@@ -318,9 +314,9 @@ def test_control_characters_in_keys_are_escaped_in_text_and_github_output(tmp_pa
         "rules/delta-rule.yaml:6:1: $: key 'x\\r\\n::error file=framework.yaml,line=1::forged': carriage return (use LF line endings)"
         " (written as an escape) is not allowed in catalogue keys",
     ]
-    code, lines, err = validate_cli(root)
+    code, lines, err = validate_in_process(root)
     assert (code, lines) == (1, expected)
-    code, lines, err = validate_cli(root, "--format", "github")
+    code, lines, err = validate_in_process(root, "--format", "github")
     assert code == 1 and len(lines) == 2
     assert all(line.startswith("::error file=rules/delta-rule.yaml,line=") for line in lines)
     assert not any(ch in "\n".join(lines) + err for ch in "\x1b\x07\r")
@@ -381,10 +377,10 @@ def special_targets(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 def test_export_refuses_links_fifos_and_devices(tmp_path, capsys):
     for name, (path, kind) in special_targets(tmp_path).items():
         mode = os.lstat(path).st_mode
-        for fmt, head, tail in (("json", "", "; nothing was written"), ("xlsx", "conformap export: ", "")):  # both ways exports are written
+        for fmt in ("json", "xlsx", "conformance-pack"):  # a text, a binary and a multi-file format: one wording
             assert main(["export", "--format", fmt, "--catalog", str(MINI), "--out", str(path)]) == 1, (name, fmt)
             out, err = capsys.readouterr()
-            assert err == f"{head}{path}: cannot write: is {kind}, not a regular file (give a file path, or - for standard output){tail}\n"
+            assert err.splitlines()[-1] == f"{path}: cannot write: is {kind}, not a regular file (give a file path, or - for standard output); nothing was written"
             assert os.lstat(path).st_mode == mode
     assert (tmp_path / "target.json").read_text() == "keep me\n"
     assert main(["export", "--format", "json", "--catalog", str(MINI), "--out", "-"]) == 0

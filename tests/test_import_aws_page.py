@@ -3,6 +3,8 @@ minimal on a changed page, and clear (page:line: message, exit 1) on a page it c
 about the catalogue folder name the catalogue; an import into an existing catalogue is all or nothing.
 
 Expected values come from the page files and the YAML files read with PyYAML, never from conformap.
+The imports into a copy of the real catalogue are slow-marked (`make test`, not test-fast):
+tests/test_ingest_page_import.py runs the same scenarios on the mini catalogue in test-fast.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from markdown_text import shown
+from support.markdown_text import shown
 
 from conformap import paths
+from conformap.ingest import staging
 from conformap.parse.aws_page import PageError
 from conformap.ingest.page_import import import_page
 from conformap.cli import main
@@ -56,6 +59,7 @@ def catalog_copy(tmp_path) -> Path:
 # --- the real page, text form -------------------------------------------------------------------
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_importing_the_snapshot_changes_nothing(catalog_copy):
     before = snapshot_tree(catalog_copy)
     report = import_page(TEXT_PAGE, catalog_copy)
@@ -65,6 +69,7 @@ def test_importing_the_snapshot_changes_nothing(catalog_copy):
     assert snapshot_tree(catalog_copy) == before
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_import_cli_reports_nothing_changed(catalog_copy, capsys):
     before = snapshot_tree(catalog_copy)
     assert main(["import-aws-page", str(TEXT_PAGE), "--catalog", str(catalog_copy)]) == 0
@@ -111,6 +116,7 @@ def test_markdown_fixture_is_the_text_page_reordered():
     assert "\\*" in md  # and Markdown escapes are exercised
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_markdown_import_gives_the_same_catalogue(catalog_copy):
     text_rules = load_yaml_dir(CATALOG, "rules")
     text_controls = load_yaml_dir(CATALOG, "controls")
@@ -148,6 +154,7 @@ def test_markdown_import_gives_the_same_catalogue(catalog_copy):
     assert not (catalog_copy / "sources" / "aws-page.txt").exists()
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_markdown_import_twice_changes_nothing(catalog_copy):
     import_page(MD_PAGE, catalog_copy)
     before = snapshot_tree(catalog_copy)
@@ -207,6 +214,7 @@ def add_contributed_mapping(file: Path, entry: str) -> None:
     file.write_text(text.replace("\nsources:\n", "\n" + entry + "sources:\n"), encoding="utf-8")
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_changed_page_rewrites_exactly_what_changed(catalog_copy, tmp_path):
     page_text = TEXT_PAGE.read_text(encoding="utf-8")
     assert page_text.count(OLD_SENTENCE) == 1
@@ -455,27 +463,28 @@ def page_with_new_rule(tmp_path: Path, rule: str = "brand-new-rule") -> Path:
     return page
 
 
-def failing_write_atomic(monkeypatch, fail_on: int) -> list[Path]:
-    """Make files.write_atomic raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
-    from conformap.load import files
+def failing_write_file(monkeypatch, fail_on: int) -> list[Path]:
+    """Make writing.write_file raise on its ``fail_on``-th call (1-based) only; return the paths it was called with."""
+    from conformap import writing
 
     calls: list[Path] = []
-    real = files.write_atomic
+    real = writing.write_file
 
     def write(path, data):
         calls.append(Path(path))
         if len(calls) == fail_on:
-            raise OSError(28, "No space left on device", str(path))
+            raise writing.WriteError(path, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(files, "write_atomic", write)
+    monkeypatch.setattr(writing, "write_file", write)
     return calls
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_a_failure_while_checking_the_import_changes_nothing(catalog_copy, tmp_path, monkeypatch, capsys):
     page = page_without(tmp_path, "restricted-ssh")
     before = tree_hashes(catalog_copy)
-    calls = failing_write_atomic(monkeypatch, 50)
+    calls = failing_write_file(monkeypatch, 50)
     assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy), "--allow-removals", "1"]) == 1
     out, err = capsys.readouterr()
     assert tree_hashes(catalog_copy) == before
@@ -486,18 +495,20 @@ def test_a_failure_while_checking_the_import_changes_nothing(catalog_copy, tmp_p
     assert "Traceback" not in out + err and "cannot read" not in err
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_a_failure_while_writing_puts_the_catalogue_back(catalog_copy, tmp_path, monkeypatch, capsys):
     page = page_without(tmp_path, "restricted-ssh")
     before = tree_hashes(catalog_copy)
     # The import changes 77 files (see test_dropped_row_report_...): 77 writes to the temporary copy,
-    # then the real ones. Fail on the 10th real one.
-    calls = failing_write_atomic(monkeypatch, 77 + 10)
+    # 78 to the journal (the 77 files and the plan), then the real ones. Fail on the 10th real one.
+    calls = failing_write_file(monkeypatch, 77 + 78 + 10)
     assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy), "--allow-removals", "1"]) == 1
     out, err = capsys.readouterr()
-    assert tree_hashes(catalog_copy) == before
+    assert tree_hashes(catalog_copy) == before  # the journal is gone too
     assert not any(catalog_copy in p.parents for p in calls[:77])
-    assert all(catalog_copy in p.parents for p in calls[77:])
-    assert len(calls) == 77 + 10 + 9  # 10 real writes (the last one failed), then 9 put back
+    assert all(catalog_copy / staging.PENDING in p.parents for p in calls[77 : 77 + 78])
+    assert all(catalog_copy in p.parents and ".conformap-journal" not in p.as_posix() for p in calls[77 + 78 :])
+    assert len(calls) == 77 + 78 + 10 + 9  # 10 real writes (the last one failed), then 9 put back
     assert re.fullmatch(
         re.escape(paths.display_path(catalog_copy)) + r": cannot write rules/[a-z0-9-]+\.yaml: No space left on device; the catalogue is as it was\n",
         err,
@@ -505,6 +516,19 @@ def test_a_failure_while_writing_puts_the_catalogue_back(catalog_copy, tmp_path,
     assert "Traceback" not in out + err
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
+def test_a_failure_while_writing_the_journal_changes_nothing(catalog_copy, tmp_path, monkeypatch, capsys):
+    page = page_without(tmp_path, "restricted-ssh")
+    before = tree_hashes(catalog_copy)
+    failing_write_file(monkeypatch, 77 + 30)  # the 30th file of the journal
+    assert main(["import-aws-page", str(page), "--catalog", str(catalog_copy), "--allow-removals", "1"]) == 1
+    err = capsys.readouterr().err
+    assert tree_hashes(catalog_copy) == before
+    assert sorted(p.name for p in catalog_copy.iterdir() if p.name.startswith(".")) == []
+    assert err == f"{paths.display_path(catalog_copy)}: cannot write the import's journal: No space left on device; the catalogue is as it was\n"
+
+
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_an_import_that_would_not_validate_writes_nothing(catalog_copy, tmp_path, capsys):
     page = page_with_new_rule(tmp_path)
     before = tree_hashes(catalog_copy)
@@ -519,6 +543,7 @@ def test_an_import_that_would_not_validate_writes_nothing(catalog_copy, tmp_path
     assert "conformap-import-" not in err  # no temporary path leaks into the messages
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_a_new_rule_is_imported_once_its_curated_fields_exist(catalog_copy, tmp_path, capsys):
     page = page_with_new_rule(tmp_path)
     (catalog_copy / "rules" / "brand-new-rule.yaml").write_text(
@@ -547,6 +572,7 @@ def rows_hidden(data: dict, items: str) -> dict:
     return out
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_dropped_row_report_puts_the_real_change_before_the_renumbering(catalog_copy, tmp_path, capsys):
     page = page_without(tmp_path, "restricted-ssh")
     before = snapshot_tree(catalog_copy)
@@ -613,6 +639,7 @@ def test_dropped_row_report_puts_the_real_change_before_the_renumbering(catalog_
 # --- the other form of the page: only the source and the row numbers change ---------------------
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_markdown_form_swap_changes_only_the_source_and_row_numbers(catalog_copy, capsys):
     before = snapshot_tree(catalog_copy)
     assert main(["import-aws-page", str(MD_PAGE), "--catalog", str(catalog_copy)]) == 0
@@ -652,6 +679,7 @@ def test_markdown_form_swap_changes_only_the_source_and_row_numbers(catalog_copy
     assert snapshot_tree(catalog_copy) == before
 
 
+@pytest.mark.slow  # imports into a copy of the real catalogue: about 1 s of CPU
 def test_a_readme_naming_the_old_snapshot_is_pointed_out(catalog_copy, capsys):
     readme = catalog_copy / "sources" / "README.md"
     readme.write_text("# Source\n\n`aws-page.txt` is AWS's page.\n", encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from test_load_loader import found, root  # noqa: F401 - root is a fixture
+from support.catalogs import found
 
 from conformap.diagnostics import Diagnostic, Severity
 
@@ -348,4 +348,49 @@ deprecated:
         Diagnostic(M3, 7, 1, "$.colour", f"unknown field 'colour'; allowed fields: {control_fields}"),
         Diagnostic("catalog/rules/delta-rule.yaml", 13, 24, "$.mappings[1].printed_statement", "unknown statement 'M-9.x'"),
         Diagnostic("catalog/rules/gamma-check.yaml", 1, 1, "$", "the file must hold a YAML mapping, not a list"),
+    ]
+
+
+def test_cloudformation_syntax_is_refused_wherever_it_would_reach_a_pack(root):
+    """Issue 22, class 2: a dynamic reference in any text a pack carries would be resolved by CloudFormation."""
+    edit(root, "rules/alpha-rule.yaml", "guidance: Alpha guidance", "guidance: Alpha {{resolve:ssm:/prod/db-password}} guidance")
+    edit(root, "rules/alpha-rule.yaml", "default: '90'", "default: '${AWS::AccountId}'")
+    edit(root, "controls/M-1.yaml", "question: ", "question: x {{ Resolve :secretsmanager:x}} ")
+    message = "'{}' is CloudFormation syntax (a dynamic reference or a substitution): a conformance pack would make CloudFormation resolve it, and it has no escape; reword the text"
+    assert [d for d in found(root) if "CloudFormation syntax" in d.message] == [
+        Diagnostic("catalog/controls/M-1.yaml", 3, 11, "$.question", message.format("{{ Resolve :")),
+        Diagnostic("catalog/rules/alpha-rule.yaml", 11, 14, "$.parameters[0].default", message.format("${")),
+        Diagnostic("catalog/rules/alpha-rule.yaml", 12, 11, "$.guidance", message.format("{{resolve:")),
+    ]
+
+
+def test_logical_ids_a_pack_would_give_twice_are_refused(root):
+    """Issue 22, class 2: `gamma-1` and `gamma1` are both the resource `Gamma1`; `max.days` and `max_days` both
+    the parameter `AlphaRuleParamMaxDays`: CloudFormation would reject the pack (or one would take the other's value)."""
+    for rid in ("gamma-1", "gamma1"):
+        write(root, f"rules/{rid}.yaml", f"id: {rid}\nkind: managed\nidentifier: {rid.upper().replace('-', '_')}\nguidance: G.\nmappings:\n"
+              "  - control: M-1\n    statement: M-1.desc\n    rationale: Because.\n")
+    edit(root, "rules/alpha-rule.yaml", "guidance:", "conformance_pack:\n  input_parameters: {max.days: '1', max_days: '2'}\nguidance:")
+    clash = "gives the CloudFormation logical id '{}', as {} does: one pack cannot hold both; rename one"
+    assert [d for d in found(root) if "logical id" in d.message] == [
+        Diagnostic("catalog/rules/alpha-rule.yaml", 13, 37, "$.conformance_pack.input_parameters.max_days", clash.format("AlphaRuleParamMaxDays", "input parameter 'max.days' of rule 'alpha-rule'")),
+        Diagnostic("catalog/rules/gamma1.yaml", 1, 5, "$.id", clash.format("Gamma1", "rule 'gamma-1'")),
+    ]
+
+
+def test_input_parameters_stay_within_cloudformation_lengths(root):
+    long_name, long_value = "n" * 101, "v" * 1025
+    edit(root, "rules/alpha-rule.yaml", "guidance:", f"conformance_pack:\n  input_parameters: {{{long_name}: '1', ok: '{long_value}'}}\nguidance:")
+    messages = [d.message for d in found(root) if d.file.endswith("alpha-rule.yaml")]
+    assert f"'{long_name}' is too long" in messages and f"'{long_value}' is too long" in messages
+
+
+def test_blank_text_is_refused_by_the_schemas(root):
+    """Issue 22, class 3: `service: ' '` passed and gave an OSCAL component-definition trestle rejects."""
+    edit(root, "rules/alpha-rule.yaml", "service: Amazon S3", "service: ' '")
+    edit(root, "controls/M-1.yaml", "question: How do you do the first thing?", "question: \"\\u3000\"")
+    blank = "is blank; write the text (or leave out a field that is optional)"
+    assert [d for d in found(root) if d.message == blank] == [
+        Diagnostic("catalog/controls/M-1.yaml", 3, 11, "$.question", blank),
+        Diagnostic("catalog/rules/alpha-rule.yaml", 4, 10, "$.service", blank),
     ]

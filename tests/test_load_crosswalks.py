@@ -6,6 +6,7 @@ recomputed here from the YAML files with PyYAML, so a bug in conformap's loader 
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from conformap.analysis.sources import CrosswalkAnalysis
 ROOT = paths.DEFAULT_CATALOG
 
 
+@functools.cache  # a committed file, read once per session (the tests only read it)
 def snapshot(name: str) -> dict:
     return yaml.safe_load((ROOT / paths.SOURCE_SNAPSHOTS[name][0]).read_text(encoding="utf-8"))
 

@@ -1,6 +1,6 @@
 """The loader in one process, case by case: what validate() reports for a catalogue folder that is missing
 a part, holds a link or a file of the wrong shape, and what it builds from a valid one (the file of each
-record, the folder, the crosswalks, the document cache).
+record, the folder, the crosswalks).
 
 Each catalogue is tests/fixtures/mini copied to a temporary folder, changed by the test; the tests run
 from that temporary folder, so files are named relative to it ("catalog/rules/..."), as `conformap
@@ -11,34 +11,24 @@ against src/conformap/load/loader.py.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from support.catalogs import found
 
 from conformap import paths
 from conformap.load import loader
 from conformap.diagnostics import Diagnostic, Severity
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MINI = FIXTURES / "mini"
 SCOPES = FIXTURES / "loader" / "conformance-pack-scopes.yaml"
 RULE_PAGES = FIXTURES / "loader" / "config-rule-pages.yaml"  # names gamma-check only
-
-
-@pytest.fixture
-def root(tmp_path, monkeypatch) -> Path:
-    """A copy of the mini catalogue at tmp_path/catalog, with tmp_path as the working directory."""
-    monkeypatch.chdir(tmp_path)
-    shutil.copytree(MINI, tmp_path / "catalog")
-    return tmp_path / "catalog"
-
-
-def found(root: Path) -> list[Diagnostic]:
-    catalog, diags = loader.validate(root.resolve())  # an absolute path: messages still name files from the cwd
-    assert catalog is None
-    return diags
 
 
 def at_start(file: str, message: str) -> Diagnostic:
@@ -127,24 +117,6 @@ def test_mappings_in_a_bad_control_file_are_not_checked_as_a_rules_are(root):
     assert only.message.startswith("unknown field 'mappings'; allowed fields: ")
 
 
-def test_valid_files_are_remembered_in_the_document_cache(root, tmp_path, monkeypatch):
-    monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(tmp_path / "cache"))
-    shutil.copy(SCOPES, root / "sources" / "conformance-pack-scopes.yaml")
-    assert loader.validate(root)[1] == []
-    (cache,) = (tmp_path / "cache").iterdir()
-
-    def entry(kind: str, rel: str) -> str:
-        return f"{kind}-{hashlib.sha256((root / rel).read_bytes()).hexdigest()}.json"
-
-    assert {p.name for p in cache.iterdir()} == {
-        entry("framework", "framework.yaml"),
-        entry("errata", "errata.yaml"),
-        *(entry("control", f"controls/M-{n}.yaml") for n in (1, 2, 3)),
-        *(entry("rule", f"rules/{r}.yaml") for r in ("alpha-rule", "beta-rule", "gamma-check")),
-        entry("pack-scopes", "sources/conformance-pack-scopes.yaml"),
-    }
-
-
 def test_errata_are_in_natural_order_of_their_ids(root):
     erratum = (root / "errata.yaml").read_text(encoding="utf-8").split("\n", 1)[1]  # the text after "errata:"
     text = "errata:\n" + "".join(erratum.replace("id: E1", f"id: {e}") for e in ("E10", "E2", "E1"))
@@ -153,13 +125,70 @@ def test_errata_are_in_natural_order_of_their_ids(root):
     assert diags == [] and [e.id for e in catalog.errata] == ["E1", "E2", "E10"]
 
 
-def test_a_second_run_reads_every_unchanged_file_from_the_document_cache(root, tmp_path, monkeypatch):
-    """Each file is looked up under its own kind: nothing is parsed again."""
-    from conformap.load import cache
+# Run `conformap validate` in a fresh process and record every path it opens or lists (Python's audit events).
+_WATCHED_VALIDATE = """
+import os, sys
+from pathlib import Path
+touched = []
+def hook(event, args):
+    if event in ("open", "os.listdir", "os.scandir", "os.mkdir", "os.rename", "os.replace", "os.symlink", "os.remove") and args:
+        if isinstance(args[0], (str, bytes, os.PathLike)):
+            touched.append(os.path.abspath(os.fsdecode(args[0])))
+sys.addaudithook(hook)
+from conformap.cli import main
+code = main(["validate", sys.argv[1]])
+seen = list(touched)
+Path(sys.argv[2]).write_text("\\n".join(seen), encoding="utf-8")
+sys.exit(code)
+"""
 
-    monkeypatch.setenv("CONFORMAP_CACHE_DIR", str(tmp_path / "cache"))
-    first = loader.validate(root)
-    parsed = []
-    real = cache.read_yaml_text
-    monkeypatch.setattr(cache, "read_yaml_text", lambda raw, name: parsed.append(name) or real(raw, name))
-    assert loader.validate(root) == first and parsed == []
+
+def _plant(folder: Path, root: Path, decoy: Path) -> None:
+    """Entries in the old document cache's layout (``docs-<fingerprint>/<kind>-<sha256 of the file>.json``)
+    claiming that every catalogue file, as it is now, passed its schema with the data of ``decoy``; plus a
+    FIFO, which blocks whoever opens it, and links to a catalogue file and out of the folder."""
+    entries = folder / "docs-planted"
+    entries.mkdir(parents=True)
+    good = json.dumps(yaml.safe_load(decoy.read_text(encoding="utf-8")))
+    for file in sorted(root.rglob("*.yaml")):
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        for kind in ("framework", "control", "rule", "errata"):
+            (entries / f"{kind}-{digest}.json").write_text(good, encoding="utf-8")
+    os.mkfifo(entries / "rule-fifo.json")
+    (entries / "rule-link.json").symlink_to(decoy)
+    (folder / "docs-elsewhere").symlink_to(root)
+
+
+def _state(folder: Path) -> list[tuple[str, int, int]]:
+    return sorted((str(p.relative_to(folder)), p.lstat().st_mode, p.lstat().st_mtime_ns) for p in folder.rglob("*"))
+
+
+def test_nothing_cached_can_change_what_validate_reports(root, tmp_path):
+    """Caches cannot lie: validate reads and checks every YAML file every time. Tampered, planted, linked and
+    FIFO entries in the old cache's folders (~/.cache/conformap, $XDG_CACHE_HOME/conformap,
+    $CONFORMAP_CACHE_DIR) are never opened, listed or written, and the report is the one of a clean home."""
+    home, xdg, env_dir = tmp_path / "home", tmp_path / "xdg", tmp_path / "env-cache"
+    decoy = root / "rules" / "beta-rule.yaml"
+    bad_rule = root / "rules" / "alpha-rule.yaml"
+    bad_rule.write_text(bad_rule.read_text(encoding="utf-8").replace("kind: managed", "kind: 7"), encoding="utf-8")
+    for folder in (home / ".cache" / "conformap", xdg / "conformap", env_dir):
+        _plant(folder, root, decoy)
+    before = {f: _state(f) for f in (home, xdg, env_dir)}
+
+    def run(env: dict[str, str]) -> tuple[subprocess.CompletedProcess, set[str]]:
+        opened = tmp_path / "opened.txt"
+        proc = subprocess.run(
+            [sys.executable, "-c", _WATCHED_VALIDATE, str(root), str(opened)],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        )
+        return proc, set(opened.read_text(encoding="utf-8").splitlines())
+
+    base = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME", "CONFORMAP_CACHE_DIR")}
+    clean, _ = run(dict(base, HOME=str(tmp_path / "empty-home")))
+    planted, opened = run(dict(base, HOME=str(home), XDG_CACHE_HOME=str(xdg), CONFORMAP_CACHE_DIR=str(env_dir)))
+    assert clean.returncode == planted.returncode == 1
+    assert "catalog/rules/alpha-rule.yaml:2:7: $.kind: " in planted.stdout
+    assert (planted.stdout, planted.stderr) == (clean.stdout, clean.stderr)
+    assert not [p for p in opened if p.startswith((str(home), str(xdg), str(env_dir)))]
+    assert {str(f) for f in root.rglob("*.yaml")} <= opened  # every catalogue file is read
+    assert {f: _state(f) for f in (home, xdg, env_dir)} == before

@@ -136,11 +136,6 @@ def test_a_line_feed_is_text_but_not_a_key():
     ]
 
 
-def test_the_digest_is_of_the_bytes_read():
-    # sha256 of b"a: 1\n", from `printf 'a: 1\n' | sha256sum`
-    assert read_yaml_text(b"a: 1\n", "f.yaml").digest == "37b128c59f1f5097f73f82691cb519f1f568667faab5ced1b4ab979d36837eae"
-
-
 def test_at_most_fifty_structure_problems_are_listed():
     raw = b"".join(b"k%d: &a%d 1\n" % (i, i) for i in range(60))
     listed = problems(raw)

@@ -1,5 +1,8 @@
 """A fixed sample of hand-written mutants of the escaping and CSV code, run on every `make test`.
 
+Slow-marked (not in `make test-fast`): each mutant forks this process and runs pytest again, about
+0.7 s of CPU each, half of what test-fast would otherwise spend; the tests it runs are all in test-fast.
+
 `make mutate` (mutmut, too slow for every run) mutates code inside functions only; the most dangerous
 bugs in these two modules are one-character edits of module-level tables (an entity or a formula
 trigger dropped), so they are planted here by hand. For each mutant: a forked copy of this process
@@ -17,6 +20,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow
 
 # The module (import name), the suite's tests that must catch its bugs, and its mutants: (original, mutant).
 ESCAPE = "conformap.escape"

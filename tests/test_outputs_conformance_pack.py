@@ -235,7 +235,7 @@ def test_input_parameters_that_collide_are_refused(fixtures_dir):
     alpha = cat.rule("alpha-check")
     rule = dataclasses.replace(alpha, pack_input_parameters=MappingProxyType({"max-days": "1", "maxDays": "2"}))
     clash = dataclasses.replace(cat, rules=tuple(rule if r.id == alpha.id else r for r in cat.rules))
-    with pytest.raises(cp.PackError, match="^g-1: two input parameters give the same CloudFormation parameter name$"):
+    with pytest.raises(cp.PackError, match="^g-1: two rules or input parameters give the same CloudFormation logical id$"):
         cp.build(clash, cp.find_scope(clash, control="G-1"))
     files, notes = cp.all_packs(clash)
-    assert "g-1.yaml" not in files and "g-1: two input parameters give the same CloudFormation parameter name" in notes
+    assert "g-1.yaml" not in files and "g-1: two rules or input parameters give the same CloudFormation logical id" in notes

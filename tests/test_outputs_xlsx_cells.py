@@ -196,7 +196,7 @@ def _sheet_book(fill):
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     formats = {"header": wb.add_format({"bold": True}), "wrap": wb.add_format({"text_wrap": True}), "link": wb.add_format()}
-    sheet = xlsx._Sheet(wb, "T", (Column("name", "id"), Column("flag", "boolean")), formats)
+    sheet = xlsx._Sheet(wb, "T", (Column("name", "id"), Column("flag", "boolean")), formats, xlsx._Overflow())
     fill(sheet)
     sheet.close()
     wb.close()
@@ -258,3 +258,30 @@ def test_rules_sheet_crosswalk_cells_are_the_rules_own(real_catalog):
     xlsx._rule_rows(real_catalog, SimpleNamespace(add=lambda values, links: rows.append(values)))
     row = next(r for r in rows if r["rule"] == "access-keys-rotated")
     assert (row["security_hub_controls"], row["nist_800_53_r5"]) == ("IAM.3", "AC-2(1);AC-2(3);AC-3(15)")
+
+
+def test_a_text_longer_than_a_cell_is_split_and_said(golden):
+    """Issue 22, class 3: Excel holds 32,767 characters (UTF-16 code units) a cell; XlsxWriter cut the rest silently.
+    The cell keeps the start and says where the whole text is; the Overflow sheet holds it in parts."""
+    types = tuple(f"AWS::Service{i:04d}::Resource\U0001f600{'x' * 50}" for i in range(1000))  # 1,000 x 75 units, joined
+    alpha = golden.rule("alpha-check")
+    cat = dataclasses.replace(golden, rules=tuple(dataclasses.replace(r, resource_types=types) if r.id == alpha.id else r for r in golden.rules))
+    whole = ";".join(types)
+    assert xlsx._units(whole) > 2 * 32_767
+    book = _book(cat)
+    rules = book["Rules"]
+    header = [c.value for c in rules[1]]
+    cell = rules.cell(row=2, column=header.index("resource_types") + 1)
+    assert cell.coordinate == "J2"
+    note = f" … [cut: the whole text, {xlsx._units(whole):,} characters, is row 2 of sheet Overflow]"
+    assert cell.value.endswith(note) and whole.startswith(cell.value[: -len(note)])
+    assert xlsx._units(cell.value) <= 32_767
+    assert book.sheetnames == ["Mappings", "Rules", "Questions", "About", "Overflow"]
+    overflow = [[c.value for c in row] for row in book["Overflow"].iter_rows()]
+    assert overflow[0] == ["sheet", "cell", "part 1", "part 2", "part 3"]
+    assert overflow[1][:2] == ["Rules", "J2"] and "".join(overflow[1][2:]) == whole
+    assert all(xlsx._units(part) <= 32_767 for part in overflow[1][2:])
+
+
+def test_a_catalogue_whose_texts_fit_has_no_overflow_sheet(golden):
+    assert _book(golden).sheetnames == ["Mappings", "Rules", "Questions", "About"]

@@ -10,16 +10,18 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pagegen import resnapshot
+from support.examples import examples
+from support.pagegen import resnapshot
 
 import conformap
 from conformap import outputs
+from conformap.outputs import conformance_pack
 from conformap.load import schema
 from conformap.ingest.page_import import render
 from conformap.site import render_site
 from conformap import routes
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 # Any single-line text a contributor could type: no control characters, no surrogates, no line separators,
 # no bidirectional controls or zero-width characters, in Unicode NFC form (what CONTRIBUTING allows).
@@ -173,7 +175,7 @@ ID_CANDIDATES = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(value=ID_CANDIDATES)
 def test_every_id_validation_accepts_names_a_page(value):
     if schema.is_id("rule_id", value):
@@ -186,3 +188,112 @@ def test_every_id_validation_accepts_names_a_page(value):
         if not schema.is_id(kind, value):
             with pytest.raises(ValueError):
                 make(value)
+
+
+# --- issue 22, class 2: whatever validate accepts gives conformance packs cfn-lint accepts -----------------------
+# The generated catalogues add what reaches a pack and could break it: rule ids whose logical ids collide (`a-1`,
+# `a1`), input parameters with names that collide or run long and any values, and texts holding CloudFormation
+# syntax. Those validate must refuse; every pack of a catalogue it accepts must pass cfn-lint.
+PACK_TEXT = st.one_of(TEXT, st.sampled_from(["{{resolve:ssm:/p}}", "x ${AWS::AccountId}", "a {{ resolve :s3:x}}", "$", "{{", "}}"]))
+PARAM_NAME = st.from_regex(r"[A-Za-z0-9_.]{1,12}", fullmatch=True) | st.just("p" * 101)
+
+
+@st.composite
+def pack_catalogues(draw):
+    data = draw(catalogues())
+    ids = draw(st.lists(st.sampled_from(["a-1", "a1", "b-param-x", "b"]), max_size=2, unique=True))
+    statements = [(c["id"], s["id"]) for c in data["controls"] for s in c["statements"]]
+    for rid in ids:
+        if rid not in {r["id"] for r in data["rules"]}:
+            c, s = draw(st.sampled_from(statements))
+            data["rules"].append({"id": rid, "kind": "managed", "identifier": rid.upper().replace("-", "_"), "guidance": "G.",
+                                  "mappings": [{"control": c, "statement": s, "rationale": "R."}]})
+    for rule in data["rules"]:
+        rule["guidance"] = draw(PACK_TEXT)
+        params = draw(st.dictionaries(PARAM_NAME, PACK_TEXT | st.just("v" * 1025), max_size=3))
+        if params:
+            rule["conformance_pack"] = {"input_parameters": params}
+    return data
+
+
+def accepted(tmp_path_factory, data: dict):
+    """The catalogue ``data`` written to a new folder, as validate loads it (``None``: validate refuses it)."""
+    root = tmp_path_factory.mktemp("cat")
+    write_catalogue(root, data)
+    return conformap.validate(root)[0]
+
+
+SLOW_SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@pytest.mark.slow  # cfn-lint takes a second or so per catalogue
+@SLOW_SETTINGS
+@given(data=pack_catalogues())
+def test_what_validate_accepts_gives_packs_cfn_lint_accepts(tmp_path_factory, data):
+    from cfnlint.api import lint
+
+    cat = accepted(tmp_path_factory, data)
+    if cat is None:
+        return
+    files, notes = conformance_pack.all_packs(cat)
+    assert files and not [n for n in notes if "logical id" in n or "over a conformance pack limit" in n], notes
+    for name, body in files.items():
+        text = body.decode("utf-8")
+        assert "{{resolve" not in text.lower().replace(" ", "") and "${" not in text, name
+        assert [str(m) for m in lint(text)] == [], name
+
+
+# --- issue 22, class 3: whatever validate accepts, exports: every download is made and its validator accepts it ----
+BLANK = st.sampled_from([" ", "  ", "\u3000", "\u00a0"])  # blank texts: validate must refuse them
+
+
+@st.composite
+def export_catalogues(draw):
+    data = draw(catalogues())  # guidance and statement texts are the page's: a blank one fails its snapshot check
+    for rule in data["rules"]:
+        for field in ("service", "description", "regions_note"):
+            if draw(st.booleans()):
+                rule[field] = draw(TEXT | BLANK)
+    return data
+
+
+@pytest.mark.slow  # every download of each catalogue, read back by its validator
+@SLOW_SETTINGS
+@given(data=export_catalogues())
+def test_what_validate_accepts_exports_and_every_validator_accepts_it(tmp_path_factory, data):
+    import csv
+    import io
+
+    import jsonschema
+    import openpyxl
+    from cfnlint.api import lint
+    from trestle.oscal.catalog import Catalog as OscalCatalog
+    from trestle.oscal.component import ComponentDefinition
+
+    from conformap.outputs import downloads, mappings_json
+
+    cat = accepted(tmp_path_factory, data)
+    if cat is None:
+        return
+    export_schema = json.loads(mappings_json.json_schema())
+    out = tmp_path_factory.mktemp("out")
+    readers = {
+        "oscal-catalog": OscalCatalog.oscal_read,
+        "oscal-component-definition": ComponentDefinition.oscal_read,
+    }
+    entries = downloads.entries(cat)
+    assert {"json", "csv", "xlsx", "oscal-catalog", "oscal-component-definition", "conformance-pack"} <= {e.format for e in entries}
+    for entry in entries:
+        if entry.format == "json":
+            jsonschema.validate(json.loads(entry.data), export_schema, cls=jsonschema.Draft202012Validator)
+        elif entry.format == "csv":
+            assert list(csv.reader(io.StringIO(entry.data.decode("utf-8"), newline="")))
+        elif entry.format == "xlsx":
+            assert openpyxl.load_workbook(io.BytesIO(entry.data)).sheetnames
+        elif entry.format in readers:
+            file = out / entry.path.replace("/", "-")
+            file.write_bytes(entry.data)
+            assert readers[entry.format](file) is not None, entry.path
+        elif entry.format == "conformance-pack":
+            assert [str(m) for m in lint(entry.data.decode("utf-8"))] == [], entry.path
+    assert render_site(cat)

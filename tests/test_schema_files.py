@@ -40,6 +40,7 @@ def test_schema_folder_has_every_kind():
         "guard-mapping.schema.json",
         "nist-800-53.schema.json",
         "pack-scopes.schema.json",
+        "posture.schema.json",
         "rule-pages.schema.json",
         "rule.schema.json",
         "security-hub.schema.json",

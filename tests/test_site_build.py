@@ -294,12 +294,14 @@ def _render_site(out: Path, catalog: Path = SITE_MINI) -> int:
 def test_render_site_writes_the_generated_files_for_another_builder(tmp_path, capsys):
     """render-site writes what gen-files gets; MkDocs without gen-files builds the site from that folder."""
     from conformap.site.changes import changes_markdown
+    from conformap.posture import sample as posture_sample
     from conformap.site.docs import MARKER, github_from_mkdocs, site_files
 
     out = tmp_path / "generated"
     assert _render_site(out) == 0, capsys.readouterr().err
     mini = conformap.load(SITE_MINI)
     expected = site_files(mini, github=github_from_mkdocs(), changes=changes_markdown(catalog_dir=SITE_MINI, current=mini))
+    expected |= posture_sample.files(mini)  # the sample posture report of docs/posture.md
     written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
     assert written == {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in expected.items()}
     assert written["contributing.md"] == (paths.PROJECT_ROOT / "CONTRIBUTING.md").read_bytes()
@@ -326,9 +328,8 @@ def test_render_site_writes_the_generated_files_for_another_builder(tmp_path, ca
 def test_render_site_replaces_only_its_own_output(tmp_path, capsys):
     out = tmp_path / "generated"
     assert _render_site(out) == 0
-    (out / "stale.md").write_text("left over\n", encoding="utf-8")
-    assert _render_site(out) == 0  # an earlier output: replaced as a whole
-    assert not (out / "stale.md").exists() and (out / "index.md").is_file()
+    assert _render_site(out) == 0  # an earlier output, as it wrote it: replaced as a whole
+    assert (out / "index.md").is_file()
     assert not [p for p in tmp_path.iterdir() if p.name != "generated"]  # no staging folder left behind
 
     mine = tmp_path / "mine"
@@ -371,3 +372,24 @@ def test_search_partial_override_is_the_themes_with_a_dialog_name():
     named = '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">'
     assert theme.count(dialog) == 1
     assert ours.split("-#}\n", 1)[1] == theme.split("-#}\n", 1)[1].replace(dialog, named)
+
+
+@pytest.mark.parametrize("change", ["add", "edit", "link"])
+def test_render_site_keeps_a_file_the_user_put_in_its_output(tmp_path, capsys, change):
+    """Issue 22, class 5: a file the user added to (or changed in) an earlier output survives: the run refuses."""
+    out = tmp_path / "generated"
+    assert _render_site(out) == 0
+    if change == "add":
+        (out / "rules" / "my-notes.md").write_text("mine\n", encoding="utf-8")
+    elif change == "edit":
+        (out / "index.md").write_text("my own front page\n", encoding="utf-8")
+    else:
+        (out / "elsewhere").symlink_to(tmp_path)
+    before = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
+    capsys.readouterr()
+    assert _render_site(out) == 1
+    err = capsys.readouterr().err
+    shown = {"add": "rules/my-notes.md", "edit": "index.md (changed)", "link": "elsewhere"}[change]
+    assert f"holds 1 file(s) an earlier `conformap render-site` did not write as they are ({shown})" in err
+    assert "Traceback" not in err
+    assert {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()} == before

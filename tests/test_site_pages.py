@@ -33,7 +33,8 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_text import shown
+from support.examples import examples
+from support.markdown_text import EXTENSION_CONFIGS, EXTENSIONS, shown
 
 import conformap
 from conformap import escape as mdtext
@@ -50,23 +51,6 @@ HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 
 
 # --------------------------------------------------------------------------- rendering like MkDocs
-
-
-def _mkdocs_extensions() -> tuple[list, dict]:
-    """The markdown_extensions of the project's mkdocs.yml, as python-markdown arguments."""
-    config = yaml.safe_load((paths.PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    names, configs = [], {}
-    for item in config["markdown_extensions"]:
-        if isinstance(item, dict):
-            (name, options), = item.items()
-            names.append(name)
-            configs[name] = options or {}
-        else:
-            names.append(item)
-    return names, configs
-
-
-EXTENSIONS, EXTENSION_CONFIGS = _mkdocs_extensions()
 
 
 def render(md: str) -> str:
@@ -199,7 +183,7 @@ def test_text_table_cell_keeps_its_text():
     assert "<td>a | b \\| c</td>" in html
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("<>&\"'`*_{}[]()#+-.!|~\\:=^$@ \n\tab1/;")), max_size=40))
 def test_text_round_trips_any_punctuation(value):
     html = render(mdtext.text(value))
@@ -207,7 +191,7 @@ def test_text_round_trips_any_punctuation(value):
     assert "".join(parse(html).text).strip() == _expected(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=30))
 def test_text_round_trips_any_unicode(value):
     html = render(mdtext.text(value))
@@ -644,6 +628,7 @@ def test_hostile_fixture_pages_are_inert():
 # --------------------------------------------------------------------------- the real catalogue
 
 
+@pytest.mark.slow  # renders the real catalogue's whole site (the site-mini tests check the same code)
 def test_real_catalogue_pages(real_catalog):
     site = pages.render_site(real_catalog)
     assert sum(1 for k in site if k.startswith("rules/") and k != "rules/index.md") == len(real_catalog.rules) == 127
@@ -698,6 +683,7 @@ def test_mkdocs_nav_is_bounded():
         "errata.md",
         "methodology.md",
         "downloads/index.md",
+        "posture.md",
         "changes.md",
         "contributing.md",
         "about.md",
@@ -789,6 +775,7 @@ def test_no_suggestion_without_a_repository(site):
     assert not any("Suggest a change" in md for name, md in site.items() if name.endswith(".md"))
 
 
+@pytest.mark.slow  # renders the real catalogue's whole site (the site-mini tests check the same code)
 def test_every_real_rule_page_suggests_a_change(real_catalog, github):
     site = pages.render_site(real_catalog, github=github)
     assert MKDOCS["edit_uri"].startswith("edit/main/")
@@ -810,6 +797,7 @@ def test_every_real_rule_page_suggests_a_change(real_catalog, github):
     )
 
 
+@pytest.mark.slow  # renders the real catalogue's whole site (the site-mini tests check the same code)
 def test_every_real_question_page_suggests_a_change(real_catalog, github):
     site = pages.render_site(real_catalog, github=github)
     for c in real_catalog.controls:
@@ -832,6 +820,7 @@ def _issue_form(name: str) -> dict:
     return yaml.safe_load(file.read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow  # renders the real catalogue's whole site (the site-mini tests check the same code)
 def test_issue_links_fill_in_fields_the_form_has(real_catalog, github):
     """Every query parameter of a "Report a mapping problem" link is the id of a field GitHub prefills."""
     site = pages.render_site(real_catalog, github=github)

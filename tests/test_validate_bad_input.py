@@ -9,58 +9,24 @@ Expected output is written out by hand, in the format ``path:line:col: $.json.pa
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import inspect
-import io
-import shutil
 import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
+from support.catalogs import DELTA, FIXTURES, MINI, catalog_copy, validate_cli, validate_in_process
 
 import conformap
-from conformap.cli import main
 from conformap.load import yamlio
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MINI = FIXTURES / "mini"
 BAD = FIXTURES / "bad"
-
-# A rule that is valid on its own (bytes-level tests damage a copy of it).
-DELTA = (
-    b"id: delta-rule\n"
-    b"kind: managed\n"
-    b"identifier: DELTA_RULE\n"
-    b"guidance: Delta guidance.\n"
-    b"mappings:\n"
-    b"  - control: M-1\n"
-    b"    statement: M-1.desc\n"
-    b"    rationale: Contributed for the tests.\n"
-)
-
 
 def build(tmp_path: Path, fixture: str | None = None, files: dict[str, bytes] | None = None) -> Path:
     """The mini catalogue, with the files of tests/fixtures/bad/<fixture>/ and ``files`` laid over it."""
-    root = tmp_path / "catalog"
-    shutil.copytree(MINI, root)
-    if fixture is not None:
-        assert (BAD / fixture).is_dir(), fixture
-        shutil.copytree(BAD / fixture, root, dirs_exist_ok=True)
-    for rel, content in (files or {}).items():
-        (root / rel).write_bytes(content)
-    return root
-
-
-def validate_cli(root: Path, *options: str) -> tuple[int, list[str], str]:
-    """Run `conformap validate .` in a fresh process inside ``root``; return (exit code, stdout lines, stderr)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "conformap.cli", "validate", ".", *options], capture_output=True, text=True, cwd=root
-    )
-    assert "Traceback" not in proc.stdout and "Traceback" not in proc.stderr, proc.stderr[-3000:]
-    return proc.returncode, proc.stdout.splitlines(), proc.stderr
+    return catalog_copy(tmp_path / "catalog", overlay=BAD / fixture if fixture is not None else None, files=files)
 
 
 def expect_errors(tmp_path, expected: list[str], fixture=None, files=None) -> None:
@@ -285,9 +251,7 @@ def test_unknown_printed_statement(tmp_path):
 
 def test_a_catalogue_with_an_unknown_printed_statement_does_not_load(tmp_path):
     """Bug (issue 14): the check of printed_statement disabled; the page build crashed with a KeyError. Loading fails."""
-    root = tmp_path / "catalog"
-    shutil.copytree(MINI, root)
-    shutil.copytree(FIXTURES / "bad" / "unknown-printed-statement", root, dirs_exist_ok=True)
+    root = build(tmp_path, "unknown-printed-statement")
     with pytest.raises(conformap.CatalogError, match=r"printed_statement: unknown statement 'M-2.BP09'"):
         conformap.load(root)
 
@@ -495,14 +459,6 @@ def test_validate_takes_the_catalogue_as_argument_or_option(tmp_path, capsys):
 # the loader's and the YAML reader's mutants (a subprocess never imports the mutant).
 
 
-def validate_in_process(root: Path, *options: str) -> tuple[int, list[str], str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(root), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["validate", ".", *options])
-    assert "Traceback" not in out.getvalue() + err.getvalue()
-    return code, out.getvalue().splitlines(), err.getvalue()
-
-
 # The tests of this module that need nothing but a temporary folder and run `validate` through
 # validate_cli (the others check things only a fresh process shows, like memory or exit status).
 TESTS = {
@@ -512,6 +468,11 @@ TESTS = {
     and list(inspect.signature(fn).parameters) == ["tmp_path"]
     and ("validate_cli(" in inspect.getsource(fn) or "expect_errors(" in inspect.getsource(fn))
 }
+
+
+# Each of them runs here in-process (test-fast) and as written, in a fresh process, with `make test` only.
+for _fn in TESTS.values():
+    pytest.mark.slow(_fn)
 
 
 def test_most_bad_input_tests_run_here_too():

@@ -72,11 +72,57 @@ def errors(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diags if d.severity is Severity.ERROR]
 
 
-class CatalogError(Exception):
+class ConformapError(Exception):
+    """The base of every expected failure: what to print, and the exit status.
+
+    ``diagnostics`` are printed first (``file:line:col: json.path: message``), then ``lines`` (plain
+    messages: a refusal, a summary such as "nothing was written"), both on standard error; ``notes`` go
+    to standard output before them. When ``command_prefix`` is set, each of ``lines`` is printed after
+    the command's name (``conformap export: line``). Only :func:`conformap.cli.main` catches it; a subclass keeps its own
+    attributes (``problems``, ``report``...) for library callers and tests.
+    """
+
+    status: int = 1
+    command_prefix: bool = False
+
+    def __init__(
+        self,
+        diagnostics: Sequence[Diagnostic] = (),
+        *,
+        lines: Sequence[str] = (),
+        notes: Sequence[str] = (),
+        status: int | None = None,
+        message: str | None = None,
+    ):
+        self.diagnostics: Sequence[Diagnostic] = list(diagnostics)
+        self.lines = list(lines)
+        self.notes = list(notes)
+        if status is not None:
+            self.status = status
+        super().__init__(message if message is not None else "\n".join(self.messages()))
+
+    def messages(self, prog: str = "conformap") -> list[str]:
+        """The lines for standard error; ``prog`` is the command's name (``conformap export``, ``conformap sources check``)."""
+        prefix = f"{prog}: " if self.command_prefix else ""
+        return [d.format() for d in self.diagnostics] + [prefix + line for line in self.lines]
+
+
+class CommandError(ConformapError):
+    """A one-line refusal of a command's arguments or of what it was asked to make, printed as
+    ``conformap COMMAND: message``; nothing was written."""
+
+    command_prefix = True
+
+    def __init__(self, message: str, *, status: int = 1):
+        super().__init__(lines=[message], status=status, message=message)
+
+
+class CatalogError(ConformapError):
     """Raised by :func:`conformap.load` when the catalogue has errors; carries every diagnostic."""
 
     def __init__(self, diagnostics: Sequence[Diagnostic]):
-        self.diagnostics = tuple(sorted(diagnostics))
-        n = len(errors(self.diagnostics))
-        first = "\n".join(d.format() for d in errors(self.diagnostics)[:20])
-        super().__init__(f"{n} error(s) in catalogue:\n{first}")
+        diagnostics = tuple(sorted(diagnostics))
+        n = len(errors(diagnostics))
+        first = "\n".join(d.format() for d in errors(diagnostics)[:20])
+        super().__init__(diagnostics, message=f"{n} error(s) in catalogue:\n{first}")
+        self.diagnostics = diagnostics

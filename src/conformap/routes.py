@@ -36,7 +36,6 @@ DOWNLOAD_JSON = "downloads/mappings.json"
 DOWNLOAD_CSV = "downloads/mappings.csv"
 
 
-@lru_cache(maxsize=None)
 def _checked(kind: str, value: str, what: str) -> str:
     if not schema.is_id(kind, value):
         raise ValueError(f"{kind.replace('_', ' ')} {value!r} cannot name {what}")
@@ -118,7 +117,6 @@ def nist_anchor(nist_id: str) -> str:
     return "nist-" + _nist("control", nist_id)
 
 
-@lru_cache(maxsize=4096)
 def _relpath(src_dir: str, dst: str) -> str:
     # posixpath.relpath without its calls to the working directory (pages are built by the thousand).
     here = [p for p in src_dir.split("/") if p]
@@ -148,27 +146,15 @@ def link(label_md: str, src: str, dst: str, anchor: str | None = None) -> Markup
 
 
 def control_link(src: str, control_id: str, anchor: str | None = None) -> Markup:
-    return _id_link(src.rpartition("/")[0], "control", control_id, anchor)
+    return link(escape.text(control_id), src, control_page(control_id), anchor)
 
 
 def rule_link(src: str, rule_id: str) -> Markup:
-    return _id_link(src.rpartition("/")[0], "rule", rule_id, None)
+    return link(escape.text(rule_id), src, rule_page(rule_id))
 
 
 def statement_link(src: str, control_id: str, statement_id: str) -> Markup:
-    return _id_link(src.rpartition("/")[0], "statement", statement_id, control_id)
-
-
-@lru_cache(maxsize=65536)
-def _id_link(src_dir: str, kind: str, ident: str, extra: str | None) -> Markup:
-    # Pages of one folder link to a rule or question the same way: each link is made once per folder.
-    src = f"{src_dir}/-" if src_dir else "-"
-    if kind == "rule":
-        return link(escape.text(ident), src, rule_page(ident))
-    if kind == "control":
-        return link(escape.text(ident), src, control_page(ident), extra)
-    assert extra is not None  # a statement's link names its question
-    return link(escape.text(ident), src, control_page(extra), statement_anchor(ident))
+    return link(escape.text(statement_id), src, control_page(control_id), statement_anchor(statement_id))
 
 
 def erratum_link(src: str, erratum_id: str, title: str | None = None) -> Markup:

@@ -12,25 +12,20 @@ Never the network: the sources are the snapshot files ``conformap import-source`
   Rules Registry mapping a rule to other questions than ours (``lambda-inside-vpc`` lacks SEC-6
   there). These are facts of the sources, recorded as they are in the snapshots.
 
-**Exit status**: 1 when the catalogue does not validate or when there is drift (the catalogue must
+``conformap sources check`` (:mod:`conformap.commands.sources`) prints the report. **Exit status**: 1 when the catalogue does not validate or when there is drift (the catalogue must
 catch up with its sources); 0 when every difference is a disagreement between sources, since those
 are known and recorded in the committed snapshots; ``--strict`` makes disagreements fail too.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import Any, TextIO
+from typing import Any
 
 from conformap import paths
-from conformap.diagnostics import errors
 from conformap.load import fidelity
-from conformap.load.loader import validate
 from conformap.model.catalog import Catalog
 from conformap.model.crosswalk import Corroboration, GuardMapping, NistControl, NistFamily, SecurityHubControl, union_in_order
 from conformap.model.mapping import Mapping
@@ -292,34 +287,3 @@ def check(cat: Catalog, cw: CrosswalkAnalysis | None = None) -> SourcesReport:
     sources = [{"name": s.name, "repo": s.repo, "commit": s.commit, "commit_date": s.commit_date, "license": s.license, "file": paths.SOURCE_SNAPSHOTS[s.name][0]} for s in cat.crosswalks.sources]
     diffs = sorted(_rule_drift(cat) + _security_hub(cat) + _guard(cat, cw), key=lambda d: (d.kind != DRIFT, d.source, d.subject, d.field))
     return SourcesReport(sources=sorted(sources, key=lambda s: s["name"]), differences=diffs, summary=summary(cat, cw) if cat.crosswalks.sources else {})
-
-
-def _text(report: SourcesReport, out: TextIO) -> None:
-    print(f"sources recorded: {len(report.sources)}", file=out)
-    for s in report.sources:
-        print(f"  {s['name']}: {s['repo']} at {s['commit'][:12]} ({s['commit_date']}); {s['license']}", file=out)
-    for k, v in report.summary.items():
-        print(f"{k.replace('_', ' ')}: {v}", file=out)
-    for kind in (DRIFT, DISAGREEMENT):
-        items = [d for d in report.differences if d.kind == kind]
-        print(f"{kind}: {len(items)}", file=out)
-        for d in items:
-            detail = f" (catalogue: {d.catalogue!r}; source: {d.stated!r})" if kind == DRIFT else f" (guide: {d.catalogue!r}; OSCAL: {d.stated!r})" if d.source == "security-hub-oscal" else ""
-            print(f"  [{d.source}] {d.subject}: {d.field}: {d.message}{detail}", file=out)
-
-
-def run_command(args: argparse.Namespace) -> int:
-    cat, diags = validate(args.catalog)
-    if cat is None:
-        for d in errors(diags):
-            print(d.format(), file=sys.stderr)
-        print("conformap sources check: the catalogue does not validate; fix it first", file=sys.stderr)
-        return 1
-    report = check(cat)
-    if args.format == "json":
-        sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False, sort_keys=False) + "\n")
-    else:
-        _text(report, sys.stdout)
-    if report.drift or (args.strict and report.differences):
-        return 1
-    return 0

@@ -1,23 +1,19 @@
-"""``conformap fmt`` over files: which catalogue files a target names, formatting each (writing or
-checking), and the command's report. The text formatting itself is :func:`conformap.fmt.layout.format_text`.
+"""``conformap fmt`` over files: which catalogue files a target names, and formatting each (writing or
+checking). The text formatting itself is :func:`conformap.fmt.layout.format_text`; the command's report
+is :mod:`conformap.commands.fmt`.
 """
 
 from __future__ import annotations
 
-import difflib
-import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from conformap import paths
 from conformap.load import files
 from conformap.fmt.layout import FormatError, format_text
 from conformap.diagnostics import Diagnostic
-
-FIX_HINT = "run `conformap fmt` (or `make fmt`) to fix"
-
+from conformap.writing import WriteError, write_file
 
 def catalogue_files(root: Path) -> list[Path]:
     """Every catalogue file of a catalogue folder (or of its controls/ or rules/ folder), as :func:`~conformap.load.files.walk` lists them."""
@@ -65,9 +61,11 @@ def format_file(path: Path, *, write: bool) -> FileResult:
     if data != raw:
         res.changed = True
         if write:
-            mode = path.stat().st_mode & 0o7777
-            files.write_atomic(path, data)
-            os.chmod(path, mode)  # write_atomic's temporary file is private (0600); keep the file's own mode
+            try:
+                write_file(path, data)  # keeps the file's permissions
+            except WriteError as exc:
+                res.changed = False
+                res.diagnostics.append(Diagnostic(shown, 0, 0, "$", f"cannot write file: {exc.reason}"))
     return res
 
 
@@ -94,39 +92,3 @@ def expand(targets: Iterable[Path]) -> tuple[list[Path], list[str]]:
             seen.add(key)
             unique.append(f)
     return unique, missing
-
-
-def run(targets: Sequence[Path], *, check: bool = False, show_diff: bool = False, out=None, err=None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
-    named, missing = expand(targets or [paths.DEFAULT_CATALOG])
-    if missing:
-        for m in missing:
-            print(f"conformap fmt: {m}", file=err)
-        return 2
-    results = [format_file(f, write=not check) for f in named]
-    failed = [r for r in results if r.diagnostics]
-    changed = [r for r in results if r.changed]
-    for r in failed:
-        for d in r.diagnostics:
-            print(d.format(), file=err)
-    for r in changed:
-        if check:
-            print(f"{r.shown}: not in the canonical layout", file=out)
-        else:
-            print(f"reformatted {r.shown}", file=out)
-        if show_diff and r.old_text is not None and r.new_text is not None:
-            out.writelines(
-                difflib.unified_diff(r.old_text.splitlines(True), r.new_text.splitlines(True), r.shown, f"{r.shown} (formatted)")
-            )
-    ok = len(results) - len(changed) - len(failed)
-    if check:
-        if changed:
-            print(f"{len(changed)} file(s) not in the canonical layout; {FIX_HINT}", file=err)
-        if failed:
-            print(f"{len(failed)} file(s) could not be formatted; fix the errors above", file=err)
-        if not changed and not failed:
-            print(f"{len(results)} file(s) already in the canonical layout", file=err)
-        return 1 if changed or failed else 0
-    print(f"{len(changed)} file(s) reformatted, {ok} unchanged" + (f", {len(failed)} with errors" if failed else ""), file=err)
-    return 1 if failed else 0

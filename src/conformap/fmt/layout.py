@@ -33,24 +33,20 @@ import bisect
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 
 from conformap.load import files
 from conformap.load.yamlio import _Loader, read_yaml_text
 from conformap.load.schema import check_document
-from conformap.diagnostics import Diagnostic
+from conformap.diagnostics import ConformapError, Diagnostic
 
 _MODELINE = re.compile(r"^#\s*yaml-language-server\s*:\s*\$schema=\S+\s*$")
 
 
-class FormatError(Exception):
+class FormatError(ConformapError):
     """A file that cannot be formatted; carries its diagnostics."""
-
-    def __init__(self, diagnostics: Sequence[Diagnostic]):
-        self.diagnostics = list(diagnostics)
-        super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
 # --------------------------------------------------------------------------------------------

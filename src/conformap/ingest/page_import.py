@@ -18,7 +18,7 @@ changes nothing, and importing a changed page leaves a ``git diff`` of exactly w
 **All or nothing.** The import first computes every file's new content in memory (the plan),
 then applies the plan to a copy of the catalogue in a temporary folder outside it and validates
 that copy with :func:`conformap.load.loader.validate`. Only then is the real catalogue touched: each
-changed file is written atomically (:func:`conformap.load.files.write_atomic`), files are removed
+changed file is written atomically (:func:`conformap.writing.write_file`), files are removed
 last, and if writing fails part-way the files already written are put back. What the validation
 decides:
 
@@ -63,51 +63,69 @@ from conformap.compare.engine import compare_mappings
 from conformap.compare.report import mapping_change_lines
 from conformap.model import records
 from conformap.ingest import staging
-from conformap.parse.aws_page import PageTooLarge, check_complete, parse_page, read_page
+from conformap.parse.aws_page import PageError, PageTooLarge, check_complete, parse_page, read_page
 from conformap.model.catalog import Mapping
 from conformap.ingest.staging import CatalogPathError
 from conformap.load.schema import check_document
 from conformap.load.loader import validate
 from conformap.load.yamlio import read_yaml
-from conformap.diagnostics import Diagnostic
+from conformap import writing
+from conformap.diagnostics import ConformapError, Diagnostic
+from conformap.escape import terminal
 
 
-class ImportFailure(Exception):
+class ImportFailure(ConformapError):
     """The existing catalogue has files the importer cannot read; fix them first."""
 
     def __init__(self, diagnostics: list[Diagnostic]):
-        self.diagnostics = diagnostics
-        super().__init__("\n".join(d.format() for d in diagnostics))
+        super().__init__(
+            diagnostics,
+            lines=["conformap: fix the catalogue files above before importing"],
+            message="\n".join(d.format() for d in diagnostics),
+        )
 
 
-class ImportRejected(Exception):
+class ImportRejected(ConformapError):
     """The imported catalogue would not validate; nothing was written.
 
-    ``diagnostics`` name the files of the real catalogue that the import would have written.
+    ``diagnostics`` name the files of the real catalogue that the import would have written;
+    ``summary`` is the line printed after them; the report's notes go to standard output first.
     """
 
-    def __init__(self, diagnostics: list[Diagnostic], report: "ImportReport"):
-        self.diagnostics = diagnostics
+    def __init__(self, diagnostics: list[Diagnostic], report: "ImportReport", summary: str):
         self.report = report
-        super().__init__("\n".join(d.format() for d in diagnostics))
+        super().__init__(
+            diagnostics,
+            lines=[summary],
+            notes=[f"note: {note}" for note in report.notes],
+            message="\n".join(d.format() for d in diagnostics),
+        )
 
 
-class RemovalsRefused(Exception):
+class RemovalsRefused(ConformapError):
     """The page would remove more mappings than the maintainer allowed (``--allow-removals N``); nothing was written."""
 
-    def __init__(self, report: "ImportReport", allowed: int):
+    def __init__(self, page: Path, report: "ImportReport", allowed: int):
         self.report = report
         self.allowed = allowed
-        super().__init__(f"the import would remove {len(report.mappings_removed)} mapping(s); {allowed} allowed")
+        removed = report.mappings_removed
+        before = f", {report.rows_before} before" if report.rows_before is not None else ""
+        lines = [f"mappings removed ({len(removed)}):", *(f"  {terminal(item)}" for item in removed)]
+        lines.append(
+            f"{terminal(page)}: the import would remove the {len(removed)} mapping(s) above (the page has {report.rows} rows{before}); "
+            f"nothing was written. If the page really drops them, import again with --allow-removals {len(removed)}"
+        )
+        super().__init__(lines=lines, message=f"the import would remove {len(removed)} mapping(s); {allowed} allowed")
 
 
-class PageReadError(Exception):
-    """The page file cannot be read (missing, a folder, no permission)."""
+class PageReadError(ConformapError):
+    """The page file cannot be read (missing, a folder, no permission, too long, not UTF-8)."""
 
-    def __init__(self, page: Path, reason: str):
+    def __init__(self, page: Path, reason: str, *, problem: str | None = None):
         self.page = page
         self.reason = reason
-        super().__init__(f"{page}: cannot read: {reason}")
+        line = f"{terminal(page)}: {problem if problem is not None else 'cannot read: ' + terminal(reason)}"
+        super().__init__(lines=[line], message=f"{page}: cannot read: {reason}")
 
 
 @dataclass
@@ -186,7 +204,7 @@ def _read_catalogue(root: Path):
                 errata = checked.doc.data
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else root
-        raise CatalogPathError(where, f"cannot read: {staging.reason(exc)}") from None
+        raise CatalogPathError(where, f"cannot read: {writing.reason(exc)}") from None
     return existing_controls, existing_rules, framework, errata
 
 
@@ -231,20 +249,29 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
     """
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
     page = Path(page)
+    links = staging.link_diagnostics(root)  # none in a folder that does not exist yet
+    if links:
+        raise ImportFailure(links)
+    recovered = staging.recover(root)  # a killed import's journal, before anything else
     first = staging.check_root(root)
-    links = files.symlinks(root)  # none in a folder that does not exist yet
-    if links:  # a trial copy or a write could follow one out of the catalogue
-        raise ImportFailure([Diagnostic(paths.display_path(link), 0, 0, "$", files.SYMLINK_PROBLEM) for link in links])
     try:
         raw = read_page(page)
     except PageTooLarge as exc:
         raise PageReadError(page, str(exc)) from None
     except OSError as exc:
         raise PageReadError(page, exc.strerror or str(exc)) from None
-    text = raw.decode("utf-8")
-    form, rows = parse_page(text)
-    check_complete(text, form, rows)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PageReadError(page, exc.reason, problem=f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        form, rows = parse_page(text)
+        check_complete(text, form, rows)
+    except PageError as exc:
+        raise PageError(exc.problems, page) from None
     report = ImportReport(form=form, rows=len(rows), first_import=first)
+    if recovered:
+        report.notes.append(f"completed an interrupted import first ({len(recovered)} file(s) written or removed)")
 
     existing_controls, existing_rules, framework, errata = _read_catalogue(root)
 
@@ -306,7 +333,7 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
         for rel in removals:
             current[rel] = (root / rel).read_bytes()
     except OSError as exc:
-        raise CatalogPathError(Path(exc.filename) if exc.filename else root, f"cannot read: {staging.reason(exc)}") from None
+        raise CatalogPathError(Path(exc.filename) if exc.filename else root, f"cannot read: {writing.reason(exc)}") from None
     changes = [(rel, data) for rel, data in planned if current[rel] != data]
 
     for rel, _ in changes:
@@ -317,14 +344,20 @@ def import_page(page: Path, catalog_dir: Path | None = None, allow_removals: int
 
     report.changes = {"mappings": _mapping_changes(existing_rules, rules)}
     if len(report.mappings_removed) > allow_removals:
-        raise RemovalsRefused(report, allow_removals)
+        raise RemovalsRefused(page, report, allow_removals)
     if not changes:  # nothing to write (a removal comes with its new snapshot, a change)
         report.diagnostics = validate(root)[1]
         return report
 
     planned_diags, added = staging.new_errors(root, changes, removals, exists=root.is_dir(), compare=not first)
     if added:
-        raise ImportRejected(added, report)
+        raise ImportRejected(
+            added,
+            report,
+            f"conformap: the import would add the {len(added)} error(s) above to the catalogue (they name the files "
+            "as the import would write them); nothing was written. A new rule needs its curated fields first: create "
+            "rules/ID.yaml with id, kind, identifier, service, trigger and documentation_url, then import again",
+        )
     staging.apply(root, changes, removals, current, report.written)
     report.diagnostics = planned_diags
     return report

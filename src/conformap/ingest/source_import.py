@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import json
-import re
-import sys
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -33,19 +31,35 @@ import yaml
 from conformap import paths
 from conformap.parse import upstream
 from conformap.ingest import staging
-from conformap.ingest.page_import import ImportRejected, ImportReport, render
+from conformap.ingest.page_import import ImportFailure, ImportRejected, ImportReport, render
 from conformap.model.catalog import natural_key as _natural
 from conformap.ingest.staging import CatalogPathError
 from conformap.load.schema import check_document
 from conformap.load.yamlio import read_yaml
+from conformap.diagnostics import ConformapError
+from conformap.escape import terminal
 
 
-class SourceInputError(Exception):
+class SourceInputError(ConformapError):
     """The source checkout lacks a file, or a file is not in the expected shape: (where, message) pairs."""
 
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
-        super().__init__("\n".join(f"{w}: {m}" for w, m in problems))
+        lines = [f"{terminal(w)}: {terminal(m)}" for w, m in problems]
+        super().__init__(lines=[*lines, "conformap: nothing was written"], message="\n".join(lines))
+
+
+class SourceRemovalsRefused(ConformapError):
+    """The source gives fewer entries than the snapshot holds, and ``--allow-removals`` does not cover them."""
+
+    def __init__(self, relpath: str, removed: list[str], allowed: int):
+        self.relpath, self.removed, self.allowed = relpath, removed, allowed
+        lines = [f"  {terminal(item)}" for item in removed]
+        lines.append(
+            f"{relpath}: the source gives none of the {len(removed)} entries above, which the snapshot holds; nothing was written. "
+            f"If the source really dropped them, import again with --allow-removals {len(removed)}"
+        )
+        super().__init__(lines=lines, message=f"{relpath}: the import would remove {len(removed)} entries ({allowed} allowed)")
 
 
 @dataclass
@@ -66,8 +80,8 @@ class _Input:
     def text(self, rel: str) -> str:
         return self.files[rel].decode("utf-8")
 
-    def json(self, rel: str) -> Any:
-        return json.loads(self.files[rel])
+    def json(self, rel: str, shape: dict[str, Any]) -> Any:
+        return upstream.read_json(self.files[rel], shape)
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,7 @@ class SourceSpec:
     license: str
     license_files: tuple[str, ...]
     files: Callable[[list[str], _Catalogue], list[str]]  # which repository files to read (from the checkout's list)
+    reads: str  # a pattern every file it reads matches: a link matching it, or a folder on its way, is refused
     build: Callable[[_Input, _Catalogue], dict[str, list[dict]]]  # -> the file's lists (the last one holds the items)
     single_file: str | None = None  # PATH may be this file itself
     url: str | None = None
@@ -111,13 +126,21 @@ def _paired_ids(cat: _Catalogue, other: str) -> set[str]:
     return {c["id"] for c in checked.doc.data.get("controls") or () if _ours(c.get("config_rules") or [], cat)}
 
 
+def _located(rel: str, parse: Callable[[], Any]) -> Any:
+    """``parse()``, its :class:`~conformap.parse.upstream.SourceFormatError` named after the file ``rel``."""
+    try:
+        return parse()
+    except upstream.SourceFormatError as exc:
+        raise SourceInputError([(f"{rel}:{line}" if line else rel, message) for line, message in exc.problems]) from None
+
+
 def _build_guide(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     paired = _paired_ids(cat, "security-hub-oscal")
     out = []
     for rel in sorted(inp.files):
         if not rel.endswith("-controls.md"):
             continue
-        for ctl in upstream.parse_security_hub_controls(inp.text(rel)):
+        for ctl in _located(rel, lambda: list(upstream.parse_security_hub_controls(inp.text(rel)))):
             if _ours(ctl.get("config_rules") or [], cat) or ctl["id"] in paired:
                 out.append({"config_rules": [], **ctl, "path": rel})
     return {"controls": sorted(out, key=lambda c: _natural(c["id"]))}
@@ -126,13 +149,13 @@ def _build_guide(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
 def _build_oscal(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     paired = _paired_ids(cat, "security-hub-guide")
     (rel,) = inp.files
-    ctls = [c for c in upstream.oscal_security_hub(inp.json(rel)) if _ours(c["config_rules"], cat) or c["id"] in paired]
+    ctls = [c for c in upstream.oscal_security_hub(inp.json(rel, upstream.SECURITY_HUB_OSCAL_SHAPE)) if _ours(c["config_rules"], cat) or c["id"] in paired]
     return {"controls": sorted(ctls, key=lambda c: _natural(c["id"]))}
 
 
 def _build_guard(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     (rel,) = inp.files
-    return {"mappings": [m for m in upstream.guard_mappings(inp.json(rel)) if m["rule"] in cat.identifiers]}
+    return {"mappings": [m for m in upstream.guard_mappings(inp.json(rel, upstream.GUARD_SHAPE)) if m["rule"] in cat.identifiers]}
 
 
 def _build_nist(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
@@ -143,7 +166,7 @@ def _build_nist(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
         raise SourceInputError([(paths.display_path(cat.root / rel_guide), "import security-hub-guide first: the NIST snapshot keeps the controls it names")])
     wanted = {n for c in doc.data.get("controls") or () for n in c.get("nist_800_53_r5") or ()}
     (rel,) = inp.files
-    families, controls = upstream.nist_catalog(inp.json(rel))
+    families, controls = upstream.nist_catalog(inp.json(rel, upstream.NIST_SHAPE))
     kept = [c for c in controls if c["id"] in wanted]
     used = {c["family"] for c in kept}
     missing = sorted(wanted - {c["id"] for c in kept}, key=_natural)
@@ -172,7 +195,7 @@ def _build_scopes(inp: _Input, cat: _Catalogue) -> dict[str, list[dict]]:
     union: dict[str, set[str]] = {}
     for rel in sorted(inp.files):
         try:
-            for ident, types in upstream.pack_scopes(inp.text(rel)).items():
+            for ident, types in _located(rel, lambda: upstream.pack_scopes(inp.text(rel))).items():
                 union.setdefault(ident, set()).update(types)
         except yaml.YAMLError as exc:  # a template that is not YAML is named
             raise SourceInputError([(rel, f"not a readable template: {exc}")]) from None
@@ -187,6 +210,7 @@ SPECS: dict[str, SourceSpec] = {
         license="The documentation is made available under the Creative Commons Attribution-ShareAlike 4.0 International License; the sample code under the MIT-0 license (LICENSE-SUMMARY)",
         license_files=("LICENSE-SUMMARY", "LICENSE"),
         files=_glob("doc_source/*-controls.md"),
+        reads="doc_source/*-controls.md",
         build=_build_guide,
         url="https://github.com/awsdocs/aws-security-hub-user-guide",
     ),
@@ -196,6 +220,7 @@ SPECS: dict[str, SourceSpec] = {
         license="Apache-2.0 (LICENSE, NOTICE); the catalog's metadata marks it EXPERIMENTAL USE ONLY",
         license_files=("LICENSE", "NOTICE"),
         files=_one("catalogs/aws_security-hub.oscal.json"),
+        reads="catalogs/aws_security-hub.oscal.json",
         build=_build_oscal,
         single_file="catalogs/aws_security-hub.oscal.json",
         url="https://github.com/awslabs/oscal-content-for-aws-services",
@@ -206,6 +231,7 @@ SPECS: dict[str, SourceSpec] = {
         license="Apache-2.0 (LICENSE)",
         license_files=("LICENSE",),
         files=_one("mappings/rule_set_wa-Security-Pillar.json"),
+        reads="mappings/rule_set_wa-Security-Pillar.json",
         build=_build_guard,
         single_file="mappings/rule_set_wa-Security-Pillar.json",
         url="https://github.com/aws-cloudformation/aws-guard-rules-registry",
@@ -216,6 +242,7 @@ SPECS: dict[str, SourceSpec] = {
         license="Public domain: a work of the United States government; copyright waived worldwide through CC0 1.0 Universal (LICENSE.md)",
         license_files=("LICENSE.md",),
         files=_one("nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json"),
+        reads="nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json",
         build=_build_nist,
         single_file="nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json",
         url="https://github.com/usnistgov/oscal-content",
@@ -226,6 +253,7 @@ SPECS: dict[str, SourceSpec] = {
         license="Apache-2.0 (LICENSE), with a NOTICE file",
         license_files=("LICENSE", "NOTICE"),
         files=lambda listing, cat: [f"doc_source/{rid}.md" for rid in sorted(cat.identifiers) if cat.identifiers[rid]],
+        reads="doc_source/*.md",
         build=_build_pages,
         url="https://github.com/awsdocs/aws-config-developer-guide",
     ),
@@ -235,14 +263,39 @@ SPECS: dict[str, SourceSpec] = {
         license="CC0 1.0 Universal (LICENSE)",
         license_files=("LICENSE",),
         files=_glob("aws-config-conformance-packs/*.yaml"),
+        reads="aws-config-conformance-packs/*.yaml",
         build=_build_scopes,
         url="https://github.com/awslabs/aws-config-rules",
     ),
 }
 
 
-def _listing(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts)
+def _listing(root: Path) -> tuple[list[str], list[str]]:
+    """(files, symbolic links) of a checkout, by path; links are listed, never followed."""
+    files, links = [], []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                links.append(rel)
+            elif name in filenames:
+                files.append(rel)
+    return sorted(files), sorted(links)
+
+
+def _read(source: Path, rel: str, problems: list[tuple[str, str]]) -> bytes | None:
+    """A file of the checkout (see :func:`conformap.parse.upstream.read_file`), or ``None`` with its problem noted."""
+    try:
+        return upstream.read_file(source, rel)
+    except upstream.SourceFormatError as exc:
+        problems += [(f"{source / rel}", m) for _, m in exc.problems]
+    except FileNotFoundError:
+        problems.append((str(source / rel), "missing from the checkout"))
+    except OSError as exc:
+        problems.append((str(source / rel), f"cannot read: {exc.strerror or exc}"))
+    return None
 
 
 def _read_inputs(spec: SourceSpec, source: Path, cat: _Catalogue) -> tuple[dict[str, bytes], dict[str, bytes]]:
@@ -251,22 +304,28 @@ def _read_inputs(spec: SourceSpec, source: Path, cat: _Catalogue) -> tuple[dict[
     if source.is_file():
         if spec.single_file is None:
             raise SourceInputError([(str(source), "this source is a set of files: give the checkout folder")])
-        return {spec.single_file: source.read_bytes()}, {}
+        data = _read(source.parent, source.name, problems)
+        if data is None:
+            raise SourceInputError(problems)
+        return {spec.single_file: data}, {}
     if not source.is_dir():
         raise SourceInputError([(str(source), "not found: give a checkout of " + spec.repo)])
-    wanted = spec.files(_listing(source), cat)
+    listing, links = _listing(source)
+    for link in links:  # a link could lead the import out of the checkout
+        if fnmatch.fnmatchcase(link, spec.reads) or spec.reads.startswith(link + "/") or link in spec.license_files:
+            problems.append((str(source / link), "is a symbolic link; links in a checkout are not followed"))
+    if problems:
+        raise SourceInputError(problems)
+    wanted = spec.files(listing, cat)
     if not wanted:
         problems.append((str(source), f"no source files found: is this a checkout of {spec.repo}?"))
     files, licenses = {}, {}
     for rel in wanted:
-        f = source / rel
-        if f.is_file():
-            files[rel] = f.read_bytes()
-        else:
-            problems.append((str(f), "missing from the checkout"))
+        if (data := _read(source, rel, problems)) is not None:
+            files[rel] = data
     for rel in spec.license_files:
-        if (source / rel).is_file():
-            licenses[rel] = (source / rel).read_bytes()
+        if os.path.lexists(source / rel) and (data := _read(source, rel, problems)) is not None:
+            licenses[rel] = data
     if problems:
         raise SourceInputError(problems)
     return files, licenses
@@ -288,18 +347,52 @@ def _read_catalogue(root: Path) -> _Catalogue:
     return _Catalogue(root=root, identifiers=identifiers)
 
 
-def import_source(name: str, source: Path, commit: str, commit_date: str, catalog_dir: Path | None = None) -> SourceImportReport:
-    """Snapshot source ``name`` from ``source`` (checkout at ``commit``) into the catalogue. See the module docstring."""
+def _keys(doc_data: Any, lists: dict[str, list[dict]]) -> list[str]:
+    """The entries of a snapshot's lists, named (``controls S3.1``), for the removal check."""
+    out = []
+    for key in lists:
+        items = doc_data.get(key) if isinstance(doc_data, dict) else None
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict):
+                name = next((item[f] for f in ("id", "guard_file", "identifier", "rule") if isinstance(item.get(f), str)), None)
+                if name is not None:
+                    out.append(f"{key} {name}")
+    return out
+
+
+def _removed(target: Path, current: bytes | None, lists: dict[str, list[dict]]) -> list[str]:
+    """The entries of the current snapshot the new one lacks (a source that dropped some, or changed form)."""
+    if current is None:
+        return []
+    doc = read_yaml(target, paths.display_path(target))
+    new = set(_keys(lists, lists))
+    return [k for k in _keys(doc.data if doc.ok else None, lists) if k not in new]
+
+
+def import_source(
+    name: str, source: Path, commit: str, commit_date: str, catalog_dir: Path | None = None, allow_removals: int = 0
+) -> SourceImportReport:
+    """Snapshot source ``name`` from ``source`` (checkout at ``commit``) into the catalogue. See the module docstring.
+
+    A catalogue holding a symbolic link is refused (:class:`ImportFailure`) before anything is read or tried;
+    a killed import's journal is recovered first (:func:`conformap.ingest.staging.recover`); a new snapshot
+    lacking more than ``allow_removals`` entries of the current one raises :class:`SourceRemovalsRefused`.
+    """
     spec = SPECS[name]
     rel, kind = paths.SOURCE_SNAPSHOTS[name]
     root = Path(catalog_dir) if catalog_dir is not None else paths.DEFAULT_CATALOG
+    links = staging.link_diagnostics(root)
+    if links:
+        raise ImportFailure(links)
+    staging.recover(root)  # a killed import's journal, before anything else
     cat = _read_catalogue(root)
     files, licenses = _read_inputs(spec, Path(source), cat)
     try:
         lists = spec.build(_Input(files), cat)
     except upstream.SourceFormatError as exc:
-        raise SourceInputError([(str(source), str(exc))]) from None
-    except (KeyError, TypeError, ValueError) as exc:
+        where = next(iter(files)) if len(files) == 1 else str(source)
+        raise SourceInputError([(f"{where}:{line}" if line else where, message) for line, message in exc.problems]) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise SourceInputError([(str(source), f"not in the expected shape ({type(exc).__name__}: {exc})")]) from None
     src: dict[str, Any] = {"repo": spec.repo, "commit": commit, "commit_date": commit_date, "url": spec.url, "license": spec.license}
     if licenses:
@@ -313,41 +406,14 @@ def import_source(name: str, source: Path, commit: str, commit_date: str, catalo
     current = target.read_bytes() if target.is_file() else None
     if current == text:
         return report
+    removed = _removed(target, current, lists)
+    if len(removed) > allow_removals:
+        raise SourceRemovalsRefused(rel, removed, allow_removals)
     _, added = staging.new_errors(root, [(rel, text)], [])
-    own = paths.display_path(target)
-    if any(d.file == own for d in added):  # the snapshot itself is wrong: write nothing
-        raise ImportRejected([d for d in added if d.file == own], ImportReport())
+    rules = paths.display_path(root / paths.RULES_DIR) + "/"
+    refused = [d for d in added if not d.file.startswith(rules)]
+    if refused:  # the snapshot, or another file because of it, would not validate: write nothing
+        raise ImportRejected(refused, ImportReport(), f"conformap: the snapshot would add the {len(refused)} error(s) above; nothing was written")
     staging.apply(root, [(rel, text)], [], {rel: current}, report.written)
     report.drift = added  # rule files that now differ from the source: the maintainer updates them
     return report
-
-
-def run_command(args) -> int:
-    if not re.fullmatch(r"[0-9a-f]{40}", args.commit) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.commit_date):
-        print("conformap import-source: --commit takes 40 lower-case hex digits and --commit-date YYYY-MM-DD", file=sys.stderr)
-        return 2
-    try:
-        report = import_source(args.name, args.path, args.commit, args.commit_date, args.catalog)
-    except SourceInputError as exc:
-        for where, message in exc.problems:
-            print(f"{where}: {message}", file=sys.stderr)
-        print("conformap: nothing was written", file=sys.stderr)
-        return 1
-    except CatalogPathError as exc:
-        print(exc.format(), file=sys.stderr)
-        return 1
-    except ImportRejected as exc:
-        for d in exc.diagnostics:
-            print(d.format(), file=sys.stderr)
-        print(f"conformap: the snapshot would add the {len(exc.diagnostics)} error(s) above; nothing was written", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"{exc.filename or args.path}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    state = "written" if report.written else "unchanged"
-    print(f"{report.relpath}: {report.items} entries from {SPECS[args.name].repo} at {args.commit[:12]} ({state})")
-    for d in report.drift:
-        print(d.format(), file=sys.stderr)
-    if report.drift:
-        print(f"conformap: the snapshot was written; the {len(report.drift)} error(s) above are catalogue files that now differ from the source: update them", file=sys.stderr)
-    return 1 if report.drift else 0

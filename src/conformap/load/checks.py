@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
+from conformap.model import cloudformation as cfn
 from conformap.model.catalog import natural_key
 from conformap.parse.aws_page import PageError, parse_page
 from conformap.load.yamlio import YamlDocument
@@ -240,4 +241,47 @@ def _check_erratum_rows(errata_doc: YamlDocument, base: tuple, e: dict, row_mapp
     if e.get("kind") == "duplicate-row" and len(owners) > 1:
         cited = ", ".join(f"{r} mappings[{i}]" for r, i in sorted(owners))
         out.append(errata_doc.error(base + ("source_rows",), f"duplicate rows must be cited by one mapping (listing all of them); they are cited by {cited}"))
+    return out
+
+
+def _strings(value: object, path: JsonPath) -> Iterable[tuple[JsonPath, str]]:
+    """Every string of a document, keys included, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k, path + (k,))
+            yield from _strings(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, path + (i,))
+
+
+def cloudformation(docs: Iterable[YamlDocument], rule_docs: list[YamlDocument]) -> list[Diagnostic]:
+    """What would make a conformance pack execute catalogue text or fail CloudFormation (issue 22, class 2).
+
+    * No text of the framework, control and rule files (what packs are made of) holds a dynamic reference
+      (``{{resolve:``) or ``${`` (substitution): CloudFormation resolves the first wherever it stands and has
+      no escape for it.
+    * The logical ids a pack gives rules and their input parameters (:mod:`conformap.model.cloudformation`)
+      are distinct: reported at the second rule (by id) or parameter that takes one.
+    """
+    out: list[Diagnostic] = []
+    for doc in docs:
+        for path, text in _strings(doc.data, ()):
+            found = cfn.EXECUTABLE.search(text)
+            if found:
+                out.append(doc.error(path, f"'{found.group()}' is CloudFormation syntax (a dynamic reference or a substitution): a conformance pack would make CloudFormation resolve it, and it has no escape; reword the text"))
+    owners: dict[str, str] = {}
+    for doc in sorted(rule_docs, key=lambda d: d.data["id"]):
+        rid = doc.data["id"]
+        if doc.data.get("kind") != "managed" or not doc.data.get("identifier"):
+            continue  # never in a pack
+        taken: list[tuple[JsonPath, str, str]] = [(("id",), cfn.resource_id(rid), f"rule '{rid}'")]
+        params = (doc.data.get("conformance_pack") or {}).get("input_parameters") or {}
+        taken += [(("conformance_pack", "input_parameters", name), cfn.parameter_id(rid, name), f"input parameter '{name}' of rule '{rid}'") for name in sorted(params)]
+        for path, logical_id, what in taken:
+            if logical_id in owners:
+                out.append(doc.error(path, key=len(path) > 1, message=f"gives the CloudFormation logical id '{logical_id}', as {owners[logical_id]} does: one pack cannot hold both; rename one"))
+            owners.setdefault(logical_id, what)
     return out

@@ -18,7 +18,6 @@ from typing import Iterable
 from conformap import paths
 from conformap.load import fidelity, schema
 from conformap.model import records
-from conformap.load.cache import DocCache
 from conformap.model.crosswalk import (
     Crosswalks,
     GuardMapping,
@@ -30,14 +29,14 @@ from conformap.model.crosswalk import (
     SourceSnapshot,
 )
 from conformap.model.catalog import natural_key
-from conformap.load.yamlio import YamlDocument
+from conformap.load.yamlio import YamlDocument, read_yaml
 from conformap.diagnostics import Diagnostic, Severity
 
 # The order a control's entries are listed in (the guide first: it is the one with requirements).
 SECURITY_HUB_SOURCES = ("security-hub-guide", "security-hub-oscal")
 
 
-def read_snapshots(root: Path, cache: DocCache) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
+def read_snapshots(root: Path) -> tuple[dict[str, YamlDocument], list[Diagnostic]]:
     """The snapshot files present and valid against their schemas, by name; and every problem found."""
     docs: dict[str, YamlDocument] = {}
     diags: list[Diagnostic] = []
@@ -45,8 +44,8 @@ def read_snapshots(root: Path, cache: DocCache) -> tuple[dict[str, YamlDocument]
         file = root / rel
         if not file.is_file():
             continue
-        doc = cache.read(file, kind, paths.display_path(file))
-        checked = schema.check_document(doc, kind, expected_id=name, id_problem=lambda _got: f"the file: {rel} holds the snapshot '{name}'", cache=cache)
+        doc = read_yaml(file, paths.display_path(file))
+        checked = schema.check_document(doc, kind, expected_id=name, id_problem=lambda _got: f"the file: {rel} holds the snapshot '{name}'")
         diags.extend(checked.diagnostics)
         if checked.ok:
             docs[name] = doc
@@ -153,9 +152,9 @@ def build(docs: dict[str, YamlDocument]) -> Crosswalks:
     )
 
 
-def load(root: Path, rule_docs: list[YamlDocument], broken_rules: set[str], cache: DocCache) -> tuple[Crosswalks, list[Diagnostic]]:
+def load(root: Path, rule_docs: list[YamlDocument], broken_rules: set[str]) -> tuple[Crosswalks, list[Diagnostic]]:
     """The loader's hook: read, check and build the snapshots of ``root``; fidelity-check the rule files."""
-    docs, diags = read_snapshots(root, cache)
+    docs, diags = read_snapshots(root)
     rules = {d.data["id"] for d in rule_docs}
     diags += check(docs, rules, broken_rules)
     diags += fidelity.check(rule_docs, docs)

@@ -1,4 +1,4 @@
-"""Catalogue files: which files a catalogue holds (the one walker), their canonical layout, atomic writes.
+"""Catalogue files: which files a catalogue holds (the one walker) and their canonical layout (written with :func:`conformap.writing.write_file`).
 
 :func:`walk` lists the files of a catalogue folder the same way for every command (``validate``,
 ``fmt``, ``import-aws-page``, ``diff``): ``framework.yaml``, ``errata.yaml``, ``controls/*.yaml`` and
@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,56 +169,3 @@ def dump(data: dict, kind: str, header: str = "") -> str:
         indent=2,
     )
     return header + body
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-class NotARegularFile(OSError):
-    """The target of :func:`write_atomic` exists and is not a regular file; replacing it would destroy it."""
-
-
-def special_kind(path: Path) -> str | None:
-    """What ``path`` is when it exists and is not a regular file (a link, a FIFO, a device...), else ``None``."""
-    try:
-        mode = os.lstat(path).st_mode
-    except OSError:
-        return None
-    if stat.S_ISREG(mode):
-        return None
-    kinds = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
-    return next((name for test, name in kinds if test(mode)), "a special file")
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write a file so that readers see either the old or the new content, never a part.
-
-    The file is replaced, never written through: a target that exists and is not a regular file
-    (a symbolic link, a FIFO, a device such as ``/dev/full``) raises :class:`NotARegularFile`
-    instead of being turned into a regular file.
-    """
-    kind = special_kind(path)
-    if kind is not None:
-        raise NotARegularFile(f"is {kind}, not a regular file (give a file path, or - for standard output)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)  # an existing file keeps its permissions
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()  # a new file gets what open() would give it (mkstemp's is 0600)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -17,11 +17,9 @@ from conformap.load import crosswalks
 from conformap.load import files
 from conformap.model import records
 from conformap.load import schema
-from conformap.load.cache import DocCache
 from conformap.model.catalog import Catalog, Control, Erratum, Framework, Rule, natural_key
-from conformap.load.yamlio import YamlDocument
+from conformap.load.yamlio import YamlDocument, read_yaml
 from conformap.diagnostics import CatalogError, Diagnostic, Severity, errors
-from conformap.perf import gc_paused
 
 WARNING = Severity.WARNING
 
@@ -37,7 +35,6 @@ class _Reader:
         # Rule files that parsed but failed their schema or id check: their mappings' references are
         # still checked, so one run reports every problem of the file.
         self.partial_rules: list[YamlDocument] = []
-        self.cache = DocCache()
 
     def show(self, file: Path) -> str:
         return paths.display_path(file)
@@ -45,9 +42,9 @@ class _Reader:
     def read(self, file: Path, kind: str, stem: str | None = None) -> YamlDocument | None:
         """The document if it is valid against its schema (and, with ``stem``, its id is the file's name),
         else ``None`` (its problems are recorded, and its ids are ``broken``)."""
-        doc = self.cache.read(file, kind, self.show(file))
+        doc = read_yaml(file, self.show(file))
         problem = (lambda got: f"the file name '{file.name}'; rename the file to '{got}.yaml' or fix the id") if stem else None
-        checked = schema.check_document(doc, kind, expected_id=stem, id_problem=problem, cache=self.cache)
+        checked = schema.check_document(doc, kind, expected_id=stem, id_problem=problem)
         self.diags.extend(checked.diagnostics)
         if checked.failed in ("schema", "id") and kind == "rule":
             self.partial_rules.append(doc)
@@ -61,9 +58,8 @@ class _Reader:
         """The valid documents of ``controls/`` or ``rules/`` entries; every problem is recorded."""
         docs = []
         for entry in entries:
-            shown = self.show(entry.path)
             if entry.problem:  # a link's problem is the one validate() reports for every link: listed once
-                self.diags.append(Diagnostic(shown, *entry.at, "$", entry.problem))
+                self.diags.append(Diagnostic(self.show(entry.path), *entry.at, "$", entry.problem))
                 continue
             doc = self.read(entry.path, entry.kind, entry.stem)
             if doc is not None:
@@ -96,11 +92,6 @@ def _build(cls: type, doc: YamlDocument):
 
 def validate(path: str | Path | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
     """Validate a catalogue directory. Returns the model (``None`` if there are errors) and all diagnostics."""
-    with gc_paused():
-        return _validate(path)
-
-
-def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]]:
     root = Path(path) if path is not None else paths.DEFAULT_CATALOG
     reader = _Reader(root)
     if not root.is_dir():
@@ -119,10 +110,10 @@ def _validate(path: str | Path | None) -> tuple[Catalog | None, list[Diagnostic]
         reader.diags.append(Diagnostic(reader.show(root / paths.ERRATA_FILE), 0, 0, "$", f"missing {paths.ERRATA_FILE}; a catalogue without errata has one that says 'errata: []'"))
 
     reader.diags.extend(checks.references(framework_doc, control_docs, rule_docs, errata_doc, root, reader.broken, reader.partial_rules))
+    reader.diags.extend(checks.cloudformation([d for d in (framework_doc, *control_docs, *rule_docs) if d is not None], rule_docs))
     # other sources' snapshots (catalog/crosswalks/, sources/*.yaml)
-    xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken["rule"], reader.cache)
+    xwalks, xdiags = crosswalks.load(root, rule_docs, reader.broken["rule"])
     reader.diags.extend(xdiags)
-    reader.cache.save()
     diags = sorted(set(reader.diags))  # by file, line, column, path, message (Diagnostic's field order)
     if errors(diags):  # a missing or unreadable framework.yaml or errata.yaml is an error
         return None, diags

@@ -23,22 +23,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
+from typing import Any, Callable, TypeVar, cast
 from urllib.parse import unquote, urljoin
+
+import jsonschema
+from referencing import Registry, Resource
 
 from conformap import paths
 from conformap.diagnostics import Diagnostic
-from conformap.load.cache import DocCache
+from conformap.load.strictschema import StrictValidator
 from conformap.load.yamlio import YamlDocument
 
 MAX_SCHEMA_ERRORS = 100  # schema errors reported per file (a 256 KB file can hold tens of thousands)
-
-# jsonschema, referencing and strictschema (which imports jsonschema) are imported inside the functions that
-# validate: `conformap validate` with every file in the document cache (load/cache.py) validates nothing, and
-# these imports are about 0.1 s of its 0.2 s (python -X importtime: jsonschema 72-137 ms, referencing 36 ms,
-# after `import conformap.cli`). When the cache goes, they belong at the top.
-if TYPE_CHECKING:
-    import jsonschema
 
 _T = TypeVar("_T")
 
@@ -81,9 +77,7 @@ def is_id(kind: str, value: object) -> bool:
 
 @lru_cache(maxsize=1)
 def _registry():
-    """The schemas as a ``referencing`` registry, for the validator (imported only when validating)."""
-    from referencing import Registry, Resource  # lazy: see the note on jsonschema at the top
-
+    """The schemas as a ``referencing`` registry, for the validator."""
     return Registry().with_resources((uri, Resource.from_contents(schema)) for uri, schema in _by_id().items())
 
 
@@ -143,10 +137,6 @@ def inlined(kind: str) -> dict:
 
 @lru_cache(maxsize=1)
 def _validator_class():
-    import jsonschema  # lazy: see the note at the top
-
-    from conformap.load.strictschema import StrictValidator  # lazy: imports jsonschema
-
     def pattern(validator, patrn, instance, schema):
         if validator.is_type(instance, "string") and not compile_pattern(patrn).search(instance):
             yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
@@ -193,6 +183,8 @@ def _message(err: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
         options = " or ".join("'" + "', '".join(s["required"]) + "'" for s in schema["anyOf"])
         return path, f"needs {options}", False
     description = schema.get("description") if isinstance(schema, dict) else None
+    if name in ("pattern", "minLength") and isinstance(instance, str) and not instance.strip():
+        return path, "is blank; write the text (or leave out a field that is optional)", False
     if name == "pattern":
         msg = f"{instance!r} is not valid here"
         return path, msg + (f": {description}" if description else f" (must match {err.validator_value})"), False
@@ -224,21 +216,13 @@ def errors(kind: str, data: Any) -> list["jsonschema.ValidationError"]:
     return list(islice(found, MAX_SCHEMA_ERRORS + 1))
 
 
-def diagnostics(doc: "YamlDocument", kind: str, cache: "DocCache | None" = None) -> list[Diagnostic]:
-    """Every schema error of a parsed document (up to ``MAX_SCHEMA_ERRORS``), located at its line and column.
-
-    With a ``cache`` (:class:`~conformap.load.cache.DocCache`), a document whose bytes already passed
-    this kind's schema is not checked again, and one that passes now is remembered.
-    """
-    if cache is not None and cache.has(kind, doc.digest):
-        return []
+def diagnostics(doc: YamlDocument, kind: str) -> list[Diagnostic]:
+    """Every schema error of a parsed document (up to ``MAX_SCHEMA_ERRORS``), located at its line and column."""
     out = []
     found = errors(kind, doc.data)
     for err in found[:MAX_SCHEMA_ERRORS]:
         path, msg, at_key = _message(err)
         out.append(doc.error(path, msg, key=at_key))
-    if cache is not None and not out:
-        cache.add(kind, doc)
     if len(found) > MAX_SCHEMA_ERRORS:
         out.append(doc.error((), f"more schema errors in this file are not shown (the first {MAX_SCHEMA_ERRORS} are)"))
     return out
@@ -264,7 +248,6 @@ def check_document(
     *,
     expected_id: str | None = None,
     id_problem: Callable[[str], str] | None = None,
-    cache: "DocCache | None" = None,
 ) -> Checked:
     """The one check of a read catalogue document, in one wording, for the loader, ``fmt``, the importers
     and ``diff``: its YAML parsed; its top level a mapping; with ``kind``, its schema; with ``expected_id``,
@@ -274,7 +257,7 @@ def check_document(
     if not isinstance(doc.data, dict):
         return Checked(doc, [doc.error((), f"the file must hold a YAML mapping, not {type_name(doc.data)}")], "mapping")
     if kind is not None:
-        found = diagnostics(doc, kind, cache)
+        found = diagnostics(doc, kind)
         if found:
             return Checked(doc, found, "schema")
     if expected_id is not None and doc.data.get("id") != expected_id:

@@ -23,7 +23,6 @@ and (for mapping entries) of its key, so later checks can point at the exact lin
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -92,7 +91,6 @@ class YamlDocument:
     value_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    digest: str = ""  # SHA-256 of the file's bytes
 
     @property
     def ok(self) -> bool:
@@ -123,7 +121,7 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def read_yaml_text(raw: bytes, file: str) -> YamlDocument:
     """Parse ``raw`` (a whole file's bytes). ``file`` is the name used in diagnostics."""
-    doc = YamlDocument(file, digest=hashlib.sha256(raw).hexdigest())
+    doc = YamlDocument(file)
 
     def fail(line: int, col: int, message: str) -> None:
         doc.diagnostics.append(Diagnostic(file, line, col, "$", message))

@@ -116,6 +116,27 @@ QUESTION_COLUMNS: tuple[Column, ...] = (
 
 CSV_COLUMNS: tuple[str, ...] = tuple(c.name for c in MAPPING_COLUMNS)
 
+# ``conformap posture report --format csv``: one row per question x rule instance x resource evaluation
+# (statuses: conformap.posture.status).
+POSTURE_COLUMNS: tuple[Column, ...] = (
+    Column("control_id", "id", "The question, e.g. SEC-8."),
+    Column("question_status", "text", "FAIL, PASS or NOT_EVALUATED: the question's status over all its mapped rules (a PASS is never a compliance statement)."),
+    Column("rule", "id", "The catalogue rule the deployed rule is (matched by its SourceIdentifier)."),
+    Column("rule_status", "text", "The catalogue rule over its deployed instances: NON_COMPLIANT, COMPLIANT, ERROR, INSUFFICIENT_DATA, NO_RESULT or NOT_DEPLOYED."),
+    Column("config_rule_name", "text", "The deployed AWS Config rule's name; empty when the rule is not deployed."),
+    Column("account", "id", "AWS account of the deployed rule; empty when unknown."),
+    Column("region", "id", "AWS Region of the deployed rule; empty when unknown."),
+    Column("custom_implementation", "boolean", "true when a process check or custom rule was matched by its name, not by a managed rule identifier."),
+    Column("instance_status", "text", "The deployed rule's status: NON_COMPLIANT, COMPLIANT, ERROR, INSUFFICIENT_DATA or NO_RESULT (NOT_DEPLOYED on a rule's only row when it is not deployed)."),
+    Column("resource_type", "text", "Type of the evaluated resource; empty on a rule's row without evaluation."),
+    Column("resource_id", "text", "Id of the evaluated resource (as AWS Config reports it)."),
+    Column("compliance", "text", "The evaluation's result: COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE or INSUFFICIENT_DATA."),
+    Column("evaluation_mode", "text", "DETECTIVE (counted) or PROACTIVE (listed apart, never counted)."),
+    Column("annotation", "text", "The rule's explanation of the result, as AWS Config saved it."),
+    Column("recorded", "text", "When AWS Config recorded the result (UTC, ISO 8601)."),
+    Column("source", "text", "The AWS CLI command whose saved answer the row comes from (degraded inputs carry no annotation)."),
+)
+
 
 def dictionary() -> tuple[tuple[str, tuple[Column, ...]], ...]:
     """Every documented table and its columns, in the order readers see them (the Downloads page, the About sheet)."""

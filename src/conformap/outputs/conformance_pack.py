@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
-from conformap.escape import single_line
+from conformap.diagnostics import CommandError
+from conformap.escape import single_line, terminal
+from conformap.model import cloudformation as cfn
 from conformap.model.catalog import Catalog, Mapping, Rule
 
 MAX_RULES = 130  # rules per conformance pack
@@ -29,8 +31,8 @@ MAX_TEMPLATE_DESCRIPTION = 1024  # template Description (bytes)
 ELLIPSIS = "…"
 
 
-class PackError(ValueError):
-    """A pack that cannot be made (e.g. one rule alone is over a limit); the message says why."""
+class PackError(CommandError):
+    """A pack that cannot be made (e.g. one rule alone is over a limit, or no pack has the id asked for); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,6 @@ def _q(value: str) -> _Quoted:
     return _Quoted(value)
 
 
-def _camel(text: str) -> str:
-    """``restricted-ssh`` -> ``RestrictedSsh``; ``maxAccessKeyAge`` -> ``MaxAccessKeyAge`` (alphanumerics only)."""
-    parts = re.split(r"[^A-Za-z0-9]+", text)
-    return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
 def truncate(text: str, limit: int) -> str:
@@ -135,13 +133,42 @@ def statement_pack_name(statement_id: str) -> str:
 
 
 def find_scope(cat: Catalog, *, control: str | None = None, statement: str | None = None) -> Scope:
-    """The pack of one question (``SEC-8``) or one best-practice statement (``SEC-3.BP07``), or the whole framework."""
-    wanted = control.lower() if control else _slug(statement) if statement else cat.framework.id
-    for s in scopes(cat):
-        if s.name == wanted:
-            return s
-    what = f"question {control}" if control else f"best-practice statement {statement}"
-    raise PackError(f"no pack for {what}: it is not in the catalogue or has no mapped rule")
+    """The pack of one question (``SEC-8``) or one best-practice statement (``SEC-3.BP07``), or the whole framework.
+
+    An id of the other kind (a statement given as a question, or the reverse) is refused, naming what it is."""
+    questions = {c.id.lower() for c in cat.controls}
+    statements = {_slug(s.id) for c in cat.controls for s in c.statements}
+    if control is not None:
+        wanted, what, known = control.lower(), f"question {terminal(control)}", questions
+        if wanted not in questions and _slug(control) in statements:
+            raise PackError(f"{terminal(control)} is a best-practice statement, not a question: give it with --statement")
+    elif statement is not None:
+        wanted, what, known = _slug(statement), f"best-practice statement {terminal(statement)}", statements
+        if wanted not in statements and statement.lower() in questions:
+            raise PackError(f"{terminal(statement)} is a question, not a best-practice statement: give it with --control")
+    else:
+        wanted, what, known = cat.framework.id, "", {cat.framework.id}
+    found = {s.name: s for s in scopes(cat)}.get(wanted) if wanted in known else None
+    if found is None:
+        raise PackError(f"no pack for {what}: it is not in the catalogue or has no mapped rule")
+    return found
+
+
+def export(
+    cat: Catalog,
+    *,
+    control: str | None = None,
+    statement: str | None = None,
+    every: bool = False,
+    controls_key: bool = False,
+    include_deprecated: bool = False,
+) -> tuple[dict[str, bytes], list[str]]:
+    """``conformap export --format conformance-pack``: the files of one pack (:func:`find_scope`), or of
+    every pack (``every``), and the notes on what was left out or split."""
+    options = PackOptions(controls_key=controls_key, include_deprecated=include_deprecated)
+    if every:
+        return all_packs(cat, options)
+    return build(cat, find_scope(cat, control=control, statement=statement), options)
 
 
 @dataclass(frozen=True)
@@ -161,15 +188,15 @@ _SECTIONS = ("Parameters", "Resources", "Conditions")  # the template's keys aft
 
 def _rule_part(cat: Catalog, rule: Rule, options: PackOptions) -> _Part:
     """A rule's template Parameters, Conditions and resource, dumped once as the lines they take in any pack."""
-    camel = _camel(rule.id)
+    camel = cfn.resource_id(rule.id)
     params: dict[str, Any] = {}
     conditions: dict[str, Any] = {}
     inputs: dict[str, Any] = {}
     names: list[str] = []
     for name, value in sorted(rule.pack_input_parameters.items()):
-        pname = f"{camel}Param{_camel(name)}"
+        pname = cfn.parameter_id(rule.id, name)
         names.append(pname)
-        cname = pname[0].lower() + pname[1:]
+        cname = cfn.condition_id(pname)
         params[pname] = {"Default": _q(value), "Type": "String"}
         conditions[cname] = {"Fn::Not": [{"Fn::Equals": ["", {"Ref": pname}]}]}
         inputs[_q(name)] = {"Fn::If": [cname, {"Ref": pname}, {"Ref": "AWS::NoValue"}]}
@@ -264,11 +291,9 @@ def build(
         raise PackError(f"{scope.name}: no deployable rule (all {len(skipped)} are deprecated or not managed rules)")
     cache = {} if _parts is None else _parts
     parts = [cache[r.id] if r.id in cache else cache.setdefault(r.id, _rule_part(cat, r, options)) for r in rules]
-    if len({p.logical_id for p in parts}) != len(parts):
-        raise PackError(f"{scope.name}: two rule ids give the same CloudFormation logical id")
-    names = [n for p in parts for n in p.parameter_names]
-    if len(set(names)) != len(names):
-        raise PackError(f"{scope.name}: two input parameters give the same CloudFormation parameter name")
+    ids = [p.logical_id for p in parts] + [n for p in parts for n in p.parameter_names]
+    if len(set(ids)) != len(ids):  # validate refuses such a catalogue (conformap.load.checks.cloudformation)
+        raise PackError(f"{scope.name}: two rules or input parameters give the same CloudFormation logical id")
     groups = _split(cat, scope, parts)
     if len(groups) == 1:
         return {f"{scope.name}.yaml": _template(_header(_description(cat, scope, "")), groups[0])}, notes

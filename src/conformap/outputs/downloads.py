@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from conformap import outputs
+from typing import Any
+
 from conformap.analysis.stats import Analysis
 from conformap.model.catalog import Catalog
-from conformap.outputs import conformance_pack, mappings_csv, mappings_json, oscal, oscal_mapping, xlsx
+from conformap.outputs import EXPORTERS, mappings_csv, mappings_json, oscal_mapping
 from conformap.outputs.manifest import Entry, manifest_json
 
 PREFIX = "downloads/"
 MANIFEST = "manifest.json"
-PACKS_DIR = "conformance-packs/"
+PACKS_DIR = EXPORTERS["conformance-pack"].file_name
 QUESTIONS_DIR = "questions/"
-OSCAL_CATALOG = "oscal/catalog.json"
-OSCAL_COMPONENT_DEFINITION = "oscal/component-definition.json"
-OSCAL_MAPPING_COLLECTION = "oscal/mapping-collection.json"
+OSCAL_CATALOG = EXPORTERS["oscal-catalog"].file_name
+OSCAL_COMPONENT_DEFINITION = EXPORTERS["oscal-component-definition"].file_name
+OSCAL_MAPPING_COLLECTION = EXPORTERS["oscal-mapping-collection"].file_name
+
+
+def _published(cat: Catalog, fmt: str, description: str, count: int | None = None, unit: str | None = None, **options: Any) -> Entry:
+    """The download of export format ``fmt``, under the file name the exporter table gives it."""
+    exporter = EXPORTERS[fmt]
+    return Entry(exporter.file_name, exporter.make(cat, **options), fmt, description, count, unit)
 
 
 def entries(cat: Catalog) -> list[Entry]:
@@ -22,9 +29,9 @@ def entries(cat: Catalog) -> list[Entry]:
     a = Analysis.of(cat)
     n = a.summary.mappings
     out = [
-        Entry("mappings.json", outputs.render(cat, "json"), "json", "The whole catalogue: framework, questions with statements, rules, mappings, errata.", n, "mappings"),
-        Entry("mappings.csv", outputs.render(cat, "csv"), "csv", "One row per mapping (UTF-8, CRLF); columns in the data dictionary.", n, "rows"),
-        Entry("mappings.xlsx", xlsx.workbook_bytes(cat, a), "xlsx", "Excel workbook: Mappings, Rules, Questions and About (version, source, data dictionary).", n, "mappings"),
+        _published(cat, "json", "The whole catalogue: framework, questions with statements, rules, mappings, errata.", n, "mappings"),
+        _published(cat, "csv", "One row per mapping (UTF-8, CRLF); columns in the data dictionary.", n, "rows"),
+        _published(cat, "xlsx", "Excel workbook: Mappings, Rules, Questions and About (version, source, data dictionary).", n, "mappings", a=a),
     ]
     out.append(Entry("mappings.schema.json", mappings_json.json_schema().encode("utf-8"), "json-schema", "JSON Schema (2020-12) of mappings.json."))
     for c in cat.controls:
@@ -32,11 +39,10 @@ def entries(cat: Catalog) -> list[Entry]:
         if rows:
             data = mappings_csv.render(cat, c.id).encode("utf-8")
             out.append(Entry(question_csv(c.id), data, "csv", f"{c.id}'s mappings, the columns of mappings.csv.", rows, "rows"))
-    out.append(Entry(OSCAL_CATALOG, oscal.catalog_json(cat), "oscal-catalog", "OSCAL 1.2.1 catalog: the questions as controls, statements and best practices as parts.", a.summary.controls, "controls"))
+    out.append(_published(cat, "oscal-catalog", "OSCAL 1.2.1 catalog: the questions as controls, statements and best practices as parts.", a.summary.controls, "controls"))
     out.append(
-        Entry(
-            OSCAL_COMPONENT_DEFINITION,
-            oscal.component_definition_json(cat),
+        _published(
+            cat,
             "oscal-component-definition",
             "OSCAL 1.2.1 component-definition: the AWS Config managed rules implementing each question.",
             n,
@@ -46,16 +52,15 @@ def entries(cat: Catalog) -> list[Entry]:
     maps = len(oscal_mapping.pairs(cat))
     if maps:  # a catalogue without the NIST crosswalk has nothing to map
         out.append(
-            Entry(
-                OSCAL_MAPPING_COLLECTION,
-                oscal_mapping.mapping_collection_json(cat),
+            _published(
+                cat,
                 "oscal-mapping-collection",
                 "OSCAL 1.2.1 mapping-collection: each question to the NIST SP 800-53 Rev. 5 controls its rules' Security Hub controls relate to (intersects-with, generated draft).",
                 maps,
                 "maps",
             )
         )
-    packs, _notes = conformance_pack.all_packs(cat)
+    packs, _notes = EXPORTERS["conformance-pack"].make(cat, every=True)
     for name, data in packs.items():
         rules = data.count(b"\n    Type: AWS::Config::ConfigRule\n")
         out.append(Entry(PACKS_DIR + name, data, "conformance-pack", "AWS Config conformance pack (CloudFormation YAML).", rules, "rules"))

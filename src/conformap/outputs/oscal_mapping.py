@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conformap.diagnostics import CommandError
 from conformap.model.crosswalk import NistControl, SecurityHubControl, SourceSnapshot
 from conformap.analysis.sources import CrosswalkAnalysis
 from conformap.model.catalog import Catalog
@@ -29,7 +30,7 @@ PROVENANCE = {"method": "automation", "matching-rationale": "functional", "statu
 NIST_SNAPSHOT = "nist-800-53"
 
 
-class NoCrosswalk(ValueError):
+class NoCrosswalk(CommandError):
     """The catalogue has no NIST SP 800-53 crosswalk, so there is nothing to map (OSCAL requires a map)."""
 
 

@@ -7,6 +7,10 @@ starts with ``=`` stays text, never a formula. Hyperlinks go to the site's pages
 workbook is published as ``downloads/mappings.xlsx``) and to AWS's pages. Deterministic bytes: document
 properties and the creation date come from the catalogue (its release date), the zip members carry
 XlsxWriter's fixed 1980 timestamp.
+
+A text longer than a cell holds (Excel: 32,767 characters, counted in UTF-16 code units) is never cut
+silently: its cell keeps the start of it and says where the rest is, and an "Overflow" sheet holds the
+whole text in parts of at most that length, one row per such cell, named by sheet and cell.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import re
 from typing import Any, Callable
 
 import xlsxwriter
+import xlsxwriter.utility
 
 from conformap.analysis.sources import CrosswalkAnalysis
 from conformap.analysis.stats import Analysis
@@ -29,6 +34,52 @@ SITE_FROM_DOWNLOADS = "../"  # the workbook sits in downloads/ of the site
 WIDTHS = {"id": 18, "url": 40, "boolean": 11, "integer": 10, "integer list": 12, "id list": 24}
 TEXT_WIDTH = 50
 MAX_URL = 2079  # Excel's limit on a hyperlink
+MAX_CELL = 32_767  # Excel's limit on the text of a cell, in UTF-16 code units
+OVERFLOW_SHEET = "Overflow"
+
+
+def _units(text: str) -> int:
+    """Length in UTF-16 code units, as Excel counts it."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _parts(text: str, limit: int = MAX_CELL) -> list[str]:
+    """``text`` in consecutive parts of at most ``limit`` UTF-16 code units (a character is never split)."""
+    parts, start, size = [], 0, 0
+    for i, ch in enumerate(text):
+        width = 2 if ord(ch) > 0xFFFF else 1
+        if size + width > limit:
+            parts.append(text[start:i])
+            start, size = i, 0
+        size += width
+    parts.append(text[start:])
+    return parts
+
+
+class _Overflow:
+    """The texts too long for their cells: (sheet, cell, text), written last as the Overflow sheet."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str]] = []
+
+    def fit(self, sheet: str, row: int, col: int, text: str) -> str:
+        """What the cell at (row, col) of ``sheet`` shows: ``text``, or its start and where the rest is."""
+        if _units(text) <= MAX_CELL:
+            return text
+        self.rows.append((sheet, xlsxwriter.utility.xl_rowcol_to_cell(row, col), text))
+        note = f" … [cut: the whole text, {_units(text):,} characters, is row {len(self.rows) + 1} of sheet {OVERFLOW_SHEET}]"
+        return _parts(text, MAX_CELL - _units(note))[0] + note
+
+    def write(self, wb: Any, formats: dict[str, Any]) -> None:
+        if not self.rows:
+            return
+        ws = wb.add_worksheet(OVERFLOW_SHEET)
+        width = max(len(_parts(text)) for _, _, text in self.rows)
+        for col, head in enumerate(("sheet", "cell", *(f"part {n}" for n in range(1, width + 1)))):
+            ws.write_string(0, col, head, formats["header"])
+        for row, (sheet, cell, text) in enumerate(self.rows, 1):
+            for col, value in enumerate((sheet, cell, *_parts(text))):
+                ws.write_string(row, col, value)
 
 
 def _page_url(page: str | None) -> str | None:
@@ -48,8 +99,10 @@ def _site_page(fn: Callable[[str], str], ident: str) -> str | None:
 class _Sheet:
     """One table sheet: bold frozen header, autofilter, widths by column type."""
 
-    def __init__(self, wb: Any, name: str, columns: tuple[Column, ...], formats: dict[str, Any]):
+    def __init__(self, wb: Any, name: str, columns: tuple[Column, ...], formats: dict[str, Any], overflow: _Overflow):
         self.ws = wb.add_worksheet(name)
+        self.name = name
+        self.overflow = overflow
         self.columns = columns
         self.formats = formats
         self.row = 0
@@ -67,9 +120,9 @@ class _Sheet:
             elif isinstance(value, int):
                 self.ws.write_number(self.row, col, value)
             elif link and value and len(link) <= MAX_URL and _linkable(link):
-                self.ws.write_url(self.row, col, _xlsx_url(link), self.formats["link"], string=value)
+                self.ws.write_url(self.row, col, _xlsx_url(link), self.formats["link"], string=self.overflow.fit(self.name, self.row, col, value))
             else:
-                self.ws.write_string(self.row, col, value)
+                self.ws.write_string(self.row, col, self.overflow.fit(self.name, self.row, col, value))
 
     def close(self) -> None:
         self.ws.freeze_panes(1, 0)
@@ -131,7 +184,7 @@ def _question_rows(cat: Catalog, sheet: _Sheet, a: Analysis | None = None, cw: C
         )
 
 
-def _about(wb: Any, cat: Catalog, formats: dict[str, Any]) -> None:
+def _about(wb: Any, cat: Catalog, formats: dict[str, Any], overflow: _Overflow) -> None:
     fw = cat.framework
     src = fw.source
     ws = wb.add_worksheet("About")
@@ -153,7 +206,7 @@ def _about(wb: Any, cat: Catalog, formats: dict[str, Any]) -> None:
     )
     for n, (key, value) in enumerate(facts):
         ws.write_string(n, 0, key, formats["header"])
-        ws.write_string(n, 1, value)
+        ws.write_string(n, 1, overflow.fit("About", n, 1, value))
     row = len(facts) + 1
     ws.write_string(row, 0, "Column dictionary", formats["header"])
     for col, head in enumerate(("table", "column", "type", "meaning")):
@@ -188,6 +241,7 @@ def workbook_bytes(cat: Catalog, a: Analysis | None = None) -> bytes:
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         "link": wb.add_format({"font_color": "blue", "underline": 1}),
     }
+    overflow = _Overflow()
     a = a or Analysis.of(cat)
     cw = CrosswalkAnalysis(cat)
     for name, columns, fill in (
@@ -195,9 +249,10 @@ def workbook_bytes(cat: Catalog, a: Analysis | None = None) -> bytes:
         ("Rules", RULE_COLUMNS, _rule_rows),
         ("Questions", QUESTION_COLUMNS, _question_rows),
     ):
-        sheet = _Sheet(wb, name, columns, formats)
+        sheet = _Sheet(wb, name, columns, formats, overflow)
         fill(cat, sheet, a, cw)
         sheet.close()
-    _about(wb, cat, formats)
+    _about(wb, cat, formats, overflow)
+    overflow.write(wb, formats)
     wb.close()
     return buf.getvalue()

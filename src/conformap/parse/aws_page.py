@@ -31,7 +31,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformap.escape import markdown_unescape
+from conformap.diagnostics import ConformapError
+from conformap.escape import markdown_unescape, terminal
+from conformap.parse.upstream import read_limited
 
 TEXT_HEADER = "Control ID Control Description AWS Config Rule Guidance"
 MD_HEADER = ("control id", "control description", "aws config rule", "guidance")
@@ -43,7 +45,6 @@ _SENTENCE_END = re.compile(r"[.!?][)\"\u201d\u2019]?$")
 MAX_PAGE_BYTES = 4 * 1024 * 1024  # the real page is 125 KB
 MAX_ROWS = 5000  # the real page has 183
 MAX_ROW_REPEATS = 3  # the real page repeats two rows once each
-_CHUNK = 64 * 1024
 
 # A question id as the page writes it: a prefix, a hyphen and the question's number, dotted for a framework
 # that numbers its questions in levels (SEC-8, CIS-1.4); a level after the first has at most three digits
@@ -55,16 +56,25 @@ _MD_LINK = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")
 _PROCESS_CHECK = re.compile(r"\s*\(\s*process\s+check\s*\)\s*$", re.IGNORECASE)
 
 
-class PageError(Exception):
-    """The page could not be read as a mapping table. ``problems`` are (line, message) pairs."""
+class PageError(ConformapError):
+    """The page could not be read as a mapping table. ``problems`` are (line, message) pairs; ``page``,
+    when the caller names the file, prefixes each printed line (``page.txt:12: message``)."""
 
-    def __init__(self, problems: list[tuple[int, str]]):
+    def __init__(self, problems: list[tuple[int, str]], page: Path | None = None):
         self.problems = problems
-        super().__init__("; ".join(f"line {n}: {m}" for n, m in problems))
+        self.page = page
+        where = terminal(page) if page is not None else "page"
+        super().__init__(
+            lines=[f"{where}:{n}: {terminal(m)}" for n, m in problems],
+            message="; ".join(f"line {n}: {m}" for n, m in problems),
+        )
 
 
-class PageTooLarge(Exception):
+class PageTooLarge(ConformapError):
     """The page file is longer than ``MAX_PAGE_BYTES``; it was not read further."""
+
+    def __init__(self, message: str):
+        super().__init__(lines=[message], message=message)
 
 
 def read_page(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
@@ -73,17 +83,11 @@ def read_page(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
     Works on what is not a regular file (a pipe, ``/dev/zero``) without trusting its size.
     ``OSError`` is left to the caller.
     """
-    chunks: list[bytes] = []
-    size = 0
     with open(path, "rb") as fh:
-        while True:
-            chunk = fh.read(_CHUNK)
-            if not chunk:
-                return b"".join(chunks)
-            size += len(chunk)
-            if size > limit:
-                raise PageTooLarge(f"the page is longer than {limit} bytes (the limit for a page); it was not read further")
-            chunks.append(chunk)
+        data = read_limited(fh, limit)
+    if data is None:
+        raise PageTooLarge(f"the page is longer than {limit} bytes (the limit for a page); it was not read further")
+    return data
 
 
 @dataclass(frozen=True)

@@ -19,20 +19,114 @@ reads the files, filters what the catalogue needs and writes the snapshot files.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
-from typing import Any, Iterator
+import stat
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, Iterator
 
+import jsonschema
 import yaml
 
+from conformap.diagnostics import ConformapError, format_json_path
 from conformap.escape import markdown_unescape
 
+# Limits on what a source file may be: checked as the file is read, before anything is built from it.
+MAX_FILE_BYTES = 32 * 1024 * 1024  # bytes of one file; the largest read, NIST's SP 800-53 catalog, is about 10 MB
+MAX_HEADINGS = 5000  # Markdown headings of one page; a Security Hub controls page has a few hundred at most
+MAX_DEPTH = 64  # nesting levels of a JSON or YAML file; NIST's catalog nests about 20
+_CHUNK = 64 * 1024
 
-class SourceFormatError(ValueError):
+
+class SourceFormatError(ConformapError):
     """The file is not in the shape its parser expects; ``problems`` are (line, message) pairs."""
 
     def __init__(self, problems: list[tuple[int, str]]):
         self.problems = problems
-        super().__init__("; ".join(f"line {n}: {m}" if n else m for n, m in problems))
+        message = "; ".join(f"line {n}: {m}" if n else m for n, m in problems)
+        super().__init__(lines=[message], message=message)
+
+
+def read_limited(fh: IO[bytes], limit: int) -> bytes | None:
+    """The rest of ``fh``, read in chunks; ``None`` as soon as it passes ``limit`` bytes (not read further)."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := fh.read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def read_file(root: Path, rel: str) -> bytes:
+    """The bytes of ``rel`` inside the checkout ``root``, refusing (:class:`SourceFormatError`) a symbolic link
+    anywhere on the way (it could lead out of the checkout), anything but a regular file, and a file over
+    ``MAX_FILE_BYTES``. ``OSError`` (a missing file) is left to the caller."""
+    path = Path(root)
+    for part in PurePosixPath(rel).parts:
+        path = path / part
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            raise SourceFormatError([(0, f"{'' if path.name == PurePosixPath(rel).name else 'its folder '}{path.relative_to(root).as_posix()} is a symbolic link; links in a checkout are not followed")])
+    if not stat.S_ISREG(mode):
+        raise SourceFormatError([(0, "not a regular file")])
+    with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as fh:
+        data = read_limited(fh, MAX_FILE_BYTES)
+    if data is None:
+        raise SourceFormatError([(0, f"the file is longer than {MAX_FILE_BYTES} bytes (the limit for a source file); it was not read further")])
+    return data
+
+
+def _check_json_depth(raw: bytes) -> None:
+    """Refuse JSON nested deeper than ``MAX_DEPTH`` levels, scanning the bytes before any is parsed
+    (Python's parser would exhaust the stack on a deep enough file)."""
+    depth, in_string, escaped, line = 0, False, False, 1
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in b"[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise SourceFormatError([(line, f"nesting is deeper than {MAX_DEPTH} levels (the limit for a source file)")])
+        elif byte in b"]}":
+            depth -= 1
+        if byte == 0x0A:
+            line += 1
+
+
+def read_json(raw: bytes, shape: dict[str, Any]) -> Any:
+    """A JSON source file's data, checked against ``shape`` (a JSON Schema of the fields its parser reads):
+    depth first, then syntax, then every field of the wrong type as ``$.json.path: message``."""
+    _check_json_depth(raw)
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise SourceFormatError([(getattr(exc, "lineno", 0), f"not JSON: {exc}")]) from None
+    problems = [
+        (0, f"{format_json_path(tuple(err.absolute_path))}: {err.message}")
+        for err in sorted(jsonschema.Draft202012Validator(shape).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    ]
+    if problems:
+        raise SourceFormatError(problems[:50])
+    return data
+
+
+def _check_headings(lines: list[str]) -> None:
+    count = 0
+    for n, line in enumerate(lines, 1):
+        if line.startswith("#"):
+            count += 1
+            if count > MAX_HEADINGS:
+                raise SourceFormatError([(n, f"more than {MAX_HEADINGS} headings (the limit for a page)")])
 
 
 def git_blob_sha(data: bytes) -> str:
@@ -62,6 +156,7 @@ def parse_rule_page(text: str) -> dict[str, Any]:
     **Note**), ``note`` (the note's paragraphs, if any) and ``parameters`` (name -> full
     description, every line of it)."""
     lines = text.splitlines()
+    _check_headings(lines)
     if not lines or not lines[0].startswith("# "):
         raise SourceFormatError([(1, "expected the page title ('# rule-name') on the first line")])
     try:
@@ -106,18 +201,33 @@ class _CfnLoader(yaml.SafeLoader):
 _CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def pack_scopes(text: str) -> dict[str, list[str]]:
     """SourceIdentifier -> Scope.ComplianceResourceTypes of each AWS-owned rule of one pack template."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_CfnLoader):  # events only: nothing is built before the checks
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise SourceFormatError([(line, f"nesting is deeper than {MAX_DEPTH} levels (the limit for a source file)")])
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):  # an alias can multiply a small file into a huge one
+            raise SourceFormatError([(line, f"alias '*{event.anchor}': templates write their values out")])
     data = yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
     out: dict[str, list[str]] = {}
     resources = data.get("Resources") if isinstance(data, dict) else None
-    for res in (resources or {}).values():
+    for res in (resources if isinstance(resources, dict) else {}).values():
         if not isinstance(res, dict) or res.get("Type") != "AWS::Config::ConfigRule":
             continue
-        props = res.get("Properties") or {}
-        source = props.get("Source") or {}
+        props = _mapping(res.get("Properties"))
+        source = _mapping(props.get("Source"))
         ident = source.get("SourceIdentifier") if source.get("Owner") == "AWS" else None
-        scope = (props.get("Scope") or {}).get("ComplianceResourceTypes")
+        scope = _mapping(props.get("Scope")).get("ComplianceResourceTypes")
         if isinstance(ident, str) and isinstance(scope, list):
             out.setdefault(ident, [])
             out[ident] += [t for t in scope if isinstance(t, str) and t not in out[ident]]
@@ -137,6 +247,7 @@ PCI_PREFIX = "PCI DSS v3.2.1/"
 def parse_security_hub_controls(text: str) -> Iterator[dict[str, Any]]:
     """Each control of one ``*-controls.md`` page, with the line its heading is on."""
     lines = text.splitlines()
+    _check_headings(lines)
     heads = [(i, m) for i, ln in enumerate(lines) if (m := _SH_HEAD.match(ln))]
     for k, (i, m) in enumerate(heads):
         end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("## ")), len(lines))
@@ -176,6 +287,50 @@ def _walk_controls(node: dict) -> Iterator[tuple[dict, dict | None]]:
     for ctl in node.get("controls") or ():
         yield ctl, None
         yield from _walk_controls({"controls": ctl.get("controls") or ()})
+
+
+_PROPS = {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "value": {"type": "string"}, "class": {"type": "string"}}}}
+_PARTS = {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "prose": {"type": "string"}, "props": _PROPS}}}
+
+
+def _oscal_shape(control: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of the part of an OSCAL catalog a parser reads, its controls described by ``control``."""
+    return {
+        "type": "object",
+        "required": ["catalog"],
+        "properties": {"catalog": {"$ref": "#/$defs/group"}},
+        "$defs": {
+            "group": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "groups": {"type": "array", "items": {"$ref": "#/$defs/group"}},
+                               "controls": {"type": "array", "items": {"$ref": "#/$defs/control"}}},
+            },
+            "control": {**control, "properties": {**control["properties"], "controls": {"type": "array", "items": {"$ref": "#/$defs/control"}}}},
+        },
+    }
+
+
+# What each JSON source's parser reads, and of which type (the input of :func:`read_json`).
+SECURITY_HUB_OSCAL_SHAPE = _oscal_shape(
+    {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "parts": _PARTS, "props": _PROPS}}
+)
+NIST_SHAPE = _oscal_shape({"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}, "props": _PROPS}})
+NIST_SHAPE["$defs"]["group"]["required"] = ["id", "title"]
+NIST_SHAPE["properties"]["catalog"] = {"type": "object", "properties": {"groups": {"type": "array", "items": {"$ref": "#/$defs/group"}}}}
+GUARD_SHAPE = {
+    "type": "object",
+    "required": ["mappings"],
+    "properties": {
+        "mappings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["guardFilePath"],
+                "properties": {"guardFilePath": {"type": "string"}, "controls": {"type": "array", "items": {"type": "string"}}},
+            },
+        }
+    },
+}
 
 
 def oscal_security_hub(data: dict) -> Iterator[dict[str, Any]]:

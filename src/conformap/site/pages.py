@@ -32,7 +32,6 @@ from conformap.analysis import sources
 from conformap.outputs import columns, conformance_pack
 from conformap.outputs import downloads as published
 from conformap.outputs.manifest import Entry
-from conformap.perf import in_background
 from conformap.site import crosswalk, search, svg
 from conformap import routes
 from conformap.site import github as gh
@@ -224,11 +223,6 @@ def downloads_page(
     return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary, packs=deploy)
 
 
-def _downloads(catalog: Catalog) -> tuple[list[Entry], dict[str, bytes], dict[str, conformance_pack.PackSummary]]:
-    entries = published.entries(catalog)
-    return entries, published.download_files(catalog, entries), conformance_pack.summaries(catalog)
-
-
 def render_site(
     catalog: Catalog,
     graph: nx.DiGraph | None = None,
@@ -244,8 +238,8 @@ def render_site(
     ``changes.md`` and linked from the home page.
     """
     site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
-    # The downloads are built on a second core while the pages that do not list them are rendered.
-    downloads = in_background(lambda: _downloads(catalog))
+    entries = published.entries(catalog)
+    files = published.download_files(catalog, entries)
     pages: dict[str, str] = {routes.HOME: home(site), routes.CONTROLS_INDEX: controls_index(site), routes.RULES_INDEX: rules_index(site)}
     for r in catalog.rules:
         pages[routes.rule_page(r.id)] = rule_detail(site, r)
@@ -254,7 +248,7 @@ def render_site(
     pages[routes.SECURITY_HUB] = security_hub_page(site)
     pages[routes.ERRATA] = errata_page(site)
     pages[routes.METHODOLOGY] = methodology_page(site)
-    entries, files, packs = downloads()
+    packs = conformance_pack.summaries(catalog)
     for c in catalog.controls:
         pages[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files), packs)
     pages[routes.DOWNLOADS] = downloads_page(site, entries, files, packs)

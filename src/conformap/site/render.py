@@ -13,12 +13,11 @@ Templates print links with the globals :func:`control_link`, :func:`rule_link`, 
 
 from __future__ import annotations
 
-import hashlib
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template, pass_context
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context
 from markupsafe import Markup
 
 from conformap import escape
@@ -34,6 +33,12 @@ def _markdown(value: object) -> Markup:
 def _html(value: object) -> Markup:
     """The finalize hook of ``*.svg.j2`` templates: HTML escaping."""
     return value if isinstance(value, Markup) else Markup(escape.html(value))
+
+
+def overlay(package: str, finalize: Callable[[object], Markup]) -> Environment:
+    """The site's environment (filters, globals, StrictUndefined, autoescaping) over the ``templates/`` folder of
+    another package, with that package's own escaping hook: how a report outside the site renders templates."""
+    return environment().overlay(loader=PackageLoader(package, "templates"), finalize=finalize)
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -78,21 +83,6 @@ def _linker(make):
     return from_page
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Jinja's compiled templates, kept in its per-user temporary folder, so that a build does not compile
-    the templates again; none when that folder cannot be made.
-
-    Jinja keys a compiled template by its name and source only, but the code compiled depends on the
-    environment's settings too (the finalize hook, autoescaping, whitespace control), which live in this
-    file: its digest is part of the cache file names, so changing them never runs stale code.
-    """
-    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    try:
-        return FileSystemBytecodeCache(pattern=f"__conformap_{digest}_%s.cache")
-    except (OSError, RuntimeError):
-        return None
-
-
 @pass_context
 def _links(context, ids, kind: str) -> Markup:
     """Links to the pages of rules (``kind`` "rule") or questions ("control"), separated by commas."""
@@ -105,7 +95,6 @@ def _links(context, ids, kind: str) -> Markup:
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("conformap.site", "templates"),
-        bytecode_cache=_bytecode_cache(),
         auto_reload=False,  # the templates ship with the package: no need to look at their files at every render
         autoescape=True,
         finalize=_markdown,
