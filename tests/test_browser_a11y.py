@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_support import assert_clean, watched
+from support.browser import assert_clean, watched
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import pytest
 import yaml
-from browser_support import assert_clean, shot
+from support.browser import assert_clean, shot
 
 from conformap import paths
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import yaml
-from browser_support import assert_clean, shot
+from support.browser import assert_clean, shot
 
 from conformap import paths
 
