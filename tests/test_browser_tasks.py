@@ -149,7 +149,7 @@ def test_copy_rule_names_with_the_keyboard(clip_page, real_url):
     pg = clip_page
     pg.goto(urljoin(real_url, "controls/sec-8/"))
     button = pg.locator("article .cm-table--question-rules button.cm-table__copy")
-    assert button.inner_text() == "Copy rule names"
+    assert button.inner_text() == f"Copy {len(rules_of('SEC-8'))} rule names"
     button.focus()
     pg.keyboard.press("Enter")
     pg.wait_for_function("document.querySelector('article .cm-table--question-rules .cm-table__status').textContent.startsWith('Copied')")

@@ -376,6 +376,18 @@ def test_every_page_footer_links_the_notice(mini_site):
         assert (p.parent / link.group(1) / "index.html").resolve() == notice.resolve(), p
 
 
+def test_search_partial_override_is_the_themes_with_a_dialog_name():
+    """overrides/partials/search.html is mkdocs-material's own, plus the search dialog's accessible name."""
+    import material
+
+    theme = (Path(material.__file__).parent / "templates" / "partials" / "search.html").read_text(encoding="utf-8")
+    ours = (paths.PROJECT_ROOT / "overrides" / "partials" / "search.html").read_text(encoding="utf-8")
+    dialog = '<div class="md-search" data-md-component="search" role="dialog">'
+    named = '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">'
+    assert theme.count(dialog) == 1
+    assert ours.split("-#}\n", 1)[1] == theme.split("-#}\n", 1)[1].replace(dialog, named)
+
+
 @pytest.mark.parametrize("change", ["add", "edit", "link"])
 def test_render_site_keeps_a_file_the_user_put_in_its_output(tmp_path, capsys, change):
     """Issue 22, class 5: a file the user added to (or changed in) an earlier output survives: the run refuses."""

@@ -306,6 +306,7 @@ def test_site_paths(site, mini):
         "rules/index.md",
         "overlap.md",
         "crosswalk.md",
+        "security-hub.md",
         "errata.md",
         "methodology.md",
         "downloads/index.md",
@@ -450,18 +451,21 @@ def test_overlap_page_numbers(site):
     assert "**[S\\-2](controls/s-2.md) and [S\\-3](controls/s-3.md)** share 2 rules: [beta\\-check](rules/beta-check.md), [gamma\\-check](rules/gamma-check.md)." in page
     # heatmap cells: value in text and title, diagonal outlined
     svg = re.search(r"<svg[^>]*cm-heatmap.*?</svg>", page).group(0)
-    assert 'role="img"' in svg and "aria-label=" in svg
+    # its cells link to lists: a named group whose links are named, the drawing hidden from screen readers
+    assert 'role="group"' in svg and "aria-label=" in svg
+    assert '<a xlink:href="#pair-s-2-s-3" role="link" aria-label="S-2 and S-3: 2 rules in common">' in svg
     assert "<title>S-1 and S-2: 1 rule in common</title>" in svg
     assert "<title>S-2 and S-3: 2 rules in common</title>" in svg
     assert "<title>S-3: 3 rules</title>" in svg
-    assert svg.count("<g><title>") == 16
-    assert svg.count('<a xlink:href="#pair-s-2-s-3">') == 2 and svg.count('<a xlink:href="#pair-s-1-s-2">') == 2
+    assert svg.count('<g aria-hidden="true"><title>') == 16
+    assert svg.count('<a xlink:href="#pair-s-2-s-3"') == 2 and svg.count('<a xlink:href="#pair-s-1-s-2"') == 2
     assert svg.count("<a ") == 4  # only the cells of questions sharing rules open a list
     # distribution
     bars = re.search(r"<svg[^>]*cm-bars.*?</svg>", page).group(0)
     assert "1 question: 2 rules; 2 questions: 3 rules." in bars
     assert "<title>2 rules support 1 question</title>" in bars and "<title>3 rules support 2 questions</title>" in bars
-    assert '<a xlink:href="#supporting-1-questions">' in bars and '<a xlink:href="#supporting-2-questions">' in bars
+    assert '<a xlink:href="#supporting-1-questions" role="link" aria-label="2 rules support 1 question">' in bars
+    assert '<a xlink:href="#supporting-2-questions" role="link" aria-label="3 rules support 2 questions">' in bars
     assert "| 1 | 2 | [the 2 rules](#supporting-1-questions) |" in page
     assert "| 2 | 3 | [the 3 rules](#supporting-2-questions) |" in page
     assert "**Supporting 1 question** (2 rules): [delta\\-check](rules/delta-check.md), [epsilon\\-check](rules/epsilon-check.md)." in page
@@ -486,8 +490,9 @@ def assert_svg_inert(svg: str) -> None:
     for tag, attrs in parse(svg).tags:
         assert tag in {"svg", "g", "title", "rect", "text", "line", "a"}, tag
         assert not any(a.startswith("on") for a in attrs), (tag, attrs)
-        if tag == "a":  # a cell or bar opens a list of the same page, nothing else
-            assert list(attrs) == ["xlink:href"] and re.fullmatch(r"#[a-z0-9-]+", attrs["xlink:href"]), attrs
+        if tag == "a":  # a cell or bar opens a list of the same page, nothing else; its name says what
+            # (xlink:href, not href: mkdocs-material's instant navigation assigns a.href, read-only on SVG links)
+            assert list(attrs) == ["xlink:href", "role", "aria-label"] and re.fullmatch(r"#[a-z0-9-]+", attrs["xlink:href"]), attrs
         else:
             assert not {"href", "xlink:href"} & set(attrs), (tag, attrs)
 
@@ -674,6 +679,7 @@ def test_mkdocs_nav_is_bounded():
         "rules/index.md",
         "overlap.md",
         "crosswalk.md",
+        "security-hub.md",
         "errata.md",
         "methodology.md",
         "downloads/index.md",

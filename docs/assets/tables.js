@@ -19,6 +19,11 @@
    data-noun    what a row is ("rules"), for the status line and the copy button;
    data-placeholder  the filter box's hint.
 
+   Buttons of one facet combine (a row stays when it has any of the values pressed); filters of different
+   columns all apply. "Clear filters" resets them. The filter and sort state is in the page's query string
+   (?q=ssh&questions=SEC-3,SEC-8&sort=rule&order=desc; the keys of a page's second table start with "t2-"),
+   restored on load and on Back and Forward, so a filtered table can be shared as a link.
+
    Without JavaScript the table is shown whole. Every control is a native <input>, <button> or <select>,
    so the keyboard reaches and works all of them. Material for MkDocs' instant navigation swaps pages
    without a load event: the script runs on each page through the theme's document$ observable. */
@@ -81,6 +86,8 @@
     this.noun = box.getAttribute("data-noun") || "rows";
     this.query = "";
     this.facets = [];
+    this.sorted = null; // {col, name, sign}
+    this.prefix = box.getAttribute("data-cm-prefix") || "";
     this.rows.forEach(function (row, i) {
       row.cmOrder = i;
       row.cmCells = Array.prototype.map.call(row.cells, function (c) {
@@ -93,10 +100,74 @@
     if (box.hasAttribute("data-facets")) this.addFacets(box.getAttribute("data-facets").split("|"));
     if (box.hasAttribute("data-copy")) this.addCopy(box.getAttribute("data-copy"));
     if (box.hasAttribute("data-sort")) this.addSort();
+    if (box.hasAttribute("data-filter") || this.facets.length) this.addClear();
     box.insertBefore(this.toolbar, box.firstChild);
     this.toolbar.appendChild(this.status);
-    this.apply();
+    this.restore();
   }
+
+  function key(name) {
+    return norm(name).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  }
+
+  /* The state in the query string: read on load and on Back/Forward, written on each change. */
+  Table.prototype.restore = function () {
+    var params = new URLSearchParams(window.location.search);
+    var p = this.prefix;
+    this.query = norm(params.get(p + "q") || "").toLowerCase();
+    if (this.input) this.input.value = params.get(p + "q") || "";
+    this.facets.forEach(function (f) {
+      var v = params.get(p + f.key);
+      f.values = v ? v.split(",").filter(function (x) { return f.all.indexOf(x) !== -1; }) : [];
+      f.show();
+    });
+    var sortKey = params.get(p + "sort");
+    var col = sortKey ? headerCells(this.table).findIndex(function (th) { return key(textOf(th)) === sortKey; }) : -1;
+    if (col >= 0 && this.box.hasAttribute("data-sort")) {
+      this.setSort(col, params.get(p + "order") === "desc" ? -1 : 1);
+    } else if (this.sorted) {
+      this.sorted = null;
+      headerCells(this.table).forEach(function (th) { th.setAttribute("aria-sort", "none"); });
+      this.sort(-1, 1);
+    }
+    this.apply();
+  };
+
+  Table.prototype.save = function (push) {
+    var params = new URLSearchParams(window.location.search);
+    var p = this.prefix;
+    var set = function (k, v) {
+      if (v) params.set(p + k, v);
+      else params.delete(p + k);
+    };
+    set("q", this.input ? norm(this.input.value) : "");
+    this.facets.forEach(function (f) {
+      set(f.key, f.values.join(","));
+    });
+    set("sort", this.sorted ? this.sorted.name : "");
+    set("order", this.sorted && this.sorted.sign < 0 ? "desc" : "");
+    var search = params.toString();
+    var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
+    if (url === window.location.pathname + window.location.search + window.location.hash) return;
+    window.history[push ? "pushState" : "replaceState"](window.history.state, "", url);
+  };
+
+  Table.prototype.addClear = function () {
+    var self = this;
+    var button = make("button", { type: "button", class: "cm-table__clear cm-table__chip" }, "Clear filters");
+    button.addEventListener("click", function () {
+      self.query = "";
+      if (self.input) self.input.value = "";
+      self.facets.forEach(function (f) {
+        f.values = [];
+        f.show();
+      });
+      self.apply();
+      self.save(true);
+    });
+    this.clear = button;
+    this.toolbar.appendChild(button);
+  };
 
   Table.prototype.addFilter = function () {
     var self = this;
@@ -114,6 +185,7 @@
     input.addEventListener("input", function () {
       self.query = norm(input.value).toLowerCase();
       self.apply();
+      self.save(false); // typing replaces the history entry; a pressed facet or a sort adds one
     });
     wrap.appendChild(input);
     this.input = input;
@@ -135,7 +207,7 @@
       });
       var values = Object.keys(seen).sort(collator.compare);
       if (values.length < 2) return;
-      var facet = { col: col, value: null };
+      var facet = { col: col, key: key(name), values: [], all: values, show: function () {} };
       self.facets.push(facet);
       var label = norm(name);
       if (values.length <= FACET_BUTTONS) {
@@ -145,28 +217,40 @@
           var b = make("button", { type: "button", class: "cm-table__chip", "aria-pressed": "false", "data-value": v }, v);
           b.appendChild(make("span", { class: "cm-table__count" }, " " + seen[v]));
           b.addEventListener("click", function () {
-            facet.value = facet.value === v ? null : v;
-            Array.prototype.forEach.call(group.querySelectorAll("button"), function (other) {
-              other.setAttribute("aria-pressed", String(other.getAttribute("data-value") === facet.value));
-            });
+            var at = facet.values.indexOf(v);
+            if (at === -1) facet.values.push(v);
+            else facet.values.splice(at, 1);
+            facet.values.sort(collator.compare);
+            facet.show();
             self.apply();
+            self.save(true);
           });
           group.appendChild(b);
         });
+        facet.show = function () {
+          Array.prototype.forEach.call(group.querySelectorAll("button"), function (other) {
+            other.setAttribute("aria-pressed", String(facet.values.indexOf(other.getAttribute("data-value")) !== -1));
+          });
+        };
         self.toolbar.appendChild(group);
       } else {
         var id = "cm-facet-" + ++uid;
         var wrap = make("div", { class: "cm-table__facet" });
         wrap.appendChild(make("label", { for: id, class: "cm-table__facet-name" }, label + ":"));
-        var select = make("select", { id: id, class: "cm-table__select" });
+        // autocomplete off: after Back the browser would restore a choice the table does not show
+        var select = make("select", { id: id, class: "cm-table__select", autocomplete: "off" });
         select.appendChild(make("option", { value: "" }, "all"));
         values.forEach(function (v) {
           select.appendChild(make("option", { value: v }, v + " (" + seen[v] + ")"));
         });
         select.addEventListener("change", function () {
-          facet.value = select.value || null;
+          facet.values = select.value ? [select.value] : [];
           self.apply();
+          self.save(true);
         });
+        facet.show = function () {
+          select.value = facet.values[0] || "";
+        };
         wrap.appendChild(select);
         self.toolbar.appendChild(wrap);
       }
@@ -179,6 +263,10 @@
     if (col < 0) return;
     var singular = norm(column).toLowerCase();
     var button = make("button", { type: "button", class: "cm-table__copy md-button" }, "Copy " + singular + " names");
+    this.copyButton = button;
+    this.copyLabel = function (n) {
+      return "Copy " + n + " " + singular + " " + (n === 1 ? "name" : "names");
+    };
     button.addEventListener("click", function () {
       var names = self.visible().map(function (row) {
         return firstName(row.cells[col]);
@@ -203,17 +291,30 @@
       th.appendChild(button);
       th.setAttribute("aria-sort", "none");
       button.addEventListener("click", function () {
-        var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
-        headerCells(self.table).forEach(function (other) {
-          other.setAttribute("aria-sort", "none");
-        });
-        th.setAttribute("aria-sort", dir);
-        self.sort(col, dir === "ascending" ? 1 : -1);
+        self.setSort(col, th.getAttribute("aria-sort") === "ascending" ? -1 : 1);
+        self.save(true);
       });
     });
   };
 
+  Table.prototype.setSort = function (col, sign) {
+    var ths = headerCells(this.table);
+    ths.forEach(function (other) {
+      other.setAttribute("aria-sort", "none");
+    });
+    ths[col].setAttribute("aria-sort", sign > 0 ? "ascending" : "descending");
+    this.sorted = { col: col, name: key(textOf(ths[col])), sign: sign };
+    this.sort(col, sign);
+  };
+
+  /* Rows by column ``col`` (-1: the page's own order). */
   Table.prototype.sort = function (col, sign) {
+    if (col < 0) {
+      var original = this.rows.slice().sort(function (a, b) { return a.cmOrder - b.cmOrder; });
+      var tbody = this.body;
+      original.forEach(function (row) { tbody.appendChild(row); });
+      return;
+    }
     var numeric = this.rows.every(function (row) {
       var v = row.cmCells[col] || "";
       return v === "" || v === "—" || NUMBER.test(v.replace(/[ ,]/g, ""));
@@ -237,7 +338,7 @@
     var q = this.query;
     if (q && !row.cmCells.some(function (c) { return c.indexOf(q) !== -1; })) return false;
     return this.facets.every(function (f) {
-      return f.value === null || row.cmFacets[f.col].indexOf(f.value) !== -1;
+      return !f.values.length || f.values.some(function (v) { return row.cmFacets[f.col].indexOf(v) !== -1; });
     });
   };
 
@@ -257,6 +358,10 @@
     var total = this.rows.length;
     this.say(shown === total ? total + " " + this.noun : shown + " of " + total + " " + this.noun);
     this.box.setAttribute("data-shown", String(shown));
+    if (this.copyButton) this.copyButton.textContent = this.copyLabel(shown);
+    if (this.clear) {
+      this.clear.disabled = !this.query && this.facets.every(function (f) { return !f.values.length; });
+    }
   };
 
   Table.prototype.say = function (message) {
@@ -289,13 +394,29 @@
     });
   }
 
+  var tables = [];
+
   function enhance(root) {
-    Array.prototype.forEach.call(root.querySelectorAll(".cm-table"), function (box) {
-      if (box.getAttribute("data-cm-ready") === "1" || !box.querySelector("table tbody")) return;
+    tables = [];
+    Array.prototype.forEach.call(root.querySelectorAll(".cm-table"), function (box, i) {
+      if (!box.querySelector("table tbody")) return;
+      if (box.cmTable) {
+        tables.push(box.cmTable);
+        return;
+      }
       box.setAttribute("data-cm-ready", "1");
-      new Table(box);
+      if (i > 0) box.setAttribute("data-cm-prefix", "t" + (i + 1) + "-");
+      box.cmTable = new Table(box);
+      tables.push(box.cmTable);
     });
   }
+
+  // Back and Forward between states of the same page: each table reads the query string again.
+  window.addEventListener("popstate", function () {
+    tables.forEach(function (t) {
+      if (document.body.contains(t.box)) t.restore();
+    });
+  });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(function () {

@@ -25,6 +25,7 @@ CONTROLS_INDEX = "controls/index.md"
 RULES_INDEX = "rules/index.md"
 OVERLAP = "overlap.md"
 CROSSWALK = "crosswalk.md"
+SECURITY_HUB = "security-hub.md"  # Security Hub controls and PCI DSS requirements -> rules and questions
 ERRATA = "errata.md"
 METHODOLOGY = "methodology.md"
 DOWNLOADS = "downloads/index.md"
@@ -91,6 +92,27 @@ def crosswalk_cell_anchor(control_id: str, family: str) -> str:
     return f"q-{_checked('control_id', control_id, 'an anchor').lower()}-{_nist('family', family)}"
 
 
+@lru_cache(maxsize=1)
+def _hub_patterns() -> dict[str, re.Pattern[str]]:
+    # The Security Hub control id's and PCI DSS requirement's patterns, from their schema (the one definition).
+    props = schema.raw("security-hub.schema.json")["properties"]["controls"]["items"]["properties"]
+    return {"control": re.compile(props["id"]["pattern"]), "pci": re.compile(props["pci_dss_v3_2_1"]["items"]["pattern"])}
+
+
+def hub_anchor(control_id: str) -> str:
+    """``hub-s3-5`` for S3.5: the Security Hub page's section of one Security Hub control."""
+    if not _hub_patterns()["control"].search(control_id):
+        raise ValueError(f"Security Hub control id {control_id!r} cannot name an anchor")
+    return "hub-" + control_id.lower().replace(".", "-")
+
+
+def pci_anchor(requirement: str) -> str:
+    """``pci-4-1`` for PCI DSS v3.2.1 requirement 4.1: the Security Hub page's section of one requirement."""
+    if not _hub_patterns()["pci"].search(requirement):
+        raise ValueError(f"PCI DSS requirement {requirement!r} cannot name an anchor")
+    return "pci-" + requirement.replace(".", "-")
+
+
 def nist_anchor(nist_id: str) -> str:
     """``nist-ac-2-1`` for AC-2(1): the crosswalk page's section of one NIST SP 800-53 control."""
     return "nist-" + _nist("control", nist_id)
@@ -109,6 +131,14 @@ def _relpath(src_dir: str, dst: str) -> str:
 def rel(src: str, dst: str, anchor: str | None = None) -> str:
     """Relative link from page ``src`` to file ``dst`` (both docs-relative, without ``..``)."""
     return _relpath(src.rpartition("/")[0], dst) + (f"#{anchor}" if anchor else "")
+
+
+def built_rel(src: str, dst: str) -> str:
+    """Relative URL from the built page of ``src`` to the file ``dst``, for raw HTML links (``<a download>``),
+    which MkDocs does not rewrite: ``controls/sec-8.md`` is built as ``controls/sec-8/index.html``."""
+    folder, _, name = src.rpartition("/")
+    built = folder if name == "index.md" else "/".join(x for x in (folder, name.removesuffix(".md")) if x)
+    return _relpath(built, dst)
 
 
 def link(label_md: str, src: str, dst: str, anchor: str | None = None) -> Markup:

@@ -91,6 +91,22 @@ class CrosswalkAnalysis:
         return out
 
     @cached_property
+    def security_hub_rules(self) -> tuple[tuple[SecurityHubControl, tuple[str, ...]], ...]:
+        """Every Security Hub control with a rule of the catalogue, with those rules (by name), in the sources' order."""
+        ids = {r.id for r in self.cat.rules}
+        out = ((c, tuple(sorted(r for r in c.config_rules if r in ids))) for c in self.cat.crosswalks.security_hub)
+        return tuple((c, rules) for c, rules in out if rules)
+
+    @cached_property
+    def pci_rules(self) -> dict[str, list[str]]:
+        """PCI DSS v3.2.1 requirement -> the rules related to it (rules by name), requirements in numeric order."""
+        out: dict[str, list[str]] = {}
+        for r in self.cat.rules:
+            for p in self.pci_for_rule(r.id):
+                out.setdefault(p, []).append(r.id)
+        return {p: out[p] for p in sorted(out, key=lambda p: tuple(int(x) for x in p.split(".")))}
+
+    @cached_property
     def reached_nist(self) -> tuple[NistControl, ...]:
         """The NIST controls some rule reaches, in NIST order."""
         return tuple(n for n in self.cat.crosswalks.nist_controls if n.id in self.nist_rules)

@@ -128,6 +128,11 @@ def _slug(statement_id: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", statement_id.lower()).strip("-")
 
 
+def statement_pack_name(statement_id: str) -> str:
+    """``sec-3-bp07``: the scope name (file stem) of a best-practice statement's pack."""
+    return _slug(statement_id)
+
+
 def find_scope(cat: Catalog, *, control: str | None = None, statement: str | None = None) -> Scope:
     """The pack of one question (``SEC-8``) or one best-practice statement (``SEC-3.BP07``), or the whole framework.
 
@@ -364,3 +369,39 @@ def all_packs(cat: Catalog, options: PackOptions = PackOptions()) -> tuple[dict[
         files.update(f)
         notes.extend(n)
     return files, notes
+
+
+@dataclass(frozen=True)
+class PackSummary:
+    """What a page says beside one pack: its files, what it deploys, what it leaves out and why, and the
+    input parameters a user may override at deployment (``--conformance-pack-input-parameters``)."""
+
+    name: str  # the scope's file stem: sec-8, sec-3-bp07, the framework id
+    label: str
+    files: tuple[str, ...]  # one, or the parts of a split pack, in order
+    rules: int
+    left_out: tuple[tuple[str, str], ...]  # (rule id, "deprecated" | "process check")
+    parameters: tuple[str, ...]
+
+    @property
+    def mapped(self) -> int:
+        """The rules of the pack's question or statement: each is deployed or left out."""
+        return self.rules + len(self.left_out)
+
+
+def summaries(cat: Catalog, options: PackOptions = PackOptions()) -> dict[str, PackSummary]:
+    """The :class:`PackSummary` of every pack :func:`all_packs` writes, by scope name (packs that cannot be
+    made are absent)."""
+    out: dict[str, PackSummary] = {}
+    parts: dict[str, _Part] = {}
+    for scope in scopes(cat):
+        try:
+            files, _notes = build(cat, scope, options, _parts=parts)
+        except PackError:
+            continue
+        rules = pack_rules(cat, scope, options)
+        skipped = sorted({m.rule_id for m in scope.mappings} - {r.id for r in rules})
+        left_out = tuple((r, "deprecated" if cat.rule(r).deprecated else "process check") for r in skipped)
+        params = tuple(n for r in rules for n in parts[r.id].parameter_names)
+        out[scope.name] = PackSummary(scope.name, scope.label, tuple(files), len(rules), left_out, params)
+    return out

@@ -90,8 +90,11 @@ def controls_index(site: _Site) -> str:
     return site.page("controls_index.md.j2", routes.CONTROLS_INDEX, controls=site.cat.controls)
 
 
-def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None = None) -> str:
-    """A question's page; ``files``: its CSV and conformance pack (:func:`question_files`), linked beside its rules."""
+def control_detail(
+    site: _Site, c: Control, files: dict[str, str | None] | None = None, packs: dict[str, conformance_pack.PackSummary] | None = None
+) -> str:
+    """A question's page; ``files``: its CSV and conformance pack (:func:`question_files`), linked beside its rules;
+    ``packs``: every pack's summary, for the deploy blocks of the question and its best-practice statements."""
     cat = site.cat
     by_statement: dict[str, list[tuple[Rule, Mapping]]] = defaultdict(list)
     for rid in site.a.control_rules[c.id]:
@@ -115,7 +118,13 @@ def control_detail(site: _Site, c: Control, files: dict[str, str | None] | None 
         nist=site.cw.nist_for_control(c.id),
         best_practices=cat.crosswalks.wa_best_practices(c.framework_question_id),
         bp_source=cat.crosswalks.source("wa-best-practices"),
+        pack=_pack(packs, c.id.lower()),
+        statement_packs={s.id: _pack(packs, conformance_pack.statement_pack_name(s.id)) for s in c.statements if s.best_practice is not None},
     )
+
+
+def _pack(packs: dict[str, conformance_pack.PackSummary] | None, name: str) -> dict[str, Any] | None:
+    return pack_context(packs[name]) if packs and name in packs else None
 
 
 def rules_index(site: _Site) -> str:
@@ -176,7 +185,19 @@ def overlap_page(site: _Site) -> str:
 
 
 def crosswalk_page(site: _Site) -> str:
-    return site.page("crosswalk.md.j2", routes.CROSSWALK, **crosswalk.context(site.cat, site.a, site.cw))
+    return site.page("crosswalk.md.j2", routes.CROSSWALK, boost=search.NIST_INDEX_BOOST, **crosswalk.context(site.cat, site.a, site.cw))
+
+
+def security_hub_page(site: _Site) -> str:
+    """Security Hub controls and PCI DSS requirements in reverse: each with its rules and their questions."""
+    a, cat = site.a, site.cat
+
+    def questions(rules) -> list[str]:
+        return sorted({q for r in rules for q in a.rule_controls[r]}, key=lambda q: cat.control(q).number)
+
+    hub = [(h, rules, questions(rules)) for h, rules in site.cw.security_hub_rules]
+    pci = [(p, rules, questions(rules)) for p, rules in site.cw.pci_rules.items()]
+    return site.page("security_hub.md.j2", routes.SECURITY_HUB, hub=hub, pci=pci, boost=search.HUB_INDEX_BOOST)
 
 
 def errata_page(site: _Site) -> str:
@@ -210,6 +231,15 @@ def methodology_page(site: _Site) -> str:
     )
 
 
+def pack_context(pack: conformance_pack.PackSummary) -> dict[str, Any]:
+    """What the ``deploy`` macro (templates/_macros.md.j2) shows of one pack."""
+    files = [(name, published.PREFIX + published.PACKS_DIR + name) for name in pack.files]
+    return dict(
+        name=pack.name, label=pack.label, files=files, rules=pack.rules, mapped=pack.mapped, left_out=pack.left_out,
+        parameters=pack.parameters, max_bytes=conformance_pack.MAX_TEMPLATE_BYTES,
+    )
+
+
 def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | None] | None:
     """The downloads of one question that the site publishes: its CSV and its conformance pack (docs-relative)."""
     csv_path = published.PREFIX + published.question_csv(control_id)
@@ -217,7 +247,9 @@ def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | 
     return {"csv": csv_path, "pack": pack if pack in files else None} if csv_path in files else None
 
 
-def downloads_page(site: _Site, entries: list[Entry], files: dict[str, bytes]) -> str:
+def downloads_page(
+    site: _Site, entries: list[Entry], files: dict[str, bytes], packs: dict[str, conformance_pack.PackSummary] | None = None
+) -> str:
     manifest = published.PREFIX + published.MANIFEST
     listed: list[dict[str, Any]] = [
         dict(path=published.PREFIX + e.path, name=e.path, what=e.description, rows=e.rows, unit=e.unit, data=e.data) for e in entries
@@ -225,7 +257,8 @@ def downloads_page(site: _Site, entries: list[Entry], files: dict[str, bytes]) -
     for f in listed:
         f["size"], f["sha256"] = len(f["data"]), hashlib.sha256(f.pop("data")).hexdigest()
     dictionary = [(table, [(c.name, c.type, columns.meaning(c)) for c in cols]) for table, cols in columns.dictionary()]
-    return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary)
+    deploy = [pack_context(p) for p in (packs or {}).values()]
+    return site.page("downloads.md.j2", routes.DOWNLOADS, files=listed, dictionary=dictionary, packs=deploy)
 
 
 def render_site(
@@ -250,11 +283,13 @@ def render_site(
         pages[routes.rule_page(r.id)] = rule_detail(site, r)
     pages[routes.OVERLAP] = overlap_page(site)
     pages[routes.CROSSWALK] = crosswalk_page(site)
+    pages[routes.SECURITY_HUB] = security_hub_page(site)
     pages[routes.ERRATA] = errata_page(site)
     pages[routes.METHODOLOGY] = methodology_page(site)
+    packs = conformance_pack.summaries(catalog)
     for c in catalog.controls:
-        pages[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files))
-    pages[routes.DOWNLOADS] = downloads_page(site, entries, files)
+        pages[routes.control_page(c.id)] = control_detail(site, c, question_files(c.id, files), packs)
+    pages[routes.DOWNLOADS] = downloads_page(site, entries, files, packs)
     order = [routes.HOME, routes.CONTROLS_INDEX, *(routes.control_page(c.id) for c in catalog.controls), routes.RULES_INDEX]
     out: dict[str, str | bytes] = {name: pages.pop(name) for name in order}
     out.update(pages)

@@ -26,6 +26,12 @@ from collections import defaultdict
 from typing import Iterable
 
 QUESTION_BOOST = 3
+# The pages whose sections are other frameworks' ids. The Crosswalk's NIST sections ("SC-8") need the
+# question pages' boost to rank above SEC-8's page (whose text names SC-8); the Security Hub page's headings
+# ("S3.5", "PCI DSS 4.1") rank first without one, and a boost would put it above SEC-1's own page for "SEC-1"
+# (its sections name the questions).
+NIST_INDEX_BOOST = 3
+HUB_INDEX_BOOST = 1
 RULE_BOOST = 2
 CONTAINED_NAME_BOOST = 2.2  # a rule whose name's words are all in another rule's name
 
