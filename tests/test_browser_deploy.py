@@ -27,8 +27,9 @@ def _rules() -> dict[str, dict]:
 def test_question_page_deploys_its_pack_and_says_what_it_leaves_out(page, real_url):
     rules = _rules()
     mine = {r for r, d in rules.items() if any(m["control"] == "SEC-3" for m in d.get("mappings", []))}
-    deprecated = sorted(r for r in mine if rules[r].get("deprecated"))
-    assert deprecated, "SEC-3 has a deprecated rule (the case the issue names)"
+    # what the pack leaves out: deprecated rules and process checks (since the elasticsearch-* rules were found not
+    # to be deprecated (issue 19), the real SEC-3 leaves nothing out; the block then says so by naming no rule)
+    deprecated = sorted(r for r in mine if rules[r].get("deprecated") or rules[r].get("kind") == "process-check")
     page.goto(urljoin(real_url, "controls/sec-3/"))
     block = page.locator("article .cm-deploy").first
     text = block.inner_text()
@@ -36,7 +37,10 @@ def test_question_page_deploys_its_pack_and_says_what_it_leaves_out(page, real_u
     assert "--conformance-pack-name conformap-sec-3" in text and "--template-body file://sec-3.yaml" in text
     assert "configuration recorder" in text and "--region" in text
     assert "--conformance-pack-input-parameters" in text
-    assert f"so the pack deploys {len(mine) - len(deprecated)} rules of {len(mine)}" in text
+    if deprecated:
+        assert f"so the pack deploys {len(mine) - len(deprecated)} rules of {len(mine)}" in text
+    else:
+        assert "Left out" not in text
     for r in deprecated:
         assert block.locator(f"a[href$='rules/{r}/']").count() == 1
     link = block.locator("a[download][href$='downloads/conformance-packs/sec-3.yaml']")
@@ -55,7 +59,7 @@ def test_downloads_group_by_purpose_and_every_pack_link_downloads(page, real_url
     article = page.locator("article")
     for purpose in ("Deploy the checks in an AWS account", "Analyse in a spreadsheet", "Load into a GRC tool"):
         assert article.get_by_text(purpose).count() >= 1, purpose
-    packs = page.eval_on_selector_all("article a[href*='conformance-packs/']", "els => els.map(e => [e.getAttribute('href'), e.hasAttribute('download')])")
+    packs = page.eval_on_selector_all("article a[href*='conformance-packs/'][href$='.yaml']", "els => els.map(e => [e.getAttribute('href'), e.hasAttribute('download')])")
     assert packs and all(d for _, d in packs), [h for h, d in packs if not d]
     # every pack has a titled deploy block; the split whole-pillar pack says why (AWS's template limit)
     blocks = article.locator(".cm-deploy")
