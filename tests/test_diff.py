@@ -632,6 +632,7 @@ def _check_fix_examples(text: str, work: Path) -> None:
         assert validate(work / "catalog")[0] is not None
 
 
+@pytest.mark.slow  # over 1.5 s of CPU: make test runs it, make test-fast does not
 def test_contributing_worked_examples_are_real(tmp_path):
     from conformap import paths
 

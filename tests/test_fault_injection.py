@@ -148,6 +148,7 @@ def leftovers(site: Path) -> list[str]:
     return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}.") and p.name != f".{site.name}.lock")
 
 
+@pytest.mark.slow  # over 1.5 s of CPU: make test runs it, make test-fast does not
 def test_two_builds_at_once_both_succeed_and_the_site_is_never_missing(tmp_path):
     site = tmp_path / "site"
     assert subprocess.run(build_cmd(site, 0, "first")).returncode == 0

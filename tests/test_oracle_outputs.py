@@ -223,6 +223,7 @@ def test_oscal_catalog_has_every_question_and_statement(site):
 # --------------------------------------------------------------------------- conformance packs
 
 
+@pytest.mark.slow  # over 1.5 s of CPU: make test runs it, make test-fast does not
 def test_packs_every_rule_and_parameter(site):
     o, out = site
     folder = downloads(out) / "conformance-packs"

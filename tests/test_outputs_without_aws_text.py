@@ -30,6 +30,7 @@ def _export(tmp_path, fmt: str, *extra: str) -> bytes:
     return out.read_bytes()
 
 
+@pytest.mark.slow  # over 1.5 s of CPU: make test runs it, make test-fast does not
 @pytest.mark.parametrize("fmt", ["json", "csv", "oscal-catalog", "oscal-component-definition"])
 def test_exports_without_aws_text_hold_none_of_the_page_text(tmp_path, page_texts, fmt):
     full = _export(tmp_path, fmt).decode("utf-8")

@@ -3,6 +3,8 @@ statement is PASS without an evaluated (COMPLIANT) rule."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import tempfile
 from pathlib import Path
@@ -42,6 +44,7 @@ summary_doc = s.builds(
 document = s.one_of(rules_doc, details_doc, summary_doc, junk, s.dictionaries(s.sampled_from(["ConfigRules", "EvaluationResults", "NextToken"]), junk, max_size=2))
 
 
+@pytest.mark.slow  # over 1.5 s of CPU: make test runs it, make test-fast does not
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(s.lists(document, min_size=1, max_size=4), s.sampled_from(["json", "md", "csv", "oscal-ar", "html"]))
 def test_never_a_traceback_never_pass_without_evaluation(docs, fmt):

@@ -104,6 +104,7 @@ def test_drift_warnings_name_both_values():
     assert not any("444455556666" in w and "InputParameters" in w for w in warnings)  # a borrowed definition is no drift
 
 
+@pytest.mark.slow  # over 1.5 s of CPU: make test runs it, make test-fast does not
 def test_same_input_same_bytes_whatever_the_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for fmt in GOLDEN:
