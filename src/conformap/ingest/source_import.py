@@ -105,8 +105,10 @@ class SourceSpec:
     url: str | None = None
 
 
-def _one(path: str) -> Callable[[list[str], _Catalogue], list[str]]:
-    return lambda listing, cat: [path]
+def _one_file(path: str, **spec: Any) -> SourceSpec:
+    """A source read from one file of its repository: the file it reads, the only pattern it reads and what
+    PATH may name instead of a checkout are that one path, stated once."""
+    return SourceSpec(files=lambda listing, cat: [path], reads=path, single_file=path, **spec)
 
 
 def _glob(pattern: str) -> Callable[[list[str], _Catalogue], list[str]]:
@@ -230,37 +232,31 @@ SPECS: dict[str, SourceSpec] = {
         build=_build_guide,
         url="https://github.com/awsdocs/aws-security-hub-user-guide",
     ),
-    "security-hub-oscal": SourceSpec(
+    "security-hub-oscal": _one_file(
+        "catalogs/aws_security-hub.oscal.json",
         repo="awslabs/oscal-content-for-aws-services",
         title="AWS Security Hub controls, OSCAL catalog (experimental)",
         license="Apache-2.0 (LICENSE, NOTICE); the catalog's metadata marks it EXPERIMENTAL USE ONLY",
         license_files=("LICENSE", "NOTICE"),
-        files=_one("catalogs/aws_security-hub.oscal.json"),
-        reads="catalogs/aws_security-hub.oscal.json",
         build=_build_oscal,
-        single_file="catalogs/aws_security-hub.oscal.json",
         url="https://github.com/awslabs/oscal-content-for-aws-services",
     ),
-    "guard-registry": SourceSpec(
+    "guard-registry": _one_file(
+        "mappings/rule_set_wa-Security-Pillar.json",
         repo="aws-cloudformation/aws-guard-rules-registry",
         title="AWS Guard Rules Registry: rule set wa-Security-Pillar mapping",
         license="Apache-2.0 (LICENSE)",
         license_files=("LICENSE",),
-        files=_one("mappings/rule_set_wa-Security-Pillar.json"),
-        reads="mappings/rule_set_wa-Security-Pillar.json",
         build=_build_guard,
-        single_file="mappings/rule_set_wa-Security-Pillar.json",
         url="https://github.com/aws-cloudformation/aws-guard-rules-registry",
     ),
-    "nist-800-53": SourceSpec(
+    "nist-800-53": _one_file(
+        "nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json",
         repo="usnistgov/oscal-content",
         title="NIST SP 800-53 Rev. 5 catalog (OSCAL): ids and titles of the controls the crosswalk names",
         license="Public domain: a work of the United States government; copyright waived worldwide through CC0 1.0 Universal (LICENSE.md)",
         license_files=("LICENSE.md",),
-        files=_one("nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json"),
-        reads="nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json",
         build=_build_nist,
-        single_file="nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json",
         url="https://github.com/usnistgov/oscal-content",
     ),
     "config-rule-pages": SourceSpec(
@@ -283,26 +279,22 @@ SPECS: dict[str, SourceSpec] = {
         build=_build_scopes,
         url="https://github.com/awslabs/aws-config-rules",
     ),
-    "wa-template": SourceSpec(
+    "wa-template": _one_file(
+        paths.WA_TEMPLATE_PATH,
         repo="awslabs/aws-config-rules",
         title="AWS's Well-Architected Security Pillar conformance pack template: each rule's logical id, input parameters (template parameter and default) and Scope",
         license="CC0 1.0 Universal (LICENSE)",
         license_files=("LICENSE",),
-        files=_one(paths.WA_TEMPLATE_PATH),
-        reads=paths.WA_TEMPLATE_PATH,
         build=_build_template,
-        single_file=paths.WA_TEMPLATE_PATH,
         url="https://github.com/awslabs/aws-config-rules",
     ),
-    "wa-best-practices": SourceSpec(
+    "wa-best-practices": _one_file(
+        WA_MANIFEST_PATH,
         repo="aws-samples/sample-well-architected-skills-and-steering",
         title="AWS Well-Architected Framework best-practice manifest (Security pillar): every question's best-practice ids and titles",
         license="MIT No Attribution (MIT-0) (LICENSE), with a NOTICE file",
         license_files=("LICENSE", "NOTICE"),
-        files=_one(WA_MANIFEST_PATH),
-        reads=WA_MANIFEST_PATH,
         build=_build_best_practices,
-        single_file=WA_MANIFEST_PATH,
         url="https://github.com/aws-samples/sample-well-architected-skills-and-steering",
     ),
 }
