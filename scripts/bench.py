@@ -85,7 +85,9 @@ def validate_process(catalog: Path, without: str | None = None, runs: int = VALI
 
     def once() -> tuple[float, float]:
         start, cpu = time.perf_counter(), _cpu_of_children()
-        subprocess.run(command, cwd=ROOT, env=CHILD_ENV, capture_output=True, check=False)
+        done = subprocess.run(command, cwd=ROOT, env=CHILD_ENV, capture_output=True, check=False)
+        if done.returncode != 0:  # a failed run is no measurement: say why, instead of printing its time
+            raise SystemExit(f"bench: {' '.join(command[1:])} exited {done.returncode}:\n{done.stderr.decode('utf-8', 'replace')}")
         return time.perf_counter() - start, _cpu_of_children() - cpu
 
     times = [once() for _ in range(runs)]

@@ -17,8 +17,9 @@ import yaml
 from conformap import paths
 from conformap.load.loader import validate
 from conformap.ingest.page_import import ImportFailure, ImportRejected
-from conformap.ingest.source_import import SourceInputError, SourceRemovalsRefused, import_source
-from conformap.parse import upstream
+from conformap.ingest.source_import import SourceRemovalsRefused, import_source
+from conformap.ingest.source_specs import SourceInputError
+from conformap.parse import reading
 from conformap.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sources"
@@ -329,11 +330,11 @@ def test_read_file_refuses_a_link_anywhere_on_the_way(tmp_path):
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "f.md").write_text("x", encoding="utf-8")
     (tmp_path / "via").symlink_to(tmp_path / "real", target_is_directory=True)
-    with pytest.raises(upstream.SourceFormatError, match="its folder via is a symbolic link"):
-        upstream.read_file(tmp_path, "via/f.md")
+    with pytest.raises(reading.SourceFormatError, match="its folder via is a symbolic link"):
+        reading.read_file(tmp_path, "via/f.md")
     os.mkfifo(tmp_path / "fifo")
-    with pytest.raises(upstream.SourceFormatError, match="not a regular file"):
-        upstream.read_file(tmp_path, "fifo")  # refused before it is opened: opening a FIFO would block
+    with pytest.raises(reading.SourceFormatError, match="not a regular file"):
+        reading.read_file(tmp_path, "fifo")  # refused before it is opened: opening a FIFO would block
 
 
 def _guide_without(tmp_path: Path, edit) -> Path:
@@ -426,20 +427,20 @@ def test_the_commit_date_must_be_a_real_date(cat, capsys, date):
 def test_a_file_over_the_size_limit_is_not_read_further(cat, tmp_path, monkeypatch):
     source = checkout(tmp_path, "guard-registry")
     with open(source / GUARD_FILE, "r+b") as fh:
-        fh.truncate(upstream.MAX_FILE_BYTES + 1)  # sparse: no disk, and the reader stops at the limit
+        fh.truncate(reading.MAX_FILE_BYTES + 1)  # sparse: no disk, and the reader stops at the limit
     reads: list[int] = []
-    real_read = upstream.read_limited
+    real_read = reading.read_limited
 
     def counting(fh, limit):
         out = real_read(fh, limit)
         reads.append(fh.tell())
         return out
 
-    monkeypatch.setattr(upstream, "read_limited", counting)
+    monkeypatch.setattr(reading, "read_limited", counting)
     with pytest.raises(SourceInputError) as err:
         run("guard-registry", cat, source)
-    assert err.value.problems[0][1] == f"the file is longer than {upstream.MAX_FILE_BYTES} bytes (the limit for a source file); it was not read further"
-    assert reads and reads[0] <= upstream.MAX_FILE_BYTES + 64 * 1024
+    assert err.value.problems[0][1] == f"the file is longer than {reading.MAX_FILE_BYTES} bytes (the limit for a source file); it was not read further"
+    assert reads and reads[0] <= reading.MAX_FILE_BYTES + 64 * 1024
 
 
 def test_json_nested_beyond_the_limit_is_refused_before_it_is_parsed(cat, tmp_path):
@@ -447,7 +448,7 @@ def test_json_nested_beyond_the_limit_is_refused_before_it_is_parsed(cat, tmp_pa
     (source / GUARD_FILE).write_text('{"mappings": ' + "[" * 200_000 + "]" * 200_000 + "}", encoding="utf-8")
     with pytest.raises(SourceInputError) as err:
         run("guard-registry", cat, source)
-    assert err.value.problems == [(f"{GUARD_FILE}:1", f"nesting is deeper than {upstream.MAX_DEPTH} levels (the limit for a source file)")]
+    assert err.value.problems == [(f"{GUARD_FILE}:1", f"nesting is deeper than {reading.MAX_DEPTH} levels (the limit for a source file)")]
 
 
 def test_a_template_nested_beyond_the_limit_is_refused(cat, tmp_path):
@@ -455,12 +456,12 @@ def test_a_template_nested_beyond_the_limit_is_refused(cat, tmp_path):
     (source / "aws-config-conformance-packs" / "Deep.yaml").write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     with pytest.raises(SourceInputError) as err:
         run("conformance-packs", cat, source)
-    assert err.value.problems == [("aws-config-conformance-packs/Deep.yaml:1", f"nesting is deeper than {upstream.MAX_DEPTH} levels (the limit for a source file)")]
+    assert err.value.problems == [("aws-config-conformance-packs/Deep.yaml:1", f"nesting is deeper than {reading.MAX_DEPTH} levels (the limit for a source file)")]
 
 
 def test_a_page_with_too_many_headings_is_refused(cat, tmp_path):
-    source = _guide_without(tmp_path, lambda t: t + "## x\n" * (upstream.MAX_HEADINGS + 1))
+    source = _guide_without(tmp_path, lambda t: t + "## x\n" * (reading.MAX_HEADINGS + 1))
     with pytest.raises(SourceInputError) as err:
         run("security-hub-guide", cat, source)
     (where, message), = err.value.problems
-    assert where.startswith("doc_source/s3-controls.md:") and message == f"more than {upstream.MAX_HEADINGS} headings (the limit for a page)"
+    assert where.startswith("doc_source/s3-controls.md:") and message == f"more than {reading.MAX_HEADINGS} headings (the limit for a page)"

@@ -12,7 +12,8 @@ from conformap import paths
 from conformap.commands.common import catalog_argument, non_negative
 from conformap.diagnostics import CommandError, ConformapError
 from conformap.escape import terminal
-from conformap.ingest.source_import import SPECS, import_source
+from conformap.ingest.source_import import import_source
+from conformap.ingest.source_specs import SPECS
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

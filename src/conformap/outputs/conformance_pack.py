@@ -67,8 +67,6 @@ def _q(value: str) -> _Quoted:
     return _Quoted(value)
 
 
-
-
 def truncate(text: str, limit: int) -> str:
     """``text`` on one line, cut at a word boundary with an ellipsis when longer than ``limit`` characters."""
     text = single_line(text)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from conformap.diagnostics import ConformapError
 from conformap.escape import markdown_unescape, terminal
-from conformap.parse.upstream import read_limited
+from conformap.parse.reading import read_limited
 
 TEXT_HEADER = "Control ID Control Description AWS Config Rule Guidance"
 MD_HEADER = ("control id", "control description", "aws config rule", "guidance")
