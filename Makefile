@@ -33,8 +33,8 @@ install: $(STAMP) ## create .venv with the pinned dependencies
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## run the tests that need no site build and no browser
-	$(BIN)/python -m pytest -m "not slow and not browser" --hypothesis-profile=fast
+test-fast: $(STAMP) ## run the tests that need no site build, no browser and no whole-command scenario (CPU budget 30 s)
+	$(BIN)/python -m pytest -m "not slow and not browser and not scenario" --hypothesis-profile=fast
 
 validate: $(STAMP) ## check the catalogue; prints file:line:col: path: message per problem
 	$(BIN)/conformap validate

@@ -125,6 +125,7 @@ def test_controls_in_source_and_with_rules_differ(tmp_path, fixtures_dir):
     assert (s.controls_with_rules, s.controls_in_source) == (4, 3)
 
 
+@pytest.mark.scenario
 def test_real_catalogue_headlines(real_catalog):
     a = Analysis(build_graph(real_catalog))
     s = a.summary

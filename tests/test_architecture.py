@@ -30,6 +30,7 @@ def lint_imports(project: Path, src: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.scenario
 def test_the_import_contract_is_kept():
     result = lint_imports(paths.PROJECT_ROOT, paths.PROJECT_ROOT / "src")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -88,6 +89,7 @@ def _function_imports(tree: ast.AST):
                     yield inner
 
 
+@pytest.mark.scenario
 def test_imports_inside_functions_say_why():
     """Each import inside a function is lazy for a measured cost, said on its line or the comment above it."""
     unexplained = []

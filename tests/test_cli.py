@@ -42,6 +42,7 @@ def run_with_closed_stdout(*args: str) -> subprocess.CompletedProcess:
         os.close(write)
 
 
+@pytest.mark.scenario
 def test_a_failing_check_keeps_its_status_when_stdout_is_closed():
     proc = run_with_closed_stdout("validate", str(BAD))
     assert proc.returncode == 1, proc.stderr
@@ -52,6 +53,7 @@ def test_a_failing_check_keeps_its_status_when_stdout_is_closed():
     assert "8 file(s) not in the canonical layout" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.scenario
 def test_a_successful_command_stays_successful_when_stdout_is_closed():
     assert run_with_closed_stdout("validate", str(MINI)).returncode == 0
     proc = run_with_closed_stdout("export", "--format", "json", "--catalog", str(MINI))
@@ -66,6 +68,7 @@ def test_the_status_is_the_same_with_stdout_open(argv, status, capsys):
     assert main(argv) == status
 
 
+@pytest.mark.scenario
 def test_export_formats_and_downloads_come_from_the_one_exporter_table(real_catalog):
     from conformap.outputs import EXPORTERS
     from conformap.outputs.downloads import entries

@@ -490,6 +490,7 @@ def repo(tmp_path, git_env) -> Path:
     return root
 
 
+@pytest.mark.scenario
 def test_cli_between_revisions_and_working_tree(repo, capsys):
     catalog = str(repo / "catalog")
     assert cli.main(["diff", "v0.1.0", "v0.2.0", "--catalog", catalog]) == 0
@@ -517,6 +518,7 @@ def test_cli_bad_revision_is_a_clear_error(repo, capsys):
     assert "Traceback" not in err
 
 
+@pytest.mark.scenario
 def test_cli_bad_revision_subprocess_has_no_traceback(tmp_path):
     exe = Path(sys.executable).parent / "conformap"
     assert exe.exists(), "the conformap script is not installed beside this Python; run `make install`"
@@ -719,6 +721,7 @@ def test_a_blob_over_the_size_limit_is_refused_before_it_is_read(repo, git_env, 
 
 
 @pytest.mark.parametrize("rev", ["no\x1b[31msuch\nrev", "x\x07bell", "HEAD\u202e"])
+@pytest.mark.scenario
 def test_control_characters_in_a_revision_are_escaped(repo, capsys, rev):
     assert cli.main(["diff", rev, "--catalog", str(repo / "catalog")]) == 2
     err = capsys.readouterr().err

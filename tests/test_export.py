@@ -58,6 +58,7 @@ def test_csv_safe(value, expected):
     assert escape.spreadsheet_cell(value) == expected
 
 
+@pytest.mark.scenario
 def test_json_validates_against_published_schema(golden, real_catalog, export_schema):
     for cat in (golden, real_catalog):
         jsonschema.validate(json.loads(outputs.render(cat, "json")), export_schema, cls=jsonschema.Draft202012Validator)
@@ -71,6 +72,7 @@ def test_exports_agree_with_each_other_and_the_catalogue(real_catalog):
     assert {r["id"] for r in data["rules"]} == {r.id for r in real_catalog.rules}
 
 
+@pytest.mark.scenario
 def test_exports_are_deterministic(fixtures_dir, real_catalog):
     for fmt in ("aws-text", "json", "csv"):
         again = conformap.load(paths.DEFAULT_CATALOG)
@@ -147,12 +149,14 @@ def test_an_empty_pack_id_is_refused(tmp_path, capsys, option, message):
     ("--control", "SEC-3.BP07", "SEC-3.BP07 is a best-practice statement, not a question: give it with --statement"),
     ("--control", "aws-wa-security-pillar", "no pack for question aws-wa-security-pillar: it is not in the catalogue or has no mapped rule"),
 ])
+@pytest.mark.scenario
 def test_a_pack_id_of_the_wrong_kind_is_refused(tmp_path, capsys, option, value, message):
     err = refused(["--format", "conformance-pack", option, value, "--out", str(tmp_path / "pack.yaml")], tmp_path, capsys)
     assert err == f"conformap export: {message}"
 
 
 @pytest.mark.parametrize("which", [["--control", "SEC-8"], ["--all"]])
+@pytest.mark.scenario
 def test_out_a_link_to_a_folder_is_refused(tmp_path, capsys, which):
     (tmp_path / "packs").mkdir()
     (tmp_path / "packs" / "sec-8.yaml").write_text("earlier\n")
@@ -162,6 +166,7 @@ def test_out_a_link_to_a_folder_is_refused(tmp_path, capsys, which):
     assert err == f"{link}: cannot write: is a symbolic link; give the folder itself; nothing was written"
 
 
+@pytest.mark.scenario
 def test_an_earlier_exports_file_now_a_folder_is_refused_before_anything_is_written(tmp_path, capsys):
     packs = tmp_path / "packs"
     assert main(["export", "--format", "conformance-pack", "--all", "--out", str(packs)]) == 0

@@ -85,6 +85,7 @@ def distinct(rows: list[str]) -> list[str]:
     return out
 
 
+@pytest.mark.scenario
 def test_the_test_parser_reads_the_whole_table(source, source_text):
     _, rows = source
     assert len(rows) == 183
@@ -94,6 +95,7 @@ def test_the_test_parser_reads_the_whole_table(source, source_text):
     assert tail.startswith("\n\nTemplate\n")
 
 
+@pytest.mark.scenario
 def test_export_is_the_source_table_without_repeated_rows(source, export_bytes):
     _, rows = source
     text = export_bytes.decode("utf-8")
@@ -102,6 +104,7 @@ def test_export_is_the_source_table_without_repeated_rows(source, export_bytes):
     assert text == expected
 
 
+@pytest.mark.scenario
 def test_every_distinct_source_row_is_exported_once_in_source_order(source, export_bytes):
     _, rows = source
     _, exported = parse_rows(export_bytes.decode("utf-8"))
@@ -110,6 +113,7 @@ def test_every_distinct_source_row_is_exported_once_in_source_order(source, expo
     assert len(set(exported)) == len(exported)
 
 
+@pytest.mark.scenario
 def test_missing_rows_are_exactly_the_duplicate_row_errata(source, export_bytes, errata):
     _, rows = source
     _, exported = parse_rows(export_bytes.decode("utf-8"))
@@ -139,6 +143,7 @@ def test_missing_rows_are_exactly_the_duplicate_row_errata(source, export_bytes,
     assert recorded == missing
 
 
+@pytest.mark.scenario
 def test_curly_apostrophes_are_reproduced(source, source_text, export_bytes):
     preamble, rows = source
     assert source_text.count(APOSTROPHE) == 34
@@ -169,6 +174,7 @@ def test_snapshot_is_plain_lf_utf8(source_text):
     assert raw.decode("utf-8") == source_text
 
 
+@pytest.mark.scenario
 def test_export_cli_writes_the_same_bytes_to_a_file(tmp_path, export_bytes):
     out = tmp_path / "page.txt"
     assert main(["export", "--format", "aws-text", "--catalog", str(CATALOG), "--out", str(out)]) == 0

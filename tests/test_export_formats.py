@@ -102,6 +102,7 @@ SEC2_PAGE = "How do you manage identities for people and machines?"
 SEC2_NOW = "How do you manage authentication for people and machines?"
 
 
+@pytest.mark.scenario
 def test_question_titles_follow_one_rule_in_every_output(real_catalog):
     import openpyxl
 

@@ -47,6 +47,7 @@ def catalog_copy(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize("page", [paths.DEFAULT_CATALOG / "sources" / "aws-page.txt", FIXTURES / "pages" / "aws-page.md"], ids=["text", "markdown"])
+@pytest.mark.scenario
 def test_the_page_cut_at_every_50th_line_is_refused_or_changes_nothing(catalog_copy, tmp_path, capsys, page):
     lines = page.read_text(encoding="utf-8").split("\n")
     before = tree(catalog_copy)
@@ -93,6 +94,7 @@ def deny(monkeypatch, name: str) -> None:
     monkeypatch.setattr(Path, "glob", fake_glob)
 
 
+@pytest.mark.scenario
 def test_an_unreadable_page_is_a_one_line_error(catalog_copy, tmp_path, monkeypatch, capsys):
     page = tmp_path / "secret-page.txt"
     shutil.copy(paths.DEFAULT_CATALOG / "sources" / "aws-page.txt", page)
@@ -125,6 +127,7 @@ def run_with_unreadable_rules(root: Path, monkeypatch, capsys, command: str) -> 
 
 
 @pytest.mark.parametrize("command", sorted(UNREADABLE_RULES))
+@pytest.mark.scenario
 def test_an_unreadable_rules_folder_is_a_message_not_a_traceback(catalog_copy, monkeypatch, capsys, command):
     code, output = run_with_unreadable_rules(catalog_copy, monkeypatch, capsys, command)
     assert code == (2 if command == "diff" else 1)  # diff: 2, it cannot compare
@@ -162,6 +165,7 @@ def test_two_builds_at_once_both_succeed_and_the_site_is_never_missing(tmp_path)
     assert leftovers(site) == []
 
 
+@pytest.mark.scenario
 def test_a_build_killed_mid_way_leaves_the_site_and_the_next_build_cleans_up(tmp_path):
     site = tmp_path / "site"
     assert subprocess.run(build_cmd(site, 0, "good")).returncode == 0
@@ -207,6 +211,7 @@ def test_a_site_that_cannot_be_replaced_fails_cleanly(tmp_path, monkeypatch, cap
     assert leftovers(site) == []
 
 
+@pytest.mark.scenario
 def test_a_failed_build_leaves_the_site_and_no_staging(tmp_path):
     site = tmp_path / "site"
     assert subprocess.run(build_cmd(site, 0, "good")).returncode == 0
@@ -219,6 +224,7 @@ def test_a_failed_build_leaves_the_site_and_no_staging(tmp_path):
 # --- round 2 classes (1, 5, 6, 10): the lead's; class 5 is still open -------------------------------------
 
 
+@pytest.mark.scenario
 def test_a_symlinked_rules_folder_is_refused_and_never_written_through(tmp_path, capsys):
     """Class 1, fixed by the lead (links refused everywhere); the folder a link points to is hashed before and after."""
     from conformap.load.loader import validate
@@ -238,6 +244,7 @@ def test_a_symlinked_rules_folder_is_refused_and_never_written_through(tmp_path,
     assert any("symlink" in d.message for d in validate(root)[1])
 
 
+@pytest.mark.scenario
 def test_a_snapshot_swapped_for_a_non_page_is_an_error(tmp_path):
     from conformap.load.loader import validate
 
@@ -253,6 +260,7 @@ def test_a_snapshot_swapped_for_a_non_page_is_an_error(tmp_path):
     assert any(d.path == "$.source.snapshot" and "the snapshot is not AWS's page" in d.message for d in diags)
 
 
+@pytest.mark.scenario
 def test_a_snapshot_with_other_rows_than_recorded_is_an_error(tmp_path):
     """A page cut after a complete row, with its hash recorded: the row count and the uncited rows give it away."""
     from conformap.load.loader import validate

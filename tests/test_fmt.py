@@ -28,6 +28,7 @@ def _data(text: str | bytes):
     return doc.data
 
 
+@pytest.mark.scenario
 def test_every_catalogue_file_kind_is_covered():
     kinds = {files.entry_for(f).kind for f in REAL_FILES}
     assert kinds == {"framework", "errata", "control", "rule"}
@@ -130,6 +131,7 @@ _LINES = [(f, i) for f in REAL_FILES for i in range(len(f.read_text(encoding="ut
 
 @settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_LINES), st.sampled_from(["own", "eol"]), st.sampled_from(["# note", "#tight", "# a: b # c"]))
+@pytest.mark.scenario
 def test_any_comment_a_contributor_adds_survives(where, mode, comment):
     file, i = where
     entry = files.entry_for(file)
@@ -213,6 +215,7 @@ def test_files_that_do_not_parse_are_reported_not_crashed_on(catalogue, capsys, 
     assert "2 file(s) could not be formatted" in capsys.readouterr().err
 
 
+@pytest.mark.scenario
 def test_crlf_and_byte_order_mark_are_repaired(catalogue):
     rule = catalogue / "rules" / "restricted-ssh.yaml"
     good = rule.read_bytes()

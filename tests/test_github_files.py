@@ -177,6 +177,7 @@ def test_contributing_says_what_a_maintainer_sets_up_for_releases():
         assert needed in section, needed
 
 
+@pytest.mark.scenario
 def test_issue_form_asks_for_rule_question_problem_and_evidence():
     form = load_yaml(GITHUB / "ISSUE_TEMPLATE" / "mapping-correction.yml")
     fields = {b["id"]: b for b in form["body"] if "id" in b}
@@ -240,6 +241,7 @@ def test_hooks_offered_to_other_repositories():
     assert not re.search(hooks["conformap-fmt"]["files"], ".github/workflows/pr.yml")
 
 
+@pytest.mark.scenario
 def test_vscode_maps_every_catalogue_file_to_its_schema():
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text())
     schemas = settings["yaml.schemas"]

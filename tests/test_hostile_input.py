@@ -129,6 +129,7 @@ def test_removals_are_refused_unless_allowed_and_listed_first(tmp_path, capsys):
     assert report.startswith("mappings removed (1):\n  beta-rule → M-2 / M-2.BP02 (source rows 3)\n")
 
 
+@pytest.mark.scenario
 def test_a_sharp_drop_in_rows_is_refused(tmp_path, capsys):
     """The real page cut after row 100 and given its Template section back: whole-looking, but 83 rows fewer."""
     root = tmp_path / "catalog"
@@ -283,6 +284,7 @@ def test_unreadable_folder_and_snapshot(tmp_path, monkeypatch, capsys):
     assert "Traceback" not in out + err
 
 
+@pytest.mark.scenario
 def test_a_full_standard_output_is_an_error_not_a_traceback():
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full on this system")
@@ -374,6 +376,7 @@ def special_targets(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     return out
 
 
+@pytest.mark.scenario
 def test_export_refuses_links_fifos_and_devices(tmp_path, capsys):
     for name, (path, kind) in special_targets(tmp_path).items():
         mode = os.lstat(path).st_mode

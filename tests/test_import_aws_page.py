@@ -419,6 +419,7 @@ def test_page_errors_still_name_the_page(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().err == "catalog: cannot read: Is a directory\n"
 
 
+@pytest.mark.scenario
 def test_first_import_into_a_new_folder_writes_and_reports_what_remains(tmp_path, monkeypatch, capsys):
     """A new catalogue is written even though new managed rules still lack their curated metadata."""
     monkeypatch.chdir(tmp_path)

@@ -191,6 +191,7 @@ def test_every_unreadable_rule_file_is_reported_at_once(root, tmp_path):
     assert str(caught.value).count("\n") == 1
 
 
+@pytest.mark.scenario
 def test_a_framework_file_that_is_not_a_mapping_stops_the_import(root, tmp_path):
     (root / "framework.yaml").write_text("just text\n", encoding="utf-8")
     with pytest.raises(ImportFailure) as caught:

@@ -66,6 +66,7 @@ def imported(cat) -> Path:
     return cat
 
 
+@pytest.mark.scenario
 def test_every_importer_writes_a_valid_snapshot(imported):
     catalog, diags = validate(imported)
     assert [d.format() for d in diags] == []
@@ -74,6 +75,7 @@ def test_every_importer_writes_a_valid_snapshot(imported):
         assert (imported / rel).read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
 
 
+@pytest.mark.scenario
 def test_wa_template_snapshot_keeps_every_rule_as_the_template_states_it(imported):
     """Expected values written by hand from the fixture template (issue 19: the packs follow AWS's template)."""
     data = load(imported, "wa-template")
@@ -92,6 +94,7 @@ def test_wa_template_snapshot_keeps_every_rule_as_the_template_states_it(importe
     ]
 
 
+@pytest.mark.scenario
 def test_wa_best_practices_snapshot_keeps_the_pillars_questions(imported):
     """Expected values written by hand from the fixture manifest (issue 19: every best practice, not three)."""
     data = load(imported, "wa-best-practices")
@@ -122,6 +125,7 @@ def test_a_manifest_that_miscounts_is_refused(cat, tmp_path):
     assert tree_hash(cat) == before
 
 
+@pytest.mark.scenario
 def test_provenance_pins_every_file_read(imported):
     data = load(imported, "security-hub-guide")
     src = data["source"]
@@ -136,6 +140,7 @@ def test_provenance_pins_every_file_read(imported):
     assert [f["path"] for f in src["license_files"]] == ["LICENSE-SUMMARY"]
 
 
+@pytest.mark.scenario
 def test_security_hub_guide_extracts_controls_verbatim(imported):
     controls = {c["id"]: c for c in load(imported, "security-hub-guide")["controls"]}
     # S3.3 names another rule and S3.4 none: dropped; S3.5 is kept because the OSCAL catalog ties it to beta-rule.
@@ -157,6 +162,7 @@ def test_security_hub_guide_extracts_controls_verbatim(imported):
     assert controls["S3.5"]["config_rule_note"] == "(Custom rule developed by Security Hub)"
 
 
+@pytest.mark.scenario
 def test_security_hub_oscal_keeps_both_sides_of_a_disagreement(imported):
     controls = {c["id"]: c for c in load(imported, "security-hub-oscal")["controls"]}
     assert list(controls) == ["S3.1", "S3.2", "S3.5"]  # S3.9 (other-rule) dropped; S3.2 kept: the guide ties it to beta-rule
@@ -173,6 +179,7 @@ def test_nist_keeps_only_the_controls_the_guide_names(imported):
     ]
 
 
+@pytest.mark.scenario
 def test_guard_rule_pages_and_scopes(imported):
     assert load(imported, "guard-registry")["mappings"] == [
         {"rule": "alpha-rule", "guard_file": "rules/aws/s3/alpha_rule.guard", "items": ["M-1.1", "M-3.2"]},
@@ -185,6 +192,7 @@ def test_guard_rule_pages_and_scopes(imported):
     assert load(imported, "conformance-packs")["scopes"] == [{"identifier": "ALPHA_RULE", "resource_types": ["AWS::S3::Bucket"]}]
 
 
+@pytest.mark.scenario
 def test_importing_twice_changes_nothing(imported):
     before = tree_hash(imported)
     for name in ORDER:
@@ -192,6 +200,7 @@ def test_importing_twice_changes_nothing(imported):
     assert tree_hash(imported) == before
 
 
+@pytest.mark.scenario
 def test_a_one_file_source_can_be_given_as_the_file(imported, tmp_path):
     before = tree_hash(imported)
     single = CHECKOUTS / "guard-registry" / "mappings" / "rule_set_wa-Security-Pillar.json"
@@ -202,6 +211,7 @@ def test_a_one_file_source_can_be_given_as_the_file(imported, tmp_path):
     assert tree_hash(imported) != before
 
 
+@pytest.mark.scenario
 def test_a_source_in_the_wrong_shape_writes_nothing(imported, tmp_path):
     broken = tmp_path / "guard"
     shutil.copytree(CHECKOUTS / "guard-registry", broken)
@@ -213,6 +223,7 @@ def test_a_source_in_the_wrong_shape_writes_nothing(imported, tmp_path):
     assert tree_hash(imported) == before
 
 
+@pytest.mark.scenario
 def test_a_snapshot_that_would_not_validate_writes_nothing(imported, tmp_path):
     broken = tmp_path / "guide"
     shutil.copytree(CHECKOUTS / "security-hub-guide", broken)
@@ -344,6 +355,7 @@ def _guide_without(tmp_path: Path, edit) -> Path:
     return source
 
 
+@pytest.mark.scenario
 def test_a_source_that_drops_a_control_is_refused_unless_allowed(cat, tmp_path):
     run("config-rule-pages", cat)
     run("security-hub-guide", cat)
@@ -369,6 +381,7 @@ def test_headings_in_another_form_are_not_read_as_no_controls(cat, tmp_path, cap
     assert tree_hash(cat) == before
 
 
+@pytest.mark.scenario
 def test_an_import_that_breaks_another_snapshot_writes_nothing(cat, tmp_path):
     """The guide keeps S3.5 (it names no catalogue rule) because the OSCAL snapshot ties it to beta-rule: an OSCAL
     catalog without S3.5 would leave the guide's entry unexplained, an error in another file than the one written."""
@@ -451,6 +464,7 @@ def test_json_nested_beyond_the_limit_is_refused_before_it_is_parsed(cat, tmp_pa
     assert err.value.problems == [(f"{GUARD_FILE}:1", f"nesting is deeper than {reading.MAX_DEPTH} levels (the limit for a source file)")]
 
 
+@pytest.mark.scenario
 def test_a_template_nested_beyond_the_limit_is_refused(cat, tmp_path):
     source = checkout(tmp_path, "conformance-packs")
     (source / "aws-config-conformance-packs" / "Deep.yaml").write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")

@@ -111,6 +111,7 @@ def test_writing_commands_leave_the_installed_catalogue_alone(installed_layout, 
     assert "outside a clone of conformap, give" in capsys.readouterr().err
 
 
+@pytest.mark.scenario
 def test_catalog_option_wins_over_the_default(installed_layout, capsys):
     assert cli.main(["validate", "--catalog", str(CATALOG)]) == 0
     assert "181 mappings" in capsys.readouterr().err

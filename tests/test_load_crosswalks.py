@@ -72,6 +72,7 @@ def test_security_hub_counts(real_catalog):
     assert guide_rules == rules_named("security-hub-guide")
 
 
+@pytest.mark.scenario
 def test_guard_counts_and_the_known_gap(real_catalog):
     guard = {m["rule"]: m["items"] for m in snapshot("guard-registry")["mappings"]}
     assert len(guard) == 66
@@ -131,6 +132,7 @@ def test_a_catalogue_without_snapshots_has_empty_crosswalks():
     assert cw.corroboration_counts == {"agrees": 0, "contradicted": 0, "not_covered": len(mini.mappings)}
 
 
+@pytest.mark.scenario
 def test_snapshot_errors_are_all_reported_with_their_place(tmp_path):
     import shutil
 
@@ -166,6 +168,7 @@ def test_question_helpers(real_catalog):
     assert sorted(sc7) == expected
 
 
+@pytest.mark.scenario
 def test_a_licence_copy_that_is_not_the_pinned_file_is_an_error(tmp_path):
     """issue 19: sources/licenses/ keeps each pinned licence file byte for byte (it ships with the downloads)."""
     import shutil
@@ -182,6 +185,7 @@ def test_a_licence_copy_that_is_not_the_pinned_file_is_an_error(tmp_path):
     assert not [d for d in diags if "guard-registry" in d.file]  # a snapshot without its copies is valid
 
 
+@pytest.mark.scenario
 def test_a_guide_naming_no_nist_control_needs_no_nist_snapshot(tmp_path):
     """Without the NIST snapshot, a Security Hub guide that names no NIST control is checked, not a crash
     (the NIST check read the absent snapshot: AttributeError, found by the type checker)."""

@@ -55,6 +55,7 @@ def test_the_fixtures_hold_the_defects():
 
 
 @pytest.mark.parametrize("rule_id", CUT_DESCRIPTIONS)
+@pytest.mark.scenario
 def test_a_description_cut_short_is_an_error(old_catalog, rule_id):
     found = _errors_for(old_catalog, rule_id)
     assert [d.path for d in found] == ["$.description"]
@@ -101,6 +102,7 @@ def test_the_fixed_rules_copy_the_pages_in_full():
         assert read(rid)["conformance_pack"]["scope_resource_types"] == [scope]
 
 
+@pytest.mark.scenario
 def test_a_rule_citing_another_commit_is_warned_not_compared(tmp_path):
     root = tmp_path / "catalog"
     shutil.copytree(paths.DEFAULT_CATALOG, root)
@@ -136,6 +138,7 @@ def test_the_snapshot_keeps_every_note():
         assert notes[rid] == text
 
 
+@pytest.mark.scenario
 def test_the_rule_files_carry_the_notes_verbatim():
     rules = paths.DEFAULT_CATALOG / "rules"
     notes = _snapshot_notes()
@@ -145,6 +148,7 @@ def test_the_rule_files_carry_the_notes_verbatim():
 
 
 @pytest.mark.parametrize("change", ["drop", "edit", "invent"])
+@pytest.mark.scenario
 def test_a_note_dropped_edited_or_invented_is_an_error(tmp_path, change):
     root = tmp_path / "catalog"
     shutil.copytree(paths.DEFAULT_CATALOG, root)
@@ -186,6 +190,7 @@ def real_copy(tmp_path) -> Path:
     return root
 
 
+@pytest.mark.scenario
 def test_a_deprecation_without_aws_text_is_a_schema_error(real_copy):
     f = real_copy / "rules" / "elasticsearch-in-vpc-only.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace("guidance:", "deprecated: {successor: opensearch-in-vpc-only, reason: Renamed.}\nguidance:", 1), encoding="utf-8")
@@ -193,6 +198,7 @@ def test_a_deprecation_without_aws_text_is_a_schema_error(real_copy):
     assert [d.path for d in found] == ["$.deprecated"] and "aws_text" in found[0].message
 
 
+@pytest.mark.scenario
 def test_the_old_e4_claim_is_refused(real_copy):
     """The Note AWS wrote is real text, but it says what the rule does not evaluate, not that it is deprecated."""
     found = _deprecate(real_copy, "The rule does not evaluate Amazon OpenSearch Service domains.")
@@ -206,11 +212,13 @@ def test_a_quote_the_page_does_not_hold_is_an_error(real_copy):
     assert "does not say this" in found[0].message
 
 
+@pytest.mark.scenario
 def test_a_quote_of_another_source_is_not_verified(real_copy):
     found = _deprecate(real_copy, "This rule is deprecated.", path="doc_source/some-other-page.md")
     assert [(d.severity.value, d.path) for d in found] == [("warning", "$.deprecated.aws_text.quote")]
 
 
+@pytest.mark.scenario
 def test_a_quote_the_page_holds_is_accepted(real_copy):
     """A page that did say so (its snapshot and the rule's note changed together) makes the claim valid."""
     said = "This rule is deprecated; use opensearch-in-vpc-only instead."
@@ -226,6 +234,7 @@ def test_a_quote_the_page_holds_is_accepted(real_copy):
     assert _deprecate(real_copy, said) == []
 
 
+@pytest.mark.scenario
 def test_a_pack_value_aws_template_does_not_set_is_an_error(real_copy):
     """issue 19: rule files citing AWS's WA template (sources/wa-conformance-pack.yaml) set its values."""
     f = real_copy / "rules" / "restricted-common-ports.yaml"

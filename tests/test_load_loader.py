@@ -163,6 +163,7 @@ def _state(folder: Path) -> list[tuple[str, int, int]]:
     return sorted((str(p.relative_to(folder)), p.lstat().st_mode, p.lstat().st_mtime_ns) for p in folder.rglob("*"))
 
 
+@pytest.mark.scenario
 def test_nothing_cached_can_change_what_validate_reports(root, tmp_path):
     """Caches cannot lie: validate reads and checks every YAML file every time. Tampered, planted, linked and
     FIFO entries in the old cache's folders (~/.cache/conformap, $XDG_CACHE_HOME/conformap,

@@ -31,6 +31,7 @@ def _yaml(path):
 
 
 @pytest.mark.parametrize("name", CATALOGUES)
+@pytest.mark.scenario
 def test_every_record_is_its_file(name, fixtures_dir):
     root = _root(name, fixtures_dir)
     cat = conformap.load(root)
@@ -49,6 +50,7 @@ def test_every_record_is_its_file(name, fixtures_dir):
 
 
 @pytest.mark.parametrize("name", CATALOGUES)
+@pytest.mark.scenario
 def test_from_record_inverts_to_record(name, fixtures_dir):
     cat = conformap.load(_root(name, fixtures_dir))
     for c in cat.controls:

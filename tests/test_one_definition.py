@@ -61,6 +61,7 @@ def test_the_checks_see_the_package():
     assert len(MODULES) > 40 and "escape.py" in {rel(p) for p in MODULES} and TEMPLATES
 
 
+@pytest.mark.scenario
 def test_whitespace_is_folded_only_by_escape():
     """``" ".join(s.split())`` or a ``\\s+`` regex outside escape.py: use conformap.escape.single_line."""
 
@@ -86,6 +87,7 @@ def test_whitespace_is_folded_only_by_escape():
     assert offenders(check, "escape.py") == []
 
 
+@pytest.mark.scenario
 def test_markdown_is_unescaped_only_by_escape():
     """A regex that reads a backslash-escaped character back (``\\\\([...])``) outside escape.py: use
     conformap.escape.markdown_unescape."""

@@ -23,7 +23,7 @@ from conformap.cli import main
 REAL = Path(__file__).resolve().parents[1] / "catalog"
 
 
-@pytest.fixture(scope="module", params=["real", "awkward"])
+@pytest.fixture(scope="module", params=[pytest.param("real", marks=pytest.mark.scenario), "awkward"])
 def site(request, tmp_path_factory):
     """(oracle, the render-site folder) of one catalogue."""
     tmp = tmp_path_factory.mktemp(request.param)
@@ -42,6 +42,7 @@ def downloads(out: Path) -> Path:
 # --------------------------------------------------------------------------- JSON
 
 
+@pytest.mark.scenario
 def test_json_counts_mappings_and_crosswalks(site):
     o, out = site
     data = json.loads((downloads(out) / "mappings.json").read_text(encoding="utf-8"))
@@ -125,6 +126,7 @@ def test_workbook_about_names_version_and_capture(site):
 # --------------------------------------------------------------------------- manifest
 
 
+@pytest.mark.scenario
 def test_manifest_rows_units_and_hashes(site):
     o, out = site
     d = downloads(out)

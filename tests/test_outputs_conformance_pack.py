@@ -107,6 +107,7 @@ def test_moto_accepts_every_rule_of_every_pack(real_packs):
             assert names == {r["Properties"]["ConfigRuleName"] for r in doc["Resources"].values()}, name
 
 
+@pytest.mark.scenario
 def test_moto_refuses_what_it_should(real_catalog):
     """The check above means something: moto rejects unknown identifiers and parameter names."""
     boto3 = pytest.importorskip("boto3")
@@ -122,6 +123,7 @@ def test_moto_refuses_what_it_should(real_catalog):
                 client.put_config_rule(ConfigRule=rule)
 
 
+@pytest.mark.scenario
 def test_limits_and_splitting_of_the_whole_pillar(real_catalog, real_packs):
     files, notes = real_packs
     for name, data in files.items():

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 
+import pytest
 import yaml
 
 import conformap
@@ -15,6 +16,7 @@ from conformap.load import schema
 from conformap.outputs import columns, downloads
 
 
+@pytest.mark.scenario
 def test_download_files_lists_every_format(real_catalog):
     files = downloads.download_files(real_catalog)
     for path in (
@@ -34,6 +36,7 @@ def test_download_files_lists_every_format(real_catalog):
     assert downloads.download_files(real_catalog) == files  # deterministic
 
 
+@pytest.mark.scenario
 def test_manifest_describes_every_other_file(real_catalog):
     files = downloads.download_files(real_catalog)
     manifest = json.loads(files["downloads/manifest.json"])
@@ -95,6 +98,7 @@ def test_hostile_catalogue_gives_valid_json_everywhere(fixtures_dir):
     assert json.loads(files["downloads/mappings.json"])["framework"]["title"] == cat.framework.title
 
 
+@pytest.mark.scenario
 def test_question_csv_is_the_questions_rows_of_mappings_csv(real_catalog):
     """downloads/questions/<id>.csv: exactly the rows of mappings.csv for that question, same header, for each mapped question."""
     files = downloads.download_files(real_catalog)
@@ -111,6 +115,7 @@ def test_question_csv_is_the_questions_rows_of_mappings_csv(real_catalog):
     assert len(by_question["SEC-8"]) == 29
 
 
+@pytest.mark.scenario
 def test_licence_texts_ship_with_the_downloads(real_catalog):
     """issue 19: the licence and notice files of every source, byte for byte as each snapshot pins them (SHA-256
     of the upstream file at the pinned commit), and conformap's NOTICE.md."""

@@ -78,6 +78,7 @@ def test_trestle_reads_it(real_catalog, tmp_path):
     )
 
 
+@pytest.mark.scenario
 def test_every_pair_appears_exactly_once_with_its_rules(real_doc):
     expected = expected_pairs(ROOT)
     assert len(expected) == 291
@@ -183,6 +184,7 @@ def test_json_crosswalks_agree_with_the_snapshots(real_catalog):
     assert list(apigw["sources"]) == ["security-hub-guide", "security-hub-oscal"] and apigw["differences"] == ["config_rules"]
 
 
+@pytest.mark.scenario
 def test_cli_writes_it_and_refuses_a_catalogue_without_crosswalks(real_catalog, fixtures_dir, tmp_path, capsys):
     out = tmp_path / "m.json"
     assert main(["export", "--format", "oscal-mapping-collection", "--out", str(out)]) == 0
@@ -219,6 +221,7 @@ def test_trestle_validate_all_passes(real_catalog, tmp_path):
     assert result.returncode == 0 and result.stdout.count("VALID: Model") == 2, result.stdout + result.stderr
 
 
+@pytest.mark.scenario
 def test_provenance_names_each_snapshot_read_from_its_file(real_doc):
     doc = real_doc["mapping-collection"]
     prov = doc["provenance"]

@@ -49,6 +49,7 @@ def test_exports_without_aws_text_hold_none_of_the_page_text(tmp_path, page_text
         assert k in bare, k
 
 
+@pytest.mark.scenario
 def test_the_workbook_without_aws_text(tmp_path, page_texts):
     import io
 
@@ -66,6 +67,7 @@ def test_aws_text_export_cannot_be_made_without_it(tmp_path, capsys):
     assert not (tmp_path / "x.txt").exists()
 
 
+@pytest.mark.scenario
 def test_the_site_without_aws_text(tmp_path, page_texts, monkeypatch):
     monkeypatch.setenv("CONFORMAP_WITHOUT_AWS_TEXT", "1")
     out = tmp_path / "site"

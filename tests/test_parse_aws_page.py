@@ -293,6 +293,7 @@ def md_page(*rows: str, after: str = "\n## Template\n") -> str:
 MD_ROW = "| M-1 | Q? D. | alpha-rule | G. |"
 
 
+@pytest.mark.scenario
 def test_markdown_table_row_limit():
     rows = [f"| M-1 | Q? D{i}. | rule-{i} | G. |" for i in range(5001)]
     assert len(parse_page(md_page(*rows[:5000]))[1]) == 5000

@@ -97,6 +97,7 @@ def test_collect_aggregator(tmp_path):
         assert (tmp_path / p.relative_to(COLLECTED)).read_bytes() == p.read_bytes()
 
 
+@pytest.mark.scenario
 def test_throttling_gives_up_after_the_last_attempt_and_other_errors_at_once():
     from botocore.exceptions import ClientError
 
@@ -127,6 +128,7 @@ def test_the_collected_files_are_a_bundle_the_report_reads(tmp_path):
     ]
 
 
+@pytest.mark.scenario
 def test_the_collect_command_lays_out_account_and_region_folders(tmp_path, monkeypatch, capsys):
     from conformap.cli import main
 

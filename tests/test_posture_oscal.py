@@ -74,6 +74,7 @@ def _check_jsonschema(document: Path):
     return subprocess.run([str(exe), "--schemafile", str(NIST_SCHEMA), str(document)], capture_output=True, text=True)
 
 
+@pytest.mark.scenario
 def test_nist_1_2_1_schema_accepts_the_assessment_results(tmp_path):
     assert json.loads(NIST_SCHEMA.read_bytes())["$id"] == "http://csrc.nist.gov/ns/oscal/1.2.1/oscal-ar-schema.json"
     ok = _check_jsonschema(EXPECTED / "main.ar.json")

@@ -27,12 +27,14 @@ def report(tmp_path, *inputs, fmt="json", extra=()) -> tuple[int, bytes]:
 
 
 @pytest.mark.parametrize("fmt", sorted(GOLDEN))
+@pytest.mark.scenario
 def test_golden_report(fmt, tmp_path):
     code, data = report(tmp_path, MAIN, fmt=fmt)
     assert code == 0
     assert data == (EXPECTED / GOLDEN[fmt]).read_bytes()
 
 
+@pytest.mark.scenario
 def test_golden_degraded(tmp_path):
     code, data = report(tmp_path, FIXTURES / "degraded")
     assert code == 0 and data == (EXPECTED / "degraded.json").read_bytes()
@@ -111,6 +113,7 @@ def test_same_input_same_bytes_whatever_the_working_directory(tmp_path, monkeypa
         assert report(tmp_path, MAIN, fmt=fmt)[1] == (EXPECTED / GOLDEN[fmt]).read_bytes()
 
 
+@pytest.mark.scenario
 def test_as_of_sets_the_date(tmp_path):
     code, data = report(tmp_path, MAIN, extra=("--as-of", "2027-01-31"))
     assert code == 0 and json.loads(data)["as_of"] == "2027-01-31"
@@ -156,6 +159,7 @@ def test_hostile_strings_are_inert_in_markdown_and_html():
     assert "\\*\\*bold\\*\\*" in md and "\\[link\\]" in md and "\\|" in md
 
 
+@pytest.mark.scenario
 def test_terminal_diagnostics_are_inert(tmp_path, capsys):
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -167,6 +171,7 @@ def test_terminal_diagnostics_are_inert(tmp_path, capsys):
     assert "rules.json: $.ConfigRules[0].Source.Owner: expected a string, found a number" in err
 
 
+@pytest.mark.scenario
 def test_errors_are_all_reported_and_nothing_is_written(tmp_path, capsys):
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -183,6 +188,7 @@ def test_errors_are_all_reported_and_nothing_is_written(tmp_path, capsys):
     assert "3 error(s)" in err or "error(s) in the inputs" in err
 
 
+@pytest.mark.scenario
 def test_members_the_report_reads_are_required_though_botocore_makes_them_optional(tmp_path, capsys):
     """Found by test_posture_properties.py: an evaluation result without its identifier was a KeyError."""
     bad = tmp_path / "bad"
@@ -205,6 +211,7 @@ def test_members_the_report_reads_are_required_though_botocore_makes_them_option
     assert "internal error" not in err
 
 
+@pytest.mark.scenario
 def test_a_leftover_next_token_is_a_warning_or_with_strict_an_error(tmp_path, capsys):
     code, _ = report(tmp_path, MAIN)
     err = capsys.readouterr().err
@@ -215,6 +222,7 @@ def test_a_leftover_next_token_is_a_warning_or_with_strict_an_error(tmp_path, ca
     assert code == 1 and data == b"" and "NextToken: a leftover NextToken" in err
 
 
+@pytest.mark.scenario
 def test_describe_config_rules_is_required(tmp_path, capsys):
     only = tmp_path / "only"
     only.mkdir()
@@ -223,6 +231,7 @@ def test_describe_config_rules_is_required(tmp_path, capsys):
     assert code == 1 and "no describe-config-rules answer" in capsys.readouterr().err
 
 
+@pytest.mark.scenario
 def test_missing_input_and_oversized_file(tmp_path, capsys, monkeypatch):
     from conformap.posture import inputs
 

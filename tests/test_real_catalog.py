@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from conformap import paths, validate
 
 
+@pytest.mark.scenario
 def test_validates_without_errors_or_warnings():
     cat, diags = validate(paths.DEFAULT_CATALOG)
     assert cat is not None

@@ -41,6 +41,7 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>])", r"\\\1", text)
 
 
+@pytest.mark.scenario
 def test_rule_page_shows_its_security_hub_control_and_nist_ids(site, guide):
     hub = [c for c in guide["controls"] if "access-keys-rotated" in c["config_rules"]]
     assert [c["id"] for c in hub] == ["IAM.3"]
@@ -54,6 +55,7 @@ def test_rule_page_shows_its_security_hub_control_and_nist_ids(site, guide):
         assert f"(../crosswalk.md#{anchor})" in section
 
 
+@pytest.mark.scenario
 def test_every_rule_the_guide_names_shows_a_security_hub_control(site, guide):
     rules = {p.removeprefix("rules/").removesuffix(".md") for p in site if p.startswith("rules/") and p != "rules/index.md"}
     named = {r for c in guide["controls"] for r in c.get("config_rules", [])} & rules
@@ -67,6 +69,7 @@ def test_every_rule_the_guide_names_shows_a_security_hub_control(site, guide):
     assert len(shown) >= 95
 
 
+@pytest.mark.scenario
 def test_rule_without_crosswalk_has_no_section(site):
     oscal = yaml.safe_load((CROSSWALKS / "security-hub-oscal.yaml").read_text(encoding="utf-8"))
     guide_rules = {r for c in yaml.safe_load((CROSSWALKS / "security-hub-guide.yaml").read_text(encoding="utf-8"))["controls"] for r in c.get("config_rules", [])}
@@ -77,6 +80,7 @@ def test_rule_without_crosswalk_has_no_section(site):
     assert not any(SECTION in site[p] for p in without)
 
 
+@pytest.mark.scenario
 def test_question_page_lists_nist_and_security_hub_controls_with_counts(site):
     section = _section(site["controls/sec-6.md"], "## Other frameworks its rules serve")
     row = next(line for line in section.splitlines() if line.startswith("| [AC\\-3](../crosswalk.md#nist-ac-3)"))
@@ -86,6 +90,7 @@ def test_question_page_lists_nist_and_security_hub_controls_with_counts(site):
     assert "<code>" in section
 
 
+@pytest.mark.scenario
 def test_crosswalk_page_table_cells_and_nist_sections(site):
     page = site["crosswalk.md"]
     cells = set(re.findall(r"\]\(#(q-sec-\d+-[a-z]{2})\)", page))
@@ -102,6 +107,7 @@ def test_crosswalk_page_table_cells_and_nist_sections(site):
     assert '<h3 id="nist-sc-8" class="cm-id-heading">SC-8 ' in page
 
 
+@pytest.mark.scenario
 def test_crosswalk_page_lists_the_guard_contradiction(site):
     guard = yaml.safe_load((CROSSWALKS / "guard-wa-security-pillar.yaml").read_text(encoding="utf-8"))
     items = next(g["items"] for g in guard["mappings"] if g["rule"] == "lambda-inside-vpc")
@@ -113,6 +119,7 @@ def test_crosswalk_page_lists_the_guard_contradiction(site):
     assert all(_md(i) in row for i in items)
 
 
+@pytest.mark.scenario
 def test_methodology_shows_the_sources_check_summary(site):
     section = _section(site["methodology.md"], "## Other sources")
     assert "<code>mappings\\_contradicted\\_by\\_guard</code> | 1 |" in section
@@ -122,6 +129,7 @@ def test_methodology_shows_the_sources_check_summary(site):
 HOSTILE = "<script>alert(1)</script> *x* [a](javascript:alert(1))"
 
 
+@pytest.mark.scenario
 def test_hostile_crosswalk_text_stays_text(tmp_path):
     root = tmp_path / "catalog"
     shutil.copytree(paths.PROJECT_ROOT / "catalog", root)
@@ -138,6 +146,7 @@ def test_hostile_crosswalk_text_stays_text(tmp_path):
     assert "&lt;script&gt;" in site["rules/access-keys-rotated.md"]
 
 
+@pytest.mark.scenario
 def test_crosswalk_heatmap_cells_open_their_rules(site):
     page = site["crosswalk.md"]
     hrefs = re.findall(r'xlink:href="#(q-sec-\d+-[a-z]{2})"', page)
@@ -146,6 +155,7 @@ def test_crosswalk_heatmap_cells_open_their_rules(site):
     assert "<title>SEC-6 and AC: " in page
 
 
+@pytest.mark.scenario
 def test_errata_page_points_to_the_contradiction(site):
     assert "contradicts 1 mapping of the catalogue: see the [corroboration](crosswalk.md#corroboration)" in site["errata.md"]
     assert "## Corroboration\n" in site["crosswalk.md"]

@@ -914,6 +914,7 @@ def test_changes_page_escapes_a_release_that_does_not_validate(tmp_path, monkeyp
     assert changes_markdown(catalog_dir=tmp_path / "elsewhere").endswith("the changes per release cannot be listed.\n")
 
 
+@pytest.mark.scenario
 def test_real_rule_pages_show_the_developer_guide_note(real_catalog):
     """issue 19: the Note of elasticsearch-encrypted-at-rest's page at e57037d, written by hand here."""
     site = pages.render_site(real_catalog)
@@ -927,6 +928,7 @@ def test_real_rule_pages_show_the_developer_guide_note(real_catalog):
     assert 'class="admonition note"' not in render(site[routes.rule_page("account-part-of-organizations")])
 
 
+@pytest.mark.scenario
 def test_methodology_page_shows_the_comparison_with_aws_template(real_catalog):
     """issue 19: the output of scripts/compare_wa_template.py is on the Methodology page."""
     md = pages.render_site(real_catalog)[routes.METHODOLOGY]
@@ -936,6 +938,7 @@ def test_methodology_page_shows_the_comparison_with_aws_template(real_catalog):
     assert "not explained" not in section
 
 
+@pytest.mark.scenario
 def test_licence_notices_beside_the_licensed_blocks(real_catalog):
     """issue 19: the Security Hub block (CC BY-SA 4.0 text) and the developer guide's text (Apache-2.0) each carry
     their licence and a link to the notice, on rule pages and on the Crosswalk page."""
@@ -952,6 +955,7 @@ def test_licence_notices_beside_the_licensed_blocks(real_catalog):
     assert "Creative Commons Attribution\\-ShareAlike 4\\.0" in crosswalk and "[notice](notice.md)" in crosswalk
 
 
+@pytest.mark.scenario
 def test_question_pages_name_every_best_practice(real_catalog):
     """issue 19: the SEC-8 page lists its four best practices (ids and titles written by hand from the manifest)."""
     page = pages.render_site(real_catalog)[routes.control_page("SEC-8")]

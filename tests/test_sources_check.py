@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 import yaml
 
 from conformap import paths
@@ -18,6 +19,7 @@ def run(capsys, *args):
     return code, out.out, out.err
 
 
+@pytest.mark.scenario
 def test_the_catalogue_has_no_drift_and_known_disagreements(capsys):
     code, out, _ = run(capsys, "--format", "json")
     assert code == 0
@@ -34,6 +36,7 @@ def test_the_catalogue_has_no_drift_and_known_disagreements(capsys):
     assert s["mappings_corroborated_by_guard"] + s["mappings_contradicted_by_guard"] + s["mappings_guard_does_not_cover"] == 181
 
 
+@pytest.mark.scenario
 def test_text_output_and_strict(capsys):
     code, out, _ = run(capsys)
     assert code == 0
@@ -42,10 +45,12 @@ def test_text_output_and_strict(capsys):
     assert run(capsys, "--strict")[0] == 1
 
 
+@pytest.mark.scenario
 def test_the_report_is_deterministic(capsys):
     assert run(capsys, "--format", "json")[1] == run(capsys, "--format", "json")[1]
 
 
+@pytest.mark.scenario
 def test_a_parameter_the_rule_lost_is_drift(tmp_path, capsys):
     """One rule decides what drift is (conformap.load.fidelity): validation reports it on a rule citing the
     snapshot's commit; sources check on every rule, here one that cites another commit (a warning in validate)."""
@@ -67,6 +72,7 @@ def test_a_parameter_the_rule_lost_is_drift(tmp_path, capsys):
     ]
 
 
+@pytest.mark.scenario
 def test_a_scope_the_rule_does_not_record_is_drift_as_in_validate(tmp_path, capsys):
     """Once sources check saw only a recorded scope that differed; now the same rule as validation's."""
     root = tmp_path / "catalog"
@@ -85,6 +91,7 @@ def test_a_scope_the_rule_does_not_record_is_drift_as_in_validate(tmp_path, caps
     ]
 
 
+@pytest.mark.scenario
 def test_an_invalid_catalogue_is_reported_not_compared(tmp_path, capsys):
     root = tmp_path / "catalog"
     shutil.copytree(paths.DEFAULT_CATALOG, root)
@@ -95,6 +102,7 @@ def test_an_invalid_catalogue_is_reported_not_compared(tmp_path, capsys):
     assert "guard-wa-security-pillar.yaml:" in err and "unknown rule 'lambda-outside-vpc'" in err
 
 
+@pytest.mark.scenario
 def test_controls_without_nist_ids_are_listed_with_the_newest_source(capsys):
     """issue 19: Backup.1, ELB.16, Redshift.10 and S3.17 are named only by AWS's 2026 OSCAL content, which
     states no NIST ids; the 2023 guide does not have them. The report says so, as of the newest snapshot."""
@@ -108,6 +116,7 @@ def test_controls_without_nist_ids_are_listed_with_the_newest_source(capsys):
     assert f"with no NIST SP 800-53 Rev. 5 ids in the sources this catalogue holds (newest: security-hub-oscal, awslabs/oscal-content-for-aws-services at {newest['commit'][:12]}, {newest['commit_date']})" in text
 
 
+@pytest.mark.scenario
 def test_the_rule_page_says_precisely_that_no_source_held_states_nist_ids(real_catalog):
     from conformap import routes
     from conformap.site import pages

@@ -331,6 +331,7 @@ MANY_ERRORS = [
 ]
 
 
+@pytest.mark.scenario
 def test_many_errors_are_all_reported_in_one_run(tmp_path):
     # Every layer at once: file name, YAML, schema, references, errata, snapshot. Run as a real process.
     root = build(tmp_path, "many-errors")
