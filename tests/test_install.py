@@ -294,3 +294,14 @@ def test_installed_csv_export_has_every_mapping(venv_bin, tmp_path):
     assert res.returncode == 0, res.stderr.decode()
     rows = list(csv.reader(io.StringIO(res.stdout.decode("utf-8"), newline="")))
     assert len(rows) == 1 + 181
+
+
+@pytest.mark.slow
+def test_installed_site_and_downloads_carry_the_notice(venv_bin, tmp_path):
+    """Installed from the wheel, there is no clone's NOTICE.md: the Notice page and the downloads' NOTICE.txt come
+    from the copy in the distribution's .dist-info (the catalogue's sources require their attribution)."""
+    res = _run([venv_bin / "conformap", "render-site", tmp_path / "docs"], cwd=tmp_path)
+    assert res.returncode == 0, res.stderr.decode()
+    notice = (ROOT / "NOTICE.md").read_bytes()
+    assert (tmp_path / "docs" / "notice.md").read_bytes() == notice
+    assert (tmp_path / "docs" / "downloads" / "licenses" / "NOTICE.txt").read_bytes() == notice

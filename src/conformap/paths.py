@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import tomllib
 from pathlib import Path
@@ -68,10 +69,27 @@ SOURCE_SNAPSHOTS = {
     "wa-template": (f"{SOURCES_DIR}/wa-conformance-pack.yaml", "pack-template"),
     "wa-best-practices": (f"{SOURCES_DIR}/wa-best-practices.yaml", "wa-best-practices"),
 }
-NOTICE_FILE = PROJECT_ROOT / "NOTICE.md"  # in a clone; an installed package has it in its .dist-info
 # The licence and notice texts of each snapshot's source, byte for byte as pinned in its license_files:
 # LICENSES_DIR/<snapshot name>/<path in the source repository> (written by import-source, shipped with the downloads).
 LICENSES_DIR = f"{SOURCES_DIR}/licenses"
+
+
+def notice_file() -> Path | None:
+    """conformap's NOTICE.md (where the catalogue's content comes from, and each source's terms): the clone's own,
+    or, installed from a wheel, the copy in the distribution's ``.dist-info/licenses/`` (pyproject's
+    ``license-files``); ``None`` when neither is there. A function: looking up the distribution costs every
+    command that does not publish the notice."""
+    if IN_CLONE:
+        return PROJECT_ROOT / "NOTICE.md"
+    try:
+        dist = importlib.metadata.distribution("conformap")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for f in dist.files or ():
+        if f.name == "NOTICE.md" and f.parent.name == "licenses" and f.parent.parent.name.endswith(".dist-info"):
+            found = Path(str(dist.locate_file(f)))
+            return found if found.is_file() else None
+    return None
 
 
 def license_copy(name: str, path: str) -> str:

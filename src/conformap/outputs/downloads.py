@@ -73,8 +73,9 @@ def license_entries(cat: Catalog) -> list[Entry]:
     """The terms the downloads are under: the project's NOTICE.md and, for every source snapshot, the licence and
     notice files its repository states them in (kept byte for byte under catalog/sources/licenses/)."""
     out = []
-    if paths.NOTICE_FILE.is_file():
-        out.append(Entry(LICENSES_DIR + "NOTICE.txt", paths.NOTICE_FILE.read_bytes(), "license", "conformap's NOTICE.md (Markdown): where the catalogue's content comes from and the terms of each source, as the source states them."))
+    notice = paths.notice_file()
+    if notice is not None and notice.is_file():
+        out.append(Entry(LICENSES_DIR + "NOTICE.txt", notice.read_bytes(), "license", "conformap's NOTICE.md (Markdown): where the catalogue's content comes from and the terms of each source, as the source states them."))
     for snap in cat.crosswalks.sources:
         for f in snap.license_files:
             copy = cat.root / paths.license_copy(snap.name, f.path)

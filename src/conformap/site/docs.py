@@ -51,8 +51,9 @@ def site_files(catalog: Catalog, *, github: GitHub | None, changes: str | None) 
     files = render_site(catalog, github=github, changes=changes)
     if CONTRIBUTING_FILE.is_file():
         files[routes.CONTRIBUTING] = CONTRIBUTING_FILE.read_text(encoding="utf-8")
-    if paths.NOTICE_FILE.is_file():
-        files[routes.NOTICE] = paths.NOTICE_FILE.read_text(encoding="utf-8")
+    notice = paths.notice_file()
+    if notice is not None and notice.is_file():
+        files[routes.NOTICE] = notice.read_text(encoding="utf-8")
     return files
 
 
