@@ -82,3 +82,22 @@ def test_security_hub_page_lists_each_control_with_title_severity_rules_and_ques
     text = section.evaluate("e => e.nextElementSibling.innerText")
     assert "severity Medium" in text and "s3-bucket-ssl-requests-only" in text and "SEC-9" in text
     assert_clean(page)
+
+
+def rule_questions(rule: str) -> list[str]:
+    """The questions a rule's YAML file maps it to, in question order."""
+    doc = yaml.safe_load((paths.DEFAULT_CATALOG / "rules" / f"{rule}.yaml").read_text(encoding="utf-8"))
+    return sorted({m["control"] for m in doc["mappings"]}, key=lambda q: int(q.split("-")[1]))
+
+
+@pytest.mark.parametrize("rule", ["s3-bucket-ssl-requests-only", "s3-bucket-public-read-prohibited"])
+def test_a_rule_pages_search_teaser_names_its_questions(page, real_url, rule):
+    questions = rule_questions(rule)
+    assert questions
+    page.goto(real_url)
+    assert search(page, rule)[0] == rule + "#"
+    # the teaser: the text Material shows under the page's title in its result
+    teaser = page.locator(".md-search-result__item").first.locator("article.md-search-result__article > p").first
+    assert teaser.inner_text().startswith(f"Serves {', '.join(questions)}: "), teaser.inner_text()
+    shot(page, f"search-teaser-{rule}")
+    assert_clean(page)

@@ -545,6 +545,9 @@ def test_home_numbers(site, mini):
     for n, label in [(4, "questions"), (5, "AWS Config rules"), (8, "mappings"), (3, "shared rules"), (2, "exclusive rules"), (2, "errata")]:
         assert f'<span class="cm-tile__value">{n}</span><span class="cm-tile__label">{label}</span>' in home
     assert "3 with rules" in home and "3 services" in home
+    tile = environment().from_string('{% from "_macros.md.j2" import tile %}{{ tile(n, "erratum", "errata", "note") }}')
+    assert '<span class="cm-tile__label">erratum</span>' in tile.render(n=1)
+    assert '<span class="cm-tile__label">errata</span>' in tile.render(n=0)
     assert "Sample mapping, not a guarantee\\. &lt;script&gt;alert\\('notice'\\)&lt;/script&gt;" in home
 
 
