@@ -1,7 +1,8 @@
 """Ids of other frameworks in the site search (issue 20 item 1), in a real browser on the real catalogue:
 a Security Hub control, a NIST SP 800-53 control with and without its enhancement, a PCI DSS requirement,
 each written the ways people type them, ranks the section that answers it first, and the result lands on it.
-A NIST id without its enhancement (SC-8) is the known exception (xfail, strict: a fix makes it fail).
+A NIST id without its enhancement (SC-8) ranks the base control above SC-8(1) and SC-8(2), which the search's
+prefix matching finds too (mkdocs.yml's separator explains how).
 Expected sections are read from the crosswalk snapshots with PyYAML, never from the page code.
 """
 
@@ -45,34 +46,10 @@ def search(page, query: str) -> list[str]:
     [
         ("S3.5", "security-hub#hub-s3-5"),
         ("s3.5", "security-hub#hub-s3-5"),
-        pytest.param(
-            'SC-8',
-            'crosswalk#nist-sc-8',
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="Material's search expands the typed id as a prefix: SC-8(1) and SC-8(2) (SC-28(1)) outrank SC-8 (SC-28), "
-                "whose section is the first group's third result",
-            ),
-        ),
-        pytest.param(
-            'sc-8',
-            'crosswalk#nist-sc-8',
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="Material's search expands the typed id as a prefix: SC-8(1) and SC-8(2) (SC-28(1)) outrank SC-8 (SC-28), "
-                "whose section is the first group's third result",
-            ),
-        ),
+        ("SC-8", "crosswalk#nist-sc-8"),
+        ("sc-8", "crosswalk#nist-sc-8"),
         ("SC-28(1)", "crosswalk#nist-sc-28-1"),
-        pytest.param(
-            'sc 28',
-            'crosswalk#nist-sc-28',
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="Material's search expands the typed id as a prefix: SC-8(1) and SC-8(2) (SC-28(1)) outrank SC-8 (SC-28), "
-                "whose section is the first group's third result",
-            ),
-        ),
+        ("sc 28", "crosswalk#nist-sc-28"),
         ("PCI 4.1", "security-hub#pci-4-1"),
     ],
 )
@@ -104,4 +81,23 @@ def test_security_hub_page_lists_each_control_with_title_severity_rules_and_ques
     assert section.inner_text().startswith("S3.5 " + hub["S3.5"]["title"].rstrip(".")[:20])
     text = section.evaluate("e => e.nextElementSibling.innerText")
     assert "severity Medium" in text and "s3-bucket-ssl-requests-only" in text and "SEC-9" in text
+    assert_clean(page)
+
+
+def rule_questions(rule: str) -> list[str]:
+    """The questions a rule's YAML file maps it to, in question order."""
+    doc = yaml.safe_load((paths.DEFAULT_CATALOG / "rules" / f"{rule}.yaml").read_text(encoding="utf-8"))
+    return sorted({m["control"] for m in doc["mappings"]}, key=lambda q: int(q.split("-")[1]))
+
+
+@pytest.mark.parametrize("rule", ["s3-bucket-ssl-requests-only", "s3-bucket-public-read-prohibited"])
+def test_a_rule_pages_search_teaser_names_its_questions(page, real_url, rule):
+    questions = rule_questions(rule)
+    assert questions
+    page.goto(real_url)
+    assert search(page, rule)[0] == rule + "#"
+    # the teaser: the text Material shows under the page's title in its result
+    teaser = page.locator(".md-search-result__item").first.locator("article.md-search-result__article > p").first
+    assert teaser.inner_text().startswith(f"Serves {', '.join(questions)}: "), teaser.inner_text()
+    shot(page, f"search-teaser-{rule}")
     assert_clean(page)

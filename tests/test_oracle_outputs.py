@@ -276,7 +276,7 @@ def test_question_pages_numbers_rules_and_pack_link(site):
             assert "## Rules" not in text
             continue
         assert f"**{_plural(len(rules), 'rule')}** · {len(o.exclusive(q))} exclusive" in text, q
-        assert f"{_plural(len(rules), 'rule')} support this question" in text
+        assert f"{_plural(len(rules), 'rule')} {'supports' if len(rules) == 1 else 'support'} this question" in text
         table = published.md_table_after(text, "Rule")
         assert [r["Rule"] for r in table] == rules, q  # by name, as the rules index
         for r in table:

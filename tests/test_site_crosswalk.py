@@ -105,6 +105,17 @@ def test_crosswalk_page_table_cells_and_nist_sections(site):
     # each NIST control is a heading with an id: its own entry in the site search
     assert all(f'<h3 id="{a}" class="cm-id-heading">' in page for a in targets)
     assert '<h3 id="nist-sc-8" class="cm-id-heading">SC-8 ' in page
+    # a base control's section names the enhancements the rules reach, linked (the search ranks SC-8 first by them);
+    # which enhancements AWS relates is read from the Security Hub snapshots
+    related = {
+        n for path in CROSSWALKS.glob("security-hub*.yaml") for c in yaml.safe_load(path.read_text(encoding="utf-8")).get("controls", []) for n in c.get("nist_800_53_r5", [])
+    }
+    enhancements = sorted(n for n in related if n.startswith("SC-8("))
+    assert enhancements == ["SC-8(1)", "SC-8(2)"]
+    sc8 = page[page.index('<h3 id="nist-sc-8" ') :].split("<h3")[1]
+    assert "The rules reach 2 enhancements of SC\\-8 too: [SC\\-8\\(1\\)](#nist-sc-8-1), [SC\\-8\\(2\\)](#nist-sc-8-2)." in sc8
+    sc7 = page[page.index('<h3 id="nist-sc-7-4" ') :].split("<h3")[1]
+    assert "enhancement" not in sc7
 
 
 @pytest.mark.scenario

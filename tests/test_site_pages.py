@@ -291,7 +291,7 @@ def links(md: str) -> set[str]:
 
 
 # Pages not made by render_site that generated pages may link to, and their sources.
-HAND_WRITTEN = {"about.md": "docs/about.md", "contributing.md": "CONTRIBUTING.md", "notice.md": "NOTICE.md"}
+HAND_WRITTEN = {"about.md": "docs/about.md", "contributing.md": "CONTRIBUTING.md", "notice.md": "NOTICE.md", "posture.md": "docs/posture.md"}
 
 
 def test_hand_written_pages_exist():
@@ -391,7 +391,7 @@ def test_printed_statement_is_linked_both_ways(site):
     assert "the source printed this row with the text of [S\\-1](../controls/s-1.md#s-s-1.desc)" in site["rules/beta-check.md"]
     s1 = site["controls/s-1.md"]
     assert "## Rows printed with this question's text" in s1
-    assert "- [beta\\-check](../rules/beta-check.md): printed with [S\\-1\\.desc](s-1.md#s-s-1.desc), mapped to [S\\-3](s-3.md#s-s-3.desc)" in s1
+    assert "- [beta\\-check](../rules/beta-check.md): printed with [Question description](s-1.md#s-s-1.desc), mapped to [S\\-3](s-3.md#s-s-3.desc)" in s1
     assert "## Rows printed" not in site["controls/s-3.md"]
 
 
@@ -545,6 +545,9 @@ def test_home_numbers(site, mini):
     for n, label in [(4, "questions"), (5, "AWS Config rules"), (8, "mappings"), (3, "shared rules"), (2, "exclusive rules"), (2, "errata")]:
         assert f'<span class="cm-tile__value">{n}</span><span class="cm-tile__label">{label}</span>' in home
     assert "3 with rules" in home and "3 services" in home
+    tile = environment().from_string('{% from "_macros.md.j2" import tile %}{{ tile(n, "erratum", "errata", "note") }}')
+    assert '<span class="cm-tile__label">erratum</span>' in tile.render(n=1)
+    assert '<span class="cm-tile__label">errata</span>' in tile.render(n=0)
     assert "Sample mapping, not a guarantee\\. &lt;script&gt;alert\\('notice'\\)&lt;/script&gt;" in home
 
 

@@ -33,6 +33,7 @@ CHANGES = "changes.md"
 CONTRIBUTING = "contributing.md"  # the repository's CONTRIBUTING.md, added by site.docs.site_files
 NOTICE = "notice.md"  # the repository's NOTICE.md, added by site.docs.site_files; every page's footer links it
 ABOUT = "about.md"  # hand-written, in docs/
+POSTURE = "posture.md"  # "Check your account", hand-written, in docs/
 DOWNLOAD_JSON = "downloads/mappings.json"
 DOWNLOAD_CSV = "downloads/mappings.csv"
 
@@ -152,10 +153,6 @@ def control_link(src: str, control_id: str, anchor: str | None = None) -> Markup
 
 def rule_link(src: str, rule_id: str) -> Markup:
     return link(escape.text(rule_id), src, rule_page(rule_id))
-
-
-def statement_link(src: str, control_id: str, statement_id: str) -> Markup:
-    return link(escape.text(statement_id), src, control_page(control_id), statement_anchor(statement_id))
 
 
 def erratum_link(src: str, erratum_id: str, title: str | None = None) -> Markup:

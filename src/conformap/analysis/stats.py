@@ -99,6 +99,7 @@ class Analysis:
         for r in self.rules:
             for c in self.rule_controls[r]:
                 self.control_rules[c].append(r)
+        self.control_rule_count: dict[str, int] = {c: len(rs) for c, rs in self.control_rules.items()}
         self._statement_rules = statement_rules
         self._alongside: dict[tuple[tuple[str, ...], int], list[tuple[str, int]]] = {}
 
@@ -191,6 +192,15 @@ class Analysis:
         pairs.sort()
         return [(self.controls[i], self.controls[j], -n, -jac) for jac, n, i, j in pairs]
 
+    def most_shared_pair(self) -> tuple[str, str, int] | None:
+        """The pair of controls sharing the most rules (the first in control order on a tie), or None."""
+        best = None
+        for a, b, n, _ in self.overlapping_pairs():
+            key = (-n, self.controls.index(a), self.controls.index(b))
+            if best is None or key < best[0]:
+                best = (key, (a, b, n))
+        return best[1] if best else None
+
     # ----------------------------------------------------------------- rules with rules
 
     @cached_property
@@ -229,6 +239,11 @@ class Analysis:
         for r in self.rules:
             out[len(self.rule_controls[r])].append(r)
         return dict(sorted(out.items()))
+
+    @cached_property
+    def most_controls_per_rule(self) -> int:
+        """The most controls one rule supports (0 when no rule supports any)."""
+        return max(self.rules_by_control_count, default=0)
 
     # ----------------------------------------------------------------- services
 

@@ -118,6 +118,11 @@ class NistControl:
     title: str
     family: str
 
+    @property
+    def base(self) -> str:
+        """The control an enhancement belongs to: ``SC-8`` for SC-8(1), and SC-8 itself for SC-8."""
+        return self.id.split("(", 1)[0]
+
 
 @dataclass(frozen=True)
 class GuardMapping:

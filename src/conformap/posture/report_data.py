@@ -48,8 +48,8 @@ class Group:
 
     @property
     def coverage(self) -> str:
-        """``PASS on 3 of 29 rules``: the status with the rules evaluated of those mapped."""
-        return f"{self.status} on {self.counts.evaluated} of {self.counts.mapped} rules"
+        """``PASS on 3 of 29 rules`` (``of 1 rule``): the status with the rules evaluated of those mapped."""
+        return f"{self.status} on {self.counts.evaluated} of {self.counts.mapped} rule{'' if self.counts.mapped == 1 else 's'}"
 
     def failing(self) -> Iterator[tuple[RuleResult, Instance, tuple[str, str, str, str], str]]:
         """(rule, instance, (type, id, annotation, time), region shown) per failing resource of each instance,

@@ -25,6 +25,18 @@ def context(cat: Catalog, a: Analysis, cw: CrosswalkAnalysis) -> dict[str, objec
         (n, sorted({q for rid in cw.nist_rules[n.id] for q in a.rule_controls[rid]}, key=lambda q: cat.control(q).number), cw.nist_rules[n.id])
         for n in cw.reached_nist
     ]
+    # The cell with the most rules (the first in table order on a tie), for the sentence that ends the heatmap
+    busiest = None
+    for q in questions:
+        for f in families:
+            if cells[q][f.id] and (busiest is None or len(cells[q][f.id]) > len(busiest[2])):
+                busiest = (q, f, cells[q][f.id])
+    # A base control's section names its enhancements that the rules reach too (the search ranks it first for
+    # "SC-8" thanks to them: mkdocs.yml's separator)
+    enhancements: dict[str, list[str]] = {}
+    for n in cw.reached_nist:
+        if n.base != n.id:
+            enhancements.setdefault(n.base, []).append(n.id)
     heatmap = svg.heatmap(
         questions,
         [[len(cells[q][f.id]) for f in families] for q in questions],
@@ -38,7 +50,9 @@ def context(cat: Catalog, a: Analysis, cw: CrosswalkAnalysis) -> dict[str, objec
         heatmap=heatmap,
         questions=questions,
         cells=cells,
+        busiest=busiest,
         nist=nist,
+        enhancements=enhancements,
         contradicted=cw.contradicted,
         agree=counts["agrees"],
         not_covered=counts["not_covered"],

@@ -80,9 +80,20 @@ class _Site:
 _ISSUE = {"form": gh.ISSUE_FORM, "title": gh.ISSUE_TITLE, "rule": gh.ISSUE_RULE_FIELD, "question": gh.ISSUE_QUESTION_FIELD}
 
 
-def home(site: _Site) -> str:
+def home(site: _Site, entries: list[Entry]) -> str:
+    # Each kind of download (its format) with its files, in the Downloads page's order, the manifest last.
+    kinds: dict[str, list[str]] = {}
+    for e in entries:
+        kinds.setdefault(e.format, []).append(published.PREFIX + e.path)
+    kinds["manifest"] = [published.PREFIX + published.MANIFEST]
     return site.page(
-        "home.md.j2", routes.HOME, s=site.a.summary, errata=len(site.cat.errata), unmapped=site.a.unmapped_controls, changes=site.changes
+        "home.md.j2",
+        routes.HOME,
+        s=site.a.summary,
+        errata=len(site.cat.errata),
+        unmapped=site.a.unmapped_controls,
+        changes=site.changes,
+        kinds=kinds,
     )
 
 
@@ -278,7 +289,7 @@ def render_site(
     site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
     entries = published.entries(catalog)
     files = published.download_files(catalog, entries)
-    pages: dict[str, str] = {routes.HOME: home(site), routes.CONTROLS_INDEX: controls_index(site), routes.RULES_INDEX: rules_index(site)}
+    pages: dict[str, str] = {routes.HOME: home(site, entries), routes.CONTROLS_INDEX: controls_index(site), routes.RULES_INDEX: rules_index(site)}
     for r in catalog.rules:
         pages[routes.rule_page(r.id)] = rule_detail(site, r)
     pages[routes.OVERLAP] = overlap_page(site)

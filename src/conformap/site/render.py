@@ -7,7 +7,7 @@ templates, HTML escaping in ``*.svg.j2`` templates — unless it is already :cla
 (a link from :mod:`conformap.routes`, a chart, the output of a macro or of a filter below).
 Autoescaping is on, so Jinja itself never lets an unescaped string through either.
 
-Templates print links with the globals :func:`control_link`, :func:`rule_link`, :func:`statement_link`,
+Templates print links with the globals :func:`control_link`, :func:`rule_link`,
 :func:`erratum_link` and :func:`rel`, which link from the page being rendered (its ``src`` variable).
 """
 
@@ -131,7 +131,6 @@ def environment() -> Environment:
         file_url=_linker(lambda src, dst: Markup(routes.built_rel(src, dst))),
         control_link=_linker(routes.control_link),
         rule_link=_linker(routes.rule_link),
-        statement_link=_linker(routes.statement_link),
         erratum_link=_linker(routes.erratum_link),
         links=_links,
     )
