@@ -576,7 +576,7 @@ def test_downloads_agree(site, mini):
     assert "| 8 mappings |" in index and "| 8 rows |" in index
     manifest = json.loads(site["downloads/manifest.json"])
     assert {"downloads/" + f["path"] for f in manifest["files"]} == set(listed) - {"downloads/manifest.json"}
-    assert "## Data dictionary" in index and "| rule\\_identifier | id | The managed rule" in index
+    assert "## Data dictionary" in index and "| <code>rule\\_identifier</code> | id | The managed rule" in index
 
 
 def test_methodology_states_the_definitions(site):
