@@ -12,6 +12,11 @@ repository that holds the catalogue being built (without history or tags, the pa
 edit path of each page. While ``repo_url`` is the placeholder address (conformap.site.github), the build
 prints a warning to stderr (outside MkDocs' logging, so that ``--strict`` still builds) and sets
 ``extra.repository.placeholder`` for the banner of overrides/main.html.
+
+``mkdocs serve`` runs this script again at every rebuild, in the same process: it first forgets every
+``conformap`` module imported by the build before, so that the build imports the code under ``src/`` (and
+reads its templates) as they are now, and an edit to either shows at the next reload (README, "Editing with
+``make serve``"). A plain ``mkdocs build`` imports them once, as before.
 """
 
 from __future__ import annotations
@@ -25,16 +30,21 @@ from pathlib import Path
 import mkdocs_gen_files
 from mkdocs.exceptions import PluginError
 
-from conformap import paths
-from conformap.load.loader import validate
-from conformap.site.changes import changes_markdown
-from conformap.diagnostics import errors
-from conformap.posture import sample as posture_sample
-from conformap.site import GitHub, edit_paths
-from conformap.site.pages import edit_button_paths
-from conformap import routes
-from conformap.outputs import without_aws_text
-from conformap.site.docs import CONTRIBUTING_FILE, site_files
+# Before the imports below: the modules of an earlier build of this server process (their cached template
+# environment included) are dropped, so that they are imported from the files as they are now.
+for _name in [m for m in sys.modules if m == "conformap" or m.startswith("conformap.")]:
+    del sys.modules[_name]
+
+from conformap import paths  # noqa: E402 (after the purge above)
+from conformap.load.loader import validate  # noqa: E402
+from conformap.site.changes import changes_markdown  # noqa: E402
+from conformap.diagnostics import errors  # noqa: E402
+from conformap.posture import sample as posture_sample  # noqa: E402
+from conformap.site import GitHub, edit_paths  # noqa: E402
+from conformap.site.pages import edit_button_paths  # noqa: E402
+from conformap import routes  # noqa: E402
+from conformap.outputs import without_aws_text  # noqa: E402
+from conformap.site.docs import CONTRIBUTING_FILE, site_files  # noqa: E402
 
 
 def catalog_dir() -> Path:
