@@ -13,8 +13,11 @@ each kind and polls the page that shows the edit until the server answers with i
 - a module under ``src/`` (``HEATMAP_MAX`` in ``site/pages.py``: the overlap page's caption),
 - an asset (``docs/assets/conformap.css``).
 
-Prints one line per edit (kind, seconds) and the best and worst time per kind; exits 1 when an edit is not
-served within ``--timeout`` seconds or the server stops. Nothing outside the temporary folder changes.
+Each edit waits for the server to be idle (its log has ended every build it began). Two times are taken
+from the write: until the page is served with the edit (MkDocs writes pages one by one, so a page can be
+served before the build ends), and until the rebuild ends, when MkDocs tells the browser to reload: the
+edit-to-reload time. Prints one line per edit and the best and worst reload time per kind; exits 1 when an
+edit is not served within ``--timeout`` seconds or the server stops. Nothing outside the temporary folder changes.
 tests/test_serve.py runs it on the mini catalogue, without looking at the times.
 """
 
@@ -84,6 +87,30 @@ def _wait_for(proc: subprocess.Popen, url: str, text: str, timeout: float) -> fl
     raise NotServed(f"{url} did not show {text!r} within {timeout:.0f} s")
 
 
+# What MkDocs' server logs when it begins a rebuild, and when it ends one and tells the browsers to reload (the
+# first build, before the server answers, logs neither).
+_BEGUN, _ENDED = "Detected file changes", "Reloading browsers"
+
+
+def _builds(log_path: Path) -> tuple[int, int]:
+    """(rebuilds begun, rebuilds ended) so far, from the server's log."""
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    return text.count(_BEGUN), text.count(_ENDED)
+
+
+def _wait_idle(proc: subprocess.Popen, log_path: Path, after: int, timeout: float) -> float:
+    """Seconds until ``after`` rebuilds have ended and none is running."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if proc.poll() is not None:
+            raise NotServed(f"the server stopped (exit status {proc.returncode})")
+        begun, ended = _builds(log_path)
+        if ended >= after and ended >= begun:
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    raise NotServed(f"no build ended within {timeout:.0f} s")
+
+
 def start_server(project: Path, port: int, log) -> subprocess.Popen:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", PYTHONPATH=str(project / "src"))
     env.pop("CONFORMAP_CATALOG", None)  # the copy's catalog/, as `make serve` in a clone
@@ -127,7 +154,7 @@ def measure(catalog: Path, repeat: int, timeout: float, rule: str = RULE) -> dic
         with open(log_path, "wb") as log:
             proc = start_server(project, port, log)
             try:
-                first = _wait_for(proc, f"{url}rules/{rule}/", "<h1", timeout)
+                first = _wait_for(proc, f"{url}rules/{rule}/", "<h1", timeout)  # the server answers once the first build ended
                 print(f"first build served after {first:.2f} s", flush=True)
                 for n in range(1, repeat + 1):
                     for kind, edit, page, shown in edits(project, url, rule):
@@ -135,10 +162,13 @@ def measure(catalog: Path, repeat: int, timeout: float, rule: str = RULE) -> dic
                         if shown(n) in body:
                             raise SystemExit(f"{page} shows {shown(n)!r} before the edit")
                         time.sleep(1.1)  # the watcher's debounce: one edit per rebuild
+                        _wait_idle(proc, log_path, 0, timeout)
+                        ended = _builds(log_path)[1]
                         edit(n)
-                        seconds = _wait_for(proc, page, shown(n), timeout)
-                        times.setdefault(kind, []).append(seconds)
-                        print(f"{kind:<10} round {n}: {seconds:.2f} s", flush=True)
+                        served = _wait_for(proc, page, shown(n), timeout)
+                        reload = served + _wait_idle(proc, log_path, ended + 1, timeout)
+                        times.setdefault(kind, []).append(reload)
+                        print(f"{kind:<10} round {n}: served {served:.2f} s, reload {reload:.2f} s", flush=True)
             except NotServed as exc:
                 log.flush()
                 print(f"not served: {exc}\n--- mkdocs serve output (last lines) ---", file=sys.stderr)
@@ -174,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             catalog = synthesize(args.factor, Path(tmp) / "catalog")
         times = measure(catalog, args.repeat, args.timeout, args.rule)
     for kind, values in times.items():
-        print(f"{kind:<10} best {min(values):.2f} s, worst {max(values):.2f} s ({len(values)} edits)")
+        print(f"{kind:<10} reload best {min(values):.2f} s, worst {max(values):.2f} s ({len(values)} edits)")
     return 0
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
-# The issue form that "Report a mapping problem" opens (.github/ISSUE_TEMPLATE/), the title it starts
+# The issue form that "Report a problem with <rule or question>" opens (.github/ISSUE_TEMPLATE/), the title it starts
 # with, and the ids of the form fields it fills in (GitHub prefills input and textarea fields from
 # query parameters named after their id). tests/test_site_pages.py checks them against the form itself.
 ISSUE_FORM = "mapping-correction.yml"
