@@ -106,7 +106,7 @@ def test_rule_page_suggests_a_change(page, real_url):
     edit = page.locator("article a", has_text="Edit catalog/rules/restricted-ssh.yaml on GitHub")
     assert edit.count() == 1 and edit.is_visible()
     assert edit.get_attribute("href") == "https://github.com/conformap/conformap/edit/main/catalog/rules/restricted-ssh.yaml"
-    report = page.locator("article a", has_text="Report a mapping problem")
+    report = page.locator("article a", has_text="Report a problem with restricted-ssh")
     assert report.count() == 1 and report.is_visible()
     query = parse_qs(urlsplit(report.get_attribute("href")).query)
     assert query == {"template": ["mapping-correction.yml"], "title": ["[mapping] restricted-ssh"], "rule": ["restricted-ssh"], "question": ["SEC-5"]}
@@ -119,6 +119,42 @@ def test_rule_page_suggests_a_change(page, real_url):
     page.wait_for_url("**/contributing/")
     assert "Contributing to conformap" in page.locator("h1").first.inner_text()
     assert_clean(page)
+
+
+def test_question_page_proposes_a_rule_and_says_where_its_mappings_live(page, real_url):
+    page.goto(urljoin(real_url, "controls/sec-8/"))
+    propose = page.locator("article a", has_text="Propose a rule for SEC-8")
+    assert propose.count() == 1
+    propose.scroll_into_view_if_needed()
+    assert propose.is_visible()
+    href = urlsplit(propose.get_attribute("href"))
+    assert f"{href.scheme}://{href.netloc}{href.path}" == "https://github.com/conformap/conformap/issues/new"
+    assert parse_qs(href.query) == {"template": ["rule-proposal.yml"], "title": ["[proposal] Rule for SEC-8"], "question": ["SEC-8"]}
+    report = page.locator("article a", has_text="Report a problem with SEC-8")
+    assert parse_qs(urlsplit(report.get_attribute("href")).query)["question"] == ["SEC-8"]
+    folder = page.locator("article a", has_text="browse the rule files on GitHub")
+    assert folder.get_attribute("href") == "https://github.com/conformap/conformap/tree/main/catalog/rules"
+    # No theme edit button: the question's file holds none of its rules.
+    assert page.locator("a.md-content__button[title='Edit this page']").count() == 0
+    # The placeholder address: a banner says so, on screen.
+    banner = page.locator(".md-banner .cm-placeholder")
+    assert banner.count() == 1 and "not published yet" in banner.inner_text()
+    shot(page, "question-suggest-a-change")
+    assert_clean(page)
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
+def test_contributing_links_the_issue_forms_on_its_first_screen(browser, real_url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(urljoin(real_url, "contributing/"))
+    for form, name in (("mapping-correction.yml", "Mapping correction"), ("rule-proposal.yml", "Rule proposal")):
+        link = page.locator("article a", has_text=name).first
+        assert link.get_attribute("href") == f"https://github.com/conformap/conformap/issues/new?template={form}"
+        box = link.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height, (form, box)  # on the first screen, unscrolled
+    shot(page, f"contributing-first-screen-{width}")
+    context.close()
 
 
 def test_dark_mode_overlap_page(page, real_url):

@@ -84,8 +84,9 @@ def test_the_schema_check_really_rejects_a_bad_workflow(tmp_path):
 
 @pytest.mark.slow  # runs check-jsonschema in a fresh process
 def test_issue_form_and_config_match_their_schemas():
-    res = check_jsonschema("vendor.github-issue-forms", GITHUB / "ISSUE_TEMPLATE" / "mapping-correction.yml")
-    assert res.returncode == 0, res.stdout + res.stderr
+    for form in ("mapping-correction.yml", "rule-proposal.yml"):
+        res = check_jsonschema("vendor.github-issue-forms", GITHUB / "ISSUE_TEMPLATE" / form)
+        assert res.returncode == 0, form + res.stdout + res.stderr
     res = check_jsonschema("vendor.github-issue-config", GITHUB / "ISSUE_TEMPLATE" / "config.yml")
     assert res.returncode == 0, res.stdout + res.stderr
 

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import jsonschema
 import pytest
-from conftest import build_site
+from conftest import PLACEHOLDER_WARNING, build_site, other_warnings
 
 import conformap
 from conformap import paths
@@ -33,12 +33,22 @@ SITE_MINI = Path(__file__).resolve().parent / "fixtures" / "site-mini"
 
 
 @pytest.fixture(scope="module")
-def mini_site(tmp_path_factory) -> Path:
+def mini_build(tmp_path_factory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("site-mini") / "site"
     proc = build_site(SITE_MINI, out)
     assert proc.returncode == 0, proc.stderr[-4000:]
-    assert "WARNING" not in proc.stderr, proc.stderr
-    return out
+    assert not other_warnings(proc.stderr), proc.stderr
+    return out, proc.stderr
+
+
+@pytest.fixture(scope="module")
+def mini_site(mini_build) -> Path:
+    return mini_build[0]
+
+
+@pytest.fixture(scope="module")
+def mini_build_stderr(mini_build) -> str:
+    return mini_build[1]
 
 
 class _Page(HTMLParser):
@@ -153,25 +163,64 @@ def test_catalogue_text_is_shown_as_text(mini_site):
     assert "{: onclick=&quot;alert(1)&quot; } | not | a table." in html
 
 
+REPO_URL = "https://github.com/conformap/conformap"  # mkdocs.yml's placeholder address (tests/test_repository_url.py)
+FORK_URL = "https://github.com/someone/conformap-fork"
+
+
 def test_edit_links_point_to_the_catalogue_file(mini_site):
     html = page_file(mini_site, "rules/alpha-check").read_text(encoding="utf-8")
-    assert 'href="https://github.com/conformap/conformap/edit/main/tests/fixtures/site-mini/rules/alpha-check.yaml"' in html
-    html = page_file(mini_site, "controls/s-2").read_text(encoding="utf-8")
-    assert 'href="https://github.com/conformap/conformap/edit/main/tests/fixtures/site-mini/controls/S-2.yaml"' in html
+    assert f'href="{REPO_URL}/edit/main/tests/fixtures/site-mini/rules/alpha-check.yaml"' in html
     assert "/edit/main/docs/overlap.md" not in page_file(mini_site, "overlap").read_text(encoding="utf-8")
     # the header links the repository but does not make the theme fetch its statistics
     assert 'data-md-component="source"' not in html
+    assert re.search(r'class="md-source__repository">\s*conformap/conformap\s*</div>', html)
 
 
 def test_suggest_a_change_links_the_file_of_the_edit_button(mini_site):
-    for rel, source in (("rules/alpha-check", "rules/alpha-check.yaml"), ("controls/s-2", "controls/S-2.yaml")):
-        html = page_file(mini_site, rel).read_text(encoding="utf-8")
-        edit = f"https://github.com/conformap/conformap/edit/main/tests/fixtures/site-mini/{source}"
-        assert f'<a href="{edit}" title="Edit this page"' in html  # the theme's button
-        section = html.split('<h2 id="suggest-a-change">', 1)[1].split("</ul>", 1)[0]
-        assert f'<a href="{edit}">Edit tests/fixtures/site-mini/{source} on GitHub</a>' in section
-        assert 'href="https://github.com/conformap/conformap/issues/new?template=mapping-correction.yml&amp;' in section
-        assert 'href="../../contributing/"' in section
+    rel, source = "rules/alpha-check", "rules/alpha-check.yaml"
+    html = page_file(mini_site, rel).read_text(encoding="utf-8")
+    edit = f"{REPO_URL}/edit/main/tests/fixtures/site-mini/{source}"
+    assert f'<a href="{edit}" title="Edit this page"' in html  # the theme's button
+    section = html.split('<h2 id="suggest-a-change">', 1)[1].split("</ul>", 1)[0]
+    assert f'<a href="{edit}">Edit tests/fixtures/site-mini/{source} on GitHub</a>' in section
+    assert f'href="{REPO_URL}/issues/new?template=mapping-correction.yml&amp;' in section
+    assert 'href="../../contributing/"' in section
+
+
+def test_question_page_says_where_its_mappings_live(mini_site):
+    """No edit button to the question's file (it holds none of its rules); the section links to the rule files."""
+    html = page_file(mini_site, "controls/s-2").read_text(encoding="utf-8")
+    assert 'title="Edit this page"' not in html
+    section = html.split('<h2 id="suggest-a-change">', 1)[1].split("</ul>", 1)[0]
+    assert f'<a href="{REPO_URL}/tree/main/tests/fixtures/site-mini/rules">browse the rule files on GitHub</a>' in section
+    assert f'<a href="{REPO_URL}/edit/main/tests/fixtures/site-mini/controls/S-2.yaml">edit ' in section
+    assert f'href="{REPO_URL}/issues/new?template=rule-proposal.yml&amp;title=%5Bproposal%5D%20Rule%20for%20S-2&amp;question=S-2">Propose a rule for S-2</a>' in section
+
+
+def test_placeholder_address_is_said_on_every_page(mini_site, mini_build_stderr):
+    """The default build has the placeholder address: it warns once, and every page says so in a banner."""
+    assert len(PLACEHOLDER_WARNING.findall(mini_build_stderr)) == 1, mini_build_stderr
+    for file in mini_site.rglob("*.html"):
+        html = file.read_text(encoding="utf-8")
+        if "/404.html" in file.as_posix() or REPO_URL not in html:
+            continue
+        banner = html.split('<p class="cm-placeholder">', 1)
+        assert len(banner) == 2, file
+        assert "the project's repository is not published yet" in unescape(banner[1].split("</p>", 1)[0]).lower(), file
+
+
+def test_a_fork_build_links_its_own_repository(tmp_path):
+    """CONFORMAP_REPO_URL sets another address: no warning, no banner, and no page names the placeholder address."""
+    out = tmp_path / "site"
+    proc = build_site(SITE_MINI, out, CONFORMAP_REPO_URL=FORK_URL)
+    assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr[-4000:]
+    for file in out.rglob("*.html"):
+        html = file.read_text(encoding="utf-8")
+        assert REPO_URL not in html and "cm-placeholder" not in html, file
+    contributing = page_file(out, "contributing").read_text(encoding="utf-8")
+    assert f'href="{FORK_URL}/issues/new?template=rule-proposal.yml"' in contributing  # CONTRIBUTING.md's links, rewritten
+    rule = page_file(out, "rules/alpha-check").read_text(encoding="utf-8")
+    assert f'href="{FORK_URL}/issues/new?template=mapping-correction.yml&amp;' in rule
 
 
 def test_contributing_page_is_the_repositorys_contributing_file(mini_site):
@@ -180,7 +229,7 @@ def test_contributing_page_is_the_repositorys_contributing_file(mini_site):
     assert text.lstrip().startswith("Contributing to conformap\n")
     assert len(headings) > 10 and all(h.replace("`", "") in text for h in headings)
     html = page_file(mini_site, "contributing").read_text(encoding="utf-8")
-    assert 'href="https://github.com/conformap/conformap/edit/main/CONTRIBUTING.md"' in html
+    assert f'href="{REPO_URL}/edit/main/CONTRIBUTING.md"' in html
 
 
 def _text(file: Path) -> str:
@@ -222,7 +271,7 @@ def test_changes_page_from_the_catalogue_history(tmp_path):
     ceiling = {"GIT_CEILING_DIRECTORIES": str(tmp_path)}
 
     proc = build_site(catalog, tmp_path / "site0", **ceiling)
-    assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr[-4000:]
+    assert proc.returncode == 0 and not other_warnings(proc.stderr), proc.stderr[-4000:]
     assert "No git history is available in this build" in _text(page_file(tmp_path / "site0", "changes"))
 
     _git(project, "init", "-q", "-b", "main", env=git_env)
@@ -240,7 +289,7 @@ def test_changes_page_from_the_catalogue_history(tmp_path):
 
     out = tmp_path / "site"
     proc = build_site(catalog, out, **ceiling)
-    assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr[-4000:]
+    assert proc.returncode == 0 and not other_warnings(proc.stderr), proc.stderr[-4000:]
     html = page_file(out, "changes").read_text(encoding="utf-8")
     text = _text(page_file(out, "changes"))
     v2, v1 = text.split("\nv2 (", 1)[1].split("\nv1 (", 1)
@@ -270,7 +319,7 @@ def test_invalid_catalogue_aborts_the_build(tmp_path):
 def test_real_catalogue_builds_strict_without_warnings(real_site_build):
     out, proc = real_site_build
     assert proc.returncode == 0, proc.stderr[-4000:]
-    assert "WARNING" not in proc.stderr, proc.stderr
+    assert not other_warnings(proc.stderr), proc.stderr
     assert len(list((out / "rules").glob("*/index.html"))) == 127
     assert len(list((out / "controls").glob("*/index.html"))) == 11
     for rel in ("changes", "contributing"):

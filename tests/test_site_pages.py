@@ -43,6 +43,7 @@ from conformap.analysis import stats
 from conformap.analysis.graph import build_graph
 from conformap.analysis.stats import Analysis
 from conformap.site import GitHub, pages
+from conformap.site.docs import mkdocs_config
 from conformap import routes
 from conformap.site.render import environment, template
 
@@ -578,7 +579,7 @@ def test_downloads_agree(site, mini):
     assert "| 8 mappings |" in index and "| 8 rows |" in index
     manifest = json.loads(site["downloads/manifest.json"])
     assert {"downloads/" + f["path"] for f in manifest["files"]} == set(listed) - {"downloads/manifest.json"}
-    assert "## Data dictionary" in index and "| rule\\_identifier | id | The managed rule" in index
+    assert "## Data dictionary" in index and "| <code>rule\\_identifier</code> | id | The managed rule" in index
 
 
 def test_methodology_states_the_definitions(site):
@@ -674,7 +675,7 @@ def test_the_engine_escapes_every_value():
 
 
 def test_mkdocs_nav_is_bounded():
-    config = yaml.safe_load((paths.PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = mkdocs_config()
     targets = [next(iter(item.values())) for item in config["nav"]]
     assert targets == [
         "index.md",
@@ -701,14 +702,14 @@ def test_mkdocs_nav_is_bounded():
 
 # --------------------------------------------------------------------------- "Suggest a change" and the changes page
 
-MKDOCS = yaml.safe_load((paths.PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+MKDOCS = mkdocs_config()
 REPO_URL = MKDOCS["repo_url"].rstrip("/")
 ISSUE_TEMPLATES = paths.PROJECT_ROOT / ".github" / "ISSUE_TEMPLATE"
 
 
 @pytest.fixture(scope="module")
 def github():
-    gh = GitHub.from_mkdocs(MKDOCS["repo_url"], MKDOCS["edit_uri"])
+    gh = GitHub.from_mkdocs(MKDOCS["repo_url"], MKDOCS["edit_uri"], MKDOCS["extra"])
     assert gh is not None and gh.url == REPO_URL
     return gh
 
@@ -787,16 +788,16 @@ def test_every_real_rule_page_suggests_a_change(real_catalog, github):
         links = suggest_links(site[routes.rule_page(r.id)])
         path = f"catalog/rules/{r.id}.yaml"
         assert (paths.PROJECT_ROOT / path).is_file()
-        assert links.keys() == {f"Edit {path} on GitHub", "Contributing", "Report a mapping problem"}, r.id
+        assert links.keys() == {f"Edit {path} on GitHub", "Contributing", f"Report a problem with {r.id}"}, r.id
         assert links[f"Edit {path} on GitHub"] == f"{REPO_URL}/edit/main/{path}"
         assert links["Contributing"] == "../contributing.md"
         questions = sorted({m.control_id for m in r.mappings}, key=lambda c: real_catalog.control(c).number)
         expected = {"template": "mapping-correction.yml", "title": f"[mapping] {r.id}", "rule": r.id}
         if questions:
             expected["question"] = ", ".join(questions)
-        assert issue_query(links["Report a mapping problem"]) == expected, r.id
+        assert issue_query(links[f"Report a problem with {r.id}"]) == expected, r.id
     ssh = suggest_links(site["rules/restricted-ssh.md"])
-    assert ssh["Report a mapping problem"] == (
+    assert ssh["Report a problem with restricted-ssh"] == (
         f"{REPO_URL}/issues/new?template=mapping-correction.yml&title=%5Bmapping%5D%20restricted-ssh&rule=restricted-ssh&question=SEC-5"
     )
 
@@ -808,12 +809,25 @@ def test_every_real_question_page_suggests_a_change(real_catalog, github):
         links = suggest_links(site[routes.control_page(c.id)])
         path = f"catalog/controls/{c.id}.yaml"
         assert (paths.PROJECT_ROOT / path).is_file()
-        assert links[f"Edit {path} on GitHub"] == f"{REPO_URL}/edit/main/{path}"
-        assert issue_query(links["Report a mapping problem"]) == {
+        # Its mappings are in the rule files: the section says so and links to their folder; the question's own
+        # file is offered for its text only (the theme's edit button is left out: scripts/gen_pages.py).
+        assert links.keys() == {
+            f"Propose a rule for {c.id}", f"Report a problem with {c.id}", "browse the rule files on GitHub", "Contributing",
+            f"edit {path} on GitHub",
+        }, c.id
+        assert links[f"edit {path} on GitHub"] == f"{REPO_URL}/edit/main/{path}"
+        assert links["browse the rule files on GitHub"] == f"{REPO_URL}/tree/main/catalog/rules"
+        assert "lists the questions its rule supports under <code>mappings</code>" in shown(site[routes.control_page(c.id)])
+        assert issue_query(links[f"Report a problem with {c.id}"]) == {
             "template": "mapping-correction.yml",
             "title": f"[mapping] {c.id}",
             "question": c.id,
         }  # no rule: the reporter names it
+        assert issue_query(links[f"Propose a rule for {c.id}"]) == {
+            "template": "rule-proposal.yml",
+            "title": f"[proposal] Rule for {c.id}",
+            "question": c.id,
+        }
     assert "with this question filled in" in site["controls/sec-5.md"]
     assert not any("Suggest a change" in site[p] for p in ("index.md", "rules/index.md", "controls/index.md", "overlap.md"))
 
@@ -826,13 +840,14 @@ def _issue_form(name: str) -> dict:
 
 @pytest.mark.slow  # renders the real catalogue's whole site (the site-mini tests check the same code)
 def test_issue_links_fill_in_fields_the_form_has(real_catalog, github):
-    """Every query parameter of a "Report a mapping problem" link is the id of a field GitHub prefills."""
+    """Every query parameter of an issue link ("Report a problem with ...", "Propose a rule for ...") is the id of a field GitHub prefills."""
     site = pages.render_site(real_catalog, github=github)
     used: set[str] = set()
     for c in real_catalog.controls[:3]:
-        used.add(suggest_links(site[routes.control_page(c.id)])["Report a mapping problem"])
+        links = suggest_links(site[routes.control_page(c.id)])
+        used |= {links[f"Report a problem with {c.id}"], links[f"Propose a rule for {c.id}"]}
     for r in real_catalog.rules[:10]:
-        used.add(suggest_links(site[routes.rule_page(r.id)])["Report a mapping problem"])
+        used.add(suggest_links(site[routes.rule_page(r.id)])[f"Report a problem with {r.id}"])
     params: set[str] = set()
     for href in used:
         query = issue_query(href)
@@ -856,9 +871,9 @@ def test_suggestion_for_a_fixture_and_outside_the_repository(mini, github, tmp_p
     shutil.copytree(SITE_MINI, tmp_path / "catalog")
     site = pages.render_site(conformap.load(tmp_path / "catalog"), github=github)
     links = suggest_links(site["rules/alpha-check.md"])
-    assert set(links) == {"Report a mapping problem"}
-    assert issue_query(links["Report a mapping problem"])["question"] == "S-1, S-2"
-    assert set(suggest_links(site["controls/s-4.md"])) == {"Report a mapping problem"}
+    assert set(links) == {"Report a problem with alpha-check"}
+    assert issue_query(links["Report a problem with alpha-check"])["question"] == "S-1, S-2"
+    assert set(suggest_links(site["controls/s-4.md"])) == {"Propose a rule for S-4", "Report a problem with S-4"}
 
 
 def test_changes_page_is_added_and_linked_from_home(mini):
@@ -876,7 +891,7 @@ def test_hostile_fixture_suggestions_are_inert(github):
         if name.endswith(".md"):
             check_page_inert(name, md)
     links = suggest_links(site["rules/evil-rule.md"])
-    assert issue_query(links["Report a mapping problem"])["rule"] == "evil-rule"
+    assert issue_query(links["Report a problem with evil-rule"])["rule"] == "evil-rule"
 
 
 def test_changes_page_escapes_a_release_that_does_not_validate(tmp_path, monkeypatch):

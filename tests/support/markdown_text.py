@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from conformap import paths
+from conformap.site.docs import mkdocs_config
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 
@@ -24,7 +24,7 @@ def shown(markdown: str) -> str:
 
 def _mkdocs_extensions() -> tuple[list, dict]:
     """The markdown_extensions of the project's mkdocs.yml, as python-markdown arguments."""
-    config = yaml.safe_load((paths.PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = mkdocs_config()
     names, configs = [], {}
     for item in config["markdown_extensions"]:
         if isinstance(item, dict):

@@ -38,22 +38,43 @@ class FolderError(CommandError):
     """The output folder cannot be written; the message says why. Nothing was written."""
 
 
-def github_from_mkdocs(config_file: Path = MKDOCS_FILE) -> GitHub | None:
-    """The repository of the "Suggest a change" links, from mkdocs.yml's ``repo_url`` and ``edit_uri``."""
+class _MkDocsLoader(yaml.SafeLoader):
+    """YAML's safe loader with MkDocs' ``!ENV`` tag: ``!ENV [NAME, ..., default]``, the first variable set, else the default."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    items = [loader.construct_scalar(n) for n in node.value] if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]  # type: ignore[arg-type]
+    names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    for name in names:
+        if os.environ.get(str(name)) is not None:
+            return yaml.load(os.environ[str(name)], Loader=yaml.SafeLoader)  # as MkDocs reads it: YAML
+    return default
+
+
+_MkDocsLoader.add_constructor("!ENV", _env)
+
+
+def mkdocs_config(config_file: Path = MKDOCS_FILE) -> dict:
+    """mkdocs.yml as MkDocs reads it (``!ENV`` resolved), without MkDocs; ``{}`` when there is none (an installed package)."""
     if not config_file.is_file():
-        return None
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
-    return GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"))
+        return {}
+    return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_MkDocsLoader) or {}  # a SafeLoader with one more tag
+
+
+def github_from_mkdocs(config_file: Path = MKDOCS_FILE) -> GitHub | None:
+    """The repository of the "Suggest a change" links, from mkdocs.yml's ``repo_url``, ``edit_uri`` and ``extra``."""
+    config = mkdocs_config(config_file)
+    return GitHub.from_mkdocs(config.get("repo_url"), config.get("edit_uri"), config.get("extra"))
 
 
 def site_files(catalog: Catalog, *, github: GitHub | None, changes: str | None) -> dict[str, str | bytes]:
     """Every generated file of the site, CONTRIBUTING.md (as ``contributing.md``) and NOTICE.md (``notice.md``) included."""
     files = render_site(catalog, github=github, changes=changes)
-    if CONTRIBUTING_FILE.is_file():
-        files[routes.CONTRIBUTING] = CONTRIBUTING_FILE.read_text(encoding="utf-8")
-    notice = paths.notice_file()
-    if notice is not None and notice.is_file():
-        files[routes.NOTICE] = notice.read_text(encoding="utf-8")
+    # Their links into the repository lead to the one being built from (a fork's, when it differs).
+    for route, file in ((routes.CONTRIBUTING, CONTRIBUTING_FILE), (routes.NOTICE, paths.notice_file())):
+        if file is not None and file.is_file():
+            text = file.read_text(encoding="utf-8")
+            files[route] = github.in_markdown(text) if github else text
     return files
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import networkx as nx
@@ -77,7 +77,10 @@ class _Site:
         return render(template, **common, **context).rstrip("\n") + "\n"
 
 
-_ISSUE = {"form": gh.ISSUE_FORM, "title": gh.ISSUE_TITLE, "rule": gh.ISSUE_RULE_FIELD, "question": gh.ISSUE_QUESTION_FIELD}
+_ISSUE = {
+    "form": gh.ISSUE_FORM, "title": gh.ISSUE_TITLE, "rule": gh.ISSUE_RULE_FIELD, "question": gh.ISSUE_QUESTION_FIELD,
+    "proposal_form": gh.PROPOSAL_FORM, "proposal_title": gh.PROPOSAL_TITLE, "proposal_question": gh.PROPOSAL_QUESTION_FIELD,
+}
 
 
 def home(site: _Site, entries: list[Entry]) -> str:
@@ -121,6 +124,7 @@ def control_detail(
         c=c,
         note=note,
         by_statement={s: sorted(items, key=lambda rm: rm[0].id) for s, items in by_statement.items()},
+        rules_folder=_rules_folder(site.sources.get(routes.control_page(c.id))),
         printed=site.printed_with.get(c.id, []),
         errata=cat.errata_for_control(c.id),
         question_files=files,
@@ -132,6 +136,11 @@ def control_detail(
         pack=_pack(packs, c.id.lower()),
         statement_packs={s.id: _pack(packs, conformance_pack.statement_pack_name(s.id)) for s in c.statements if s.best_practice is not None},
     )
+
+
+def _rules_folder(control_file: str | None) -> str | None:
+    """The folder of the rule files (whose ``mappings`` make a question's rules), beside the question's own file."""
+    return (PurePosixPath(control_file).parent.parent / paths.RULES_DIR).as_posix() if control_file else None
 
 
 def _pack(packs: dict[str, conformance_pack.PackSummary] | None, name: str) -> dict[str, Any] | None:
@@ -308,6 +317,14 @@ def render_site(
     if changes is not None:
         out[routes.CHANGES] = changes
     return out
+
+
+def edit_button_paths(catalog: Catalog) -> dict[str, str]:
+    """:func:`edit_paths` without the question pages: the theme's "edit this page" button would open a question's
+    file, which holds its text but none of its rules (their mappings are in the rule files); the page's
+    "Suggest a change" section says so and links to both instead."""
+    questions = {routes.control_page(c.id) for c in catalog.controls}
+    return {page: path for page, path in edit_paths(catalog).items() if page not in questions}
 
 
 def edit_paths(catalog: Catalog) -> dict[str, str]:
