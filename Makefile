@@ -45,8 +45,8 @@ fmt: $(STAMP) ## rewrite catalogue files into the canonical layout (keeps commen
 build: $(STAMP) ## build the site into site/
 	$(BIN)/python scripts/build_site.py
 
-serve: $(STAMP) ## build and serve the site on http://127.0.0.1:8000; every edit (catalogue, templates, assets, src/) rebuilds and reloads
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 $(if $(CONFORMAP_CATALOG),--watch $(CONFORMAP_CATALOG))
+serve: $(STAMP) ## build and serve the site on http://127.0.0.1:8000; every edit (catalogue, templates, assets, src/) rebuilds and reloads (no .pyc written under the watched src/, which would rebuild again)
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 $(if $(CONFORMAP_CATALOG),--watch $(CONFORMAP_CATALOG))
 
 dist: $(STAMP) ## build the sdist and the wheel (with the catalogue) into dist/, and check their metadata
 	rm -rf dist

@@ -112,7 +112,7 @@ def _wait_idle(proc: subprocess.Popen, log_path: Path, after: int, timeout: floa
 
 
 def start_server(project: Path, port: int, log) -> subprocess.Popen:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", PYTHONPATH=str(project / "src"))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", PYTHONPATH=str(project / "src"), PYTHONDONTWRITEBYTECODE="1")  # as `make serve`
     env.pop("CONFORMAP_CATALOG", None)  # the copy's catalog/, as `make serve` in a clone
     return subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
