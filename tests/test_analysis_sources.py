@@ -24,9 +24,9 @@ def _snapshot(id_: str, commit: str, date: str, controls: list[dict]) -> dict:
 # A.1: two of our rules, the guide only. B.1: both sources, titles differ, no NIST or PCI ids (the loader refuses a
 # control that ties no catalogue rule in either snapshot). D.1: the OSCAL catalog only. E.1: the guide only, one NIST control of another family than SC.
 GUIDE = [
-    {"id": "A.1", "title": "A", "severity": "HIGH", "config_rules": ["alpha-rule", "beta-rule"], "nist_800_53_r5": ["SC-7", "AC-2"], "pci_dss_v3_2_1": ["10.1", "1.2"]},
+    {"id": "A.1", "title": "A", "severity": "HIGH", "config_rules": ["alpha-rule", "beta-rule"], "nist_800_53_r5": ["SC-7", "AC-2"], "pci_dss_v3_2_1": ["10.1", "2.1"]},
     {"id": "B.1", "title": "B in the guide", "severity": "LOW", "config_rules": ["beta-rule"]},
-    {"id": "E.1", "title": "E", "severity": "LOW", "config_rules": ["gamma-check"], "nist_800_53_r5": ["AC-2"], "pci_dss_v3_2_1": ["1.2"]},
+    {"id": "E.1", "title": "E", "severity": "LOW", "config_rules": ["gamma-check"], "nist_800_53_r5": ["AC-2"], "pci_dss_v3_2_1": ["2.1"]},
 ]
 OSCAL = [
     {"id": "B.1", "title": "B in the OSCAL catalog", "severity": "LOW", "config_rules": ["beta-rule"]},
@@ -36,8 +36,12 @@ NIST = {
     "id": "nist-800-53",
     "title": "NIST",
     "source": {"repo": "example/nist", "commit": "3" * 40, "commit_date": "2026-01-03", "license": "public domain", "files": [PINNED]},
-    "families": [{"id": "AC", "title": "Access Control"}, {"id": "SC", "title": "System and Communications Protection"}],
-    "controls": [{"id": "AC-2", "title": "Account Management", "family": "AC"}, {"id": "SC-7", "title": "Boundary Protection", "family": "SC"}],
+    "families": [{"id": "AC", "title": "Access Control"}, {"id": "IA", "title": "Identification"}, {"id": "SC", "title": "System and Communications Protection"}],
+    "controls": [
+        {"id": "AC-2", "title": "Account Management", "family": "AC"},
+        {"id": "IA-2", "title": "Identification and Authentication", "family": "IA"},  # no rule reaches it
+        {"id": "SC-7", "title": "Boundary Protection", "family": "SC"},
+    ],
 }
 
 
@@ -73,9 +77,9 @@ def test_security_hub_disagreements_name_the_source_and_what_the_other_lacks(fix
 
 def test_a_rules_crosswalk_ids_by_export_key(fixtures_dir, tmp_path):
     cw = CrosswalkAnalysis(_catalogue(fixtures_dir, tmp_path))
-    assert cw.rule_ids("alpha-rule") == {"security_hub_controls": ("A.1",), "nist_800_53_r5": ("AC-2", "SC-7"), "pci_dss_v3_2_1": ("10.1", "1.2")}
-    assert cw.rule_ids("beta-rule") == {"security_hub_controls": ("A.1", "B.1"), "nist_800_53_r5": ("AC-2", "SC-7"), "pci_dss_v3_2_1": ("10.1", "1.2")}
-    assert cw.rule_ids("gamma-check") == {"security_hub_controls": ("D.1", "E.1"), "nist_800_53_r5": ("AC-2",), "pci_dss_v3_2_1": ("1.2",)}
+    assert cw.rule_ids("alpha-rule") == {"security_hub_controls": ("A.1",), "nist_800_53_r5": ("AC-2", "SC-7"), "pci_dss_v3_2_1": ("10.1", "2.1")}
+    assert cw.rule_ids("beta-rule") == {"security_hub_controls": ("A.1", "B.1"), "nist_800_53_r5": ("AC-2", "SC-7"), "pci_dss_v3_2_1": ("10.1", "2.1")}
+    assert cw.rule_ids("gamma-check") == {"security_hub_controls": ("D.1", "E.1"), "nist_800_53_r5": ("AC-2",), "pci_dss_v3_2_1": ("2.1",)}
 
 
 def test_a_questions_security_hub_controls_are_those_of_its_rules(fixtures_dir, tmp_path):
@@ -96,3 +100,16 @@ def test_controls_without_ids_are_those_no_snapshot_gives_ids_for(fixtures_dir, 
     cw = CrosswalkAnalysis(_catalogue(fixtures_dir, tmp_path))
     assert [c.id for c in cw.security_hub_without("nist_800_53_r5")] == ["B.1", "D.1"]
     assert [c.id for c in cw.security_hub_without("pci_dss_v3_2_1")] == ["B.1", "D.1"]
+
+
+def test_nist_and_pci_controls_with_the_rules_that_reach_them(fixtures_dir, tmp_path):
+    cw = CrosswalkAnalysis(_catalogue(fixtures_dir, tmp_path))
+    assert cw.nist_rules == {"AC-2": ["alpha-rule", "beta-rule", "gamma-check"], "SC-7": ["alpha-rule", "beta-rule"]}
+    assert list(cw.pci_rules.items()) == [("2.1", ["alpha-rule", "beta-rule", "gamma-check"]), ("10.1", ["alpha-rule", "beta-rule"])]
+    assert [(c.id, rules) for c, rules in cw.security_hub_rules] == [
+        ("A.1", ("alpha-rule", "beta-rule")), ("B.1", ("beta-rule",)), ("D.1", ("gamma-check",)), ("E.1", ("gamma-check",))
+    ]  # fmt: skip
+    assert [n.id for n in cw.reached_nist] == ["AC-2", "SC-7"] and [f.id for f in cw.reached_families] == ["AC", "SC"]
+    assert [(n.id, rules) for n, rules in cw.nist_for_control("M-1")] == [("AC-2", ("alpha-rule",)), ("SC-7", ("alpha-rule",))]
+    assert [(n.id, rules) for n, rules in cw.nist_for_control("M-2", "SC")] == [("SC-7", ("alpha-rule", "beta-rule"))]
+    assert cw.nist_for_control("M-3") == ()
