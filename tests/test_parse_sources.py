@@ -1,5 +1,6 @@
 """The parsers of import-source's sources as plain functions, on a few lines each: what each one keeps of a
-Guard mapping file, the Well-Architected manifest and a Security Hub user guide page. Expected values are written
+Guard mapping file, the Well-Architected manifest, a Security Hub user guide page, a Config rule page and the
+OSCAL catalogs of AWS and NIST. Expected values are written
 by hand from the inputs here (tests/test_ingest_source_import.py runs the importers on whole fixture checkouts)."""
 
 from __future__ import annotations
@@ -7,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 from conformap.parse.guard import guard_mappings
+from conformap.parse.oscal_catalogs import nist_catalog, oscal_security_hub
 from conformap.parse.reading import SourceFormatError
+from conformap.parse.rule_pages import parse_rule_page
 from conformap.parse.security_hub_guide import parse_security_hub_controls
 from conformap.parse.well_architected import wa_best_practices
 
@@ -106,3 +109,119 @@ def test_a_security_hub_page_gives_each_control_its_fields():
         },
         {"id": "IAM.4", "title": "IAM root user access key should not exist", "line": 11, "severity": "Critical", "config_rules": ["iam-root-access-key-check"]},
     ]
+
+
+RULE_PAGE = r"""# s3-bucket-ssl-requests-only
+
+Checks if S3 buckets have policies that require SSL\.  
+The rule is NON\_COMPLIANT otherwise\.
+
+
+A second paragraph\.
+
+**Note**
+
+Some regions \(not all\) lack it\.
+
+**Identifier:** S3\_BUCKET\_SSL\_REQUESTS\_ONLY  
+
+**Parameters:**
+
+maxAge \(Optional\)Type: intDefault: 90  
+The maximum age
+in days\.
+
+window \(Required\) Days to look back\.
+Counted from today.
+
+flagType: String
+
+## Proactive Evaluation
+
+late \(Optional\) never read
+"""
+
+
+def test_a_rule_page_gives_its_description_note_and_parameters_verbatim():
+    assert parse_rule_page(RULE_PAGE) == {
+        "identifier": "S3_BUCKET_SSL_REQUESTS_ONLY",
+        "description": "Checks if S3 buckets have policies that require SSL.\nThe rule is NON_COMPLIANT otherwise.\n\nA second paragraph.",
+        "note": "Some regions (not all) lack it.",
+        "parameters": {
+            "maxAge": "The maximum age\nin days.",
+            "window": "Days to look back.\nCounted from today.",
+            "flag": "",
+        },
+    }
+    assert parse_rule_page("# r\n\nChecks.\n\n**Identifier:** R\n") == {"identifier": "R", "description": "Checks.", "parameters": {}}
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("", (1, "expected the page title ('# rule-name') on the first line")),
+        ("r\n\nChecks.\n**Identifier:** R\n", (1, "expected the page title ('# rule-name') on the first line")),
+        ("# r\n\nChecks.\n", (0, "no '**Identifier:**' line")),
+        ("# r\n\n**Note**\n\nOnly a note.\n\n**Identifier:** R\n", (2, "no description before '**Identifier:**'")),
+    ],
+)
+def test_a_rule_page_in_another_shape_is_refused(text, problem):
+    with pytest.raises(SourceFormatError) as caught:
+        parse_rule_page(text)
+    assert caught.value.problems == [problem]
+
+
+def test_aws_oscal_catalog_controls_with_their_statement_severity_and_rules():
+    rule = {"name": "TechnicalControlId", "class": "config-rule", "value": "s3-bucket-ssl-requests-only"}
+    data = {
+        "catalog": {
+            "groups": [
+                {
+                    "id": "s3",
+                    "controls": [
+                        {
+                            "id": "S3.5",
+                            "title": "S3.5 title",
+                            "props": [{"name": "SeverityLabel", "value": "MEDIUM"}],
+                            "parts": [
+                                {"name": "guidance", "prose": "Not the statement", "props": [{"name": "TechnicalControlId", "class": "config-rule", "value": "guidance-rule"}]},
+                                {"name": "statement", "prose": "Buckets should require SSL", "props": [
+                                    rule, {"name": "TechnicalControlId", "class": "other", "value": "no-class"}, {"name": "Other", "class": "config-rule", "value": "no-name"}, rule,
+                                ]},
+                            ],
+                            "controls": [{"id": "S3.5.a", "props": [{"name": "SeverityLabel", "value": ""}]}],
+                        }
+                    ],
+                }
+            ],
+            "controls": [{"id": "IAM.4", "title": "Root key"}],
+        }
+    }  # fmt: skip
+    assert list(oscal_security_hub(data)) == [
+        {"id": "S3.5", "title": "Buckets should require SSL", "severity": "MEDIUM", "config_rules": ["guidance-rule", "s3-bucket-ssl-requests-only"]},
+        {"id": "S3.5.a", "title": "", "config_rules": []},
+        {"id": "IAM.4", "title": "Root key", "config_rules": []},
+    ]
+
+
+def label(printed: str) -> list[dict[str, str]]:
+    return [{"name": "sort-id", "value": printed.lower()}, {"name": "label", "value": printed}]
+
+
+def test_nist_catalog_families_and_controls_by_their_printed_ids():
+    data = {
+        "catalog": {
+            "groups": [
+                {"id": "ac", "title": "Access Control", "controls": [
+                    {"title": "Account Management", "props": label("AC-2"), "controls": [{"title": "Automated", "props": label("AC-2(1)")}]},
+                    {"title": "Unlabelled", "props": [{"name": "sort-id", "value": "ac-99"}]},
+                ]},
+                {"id": "sc", "title": "System and Communications Protection"},
+            ],
+            "controls": [{"title": "Outside any family", "props": label("XX-1")}],
+        }
+    }  # fmt: skip
+    assert nist_catalog(data) == (
+        [{"id": "AC", "title": "Access Control"}, {"id": "SC", "title": "System and Communications Protection"}],
+        [{"id": "AC-2", "title": "Account Management", "family": "AC"}, {"id": "AC-2(1)", "title": "Automated", "family": "AC"}],
+    )
