@@ -1,6 +1,6 @@
 """The parsers of import-source's sources as plain functions, on a few lines each: what each one keeps of a
-Guard mapping file, the Well-Architected manifest, a Security Hub user guide page, a Config rule page and the
-OSCAL catalogs of AWS and NIST. Expected values are written
+Guard mapping file, the Well-Architected manifest, a Security Hub user guide page, a Config rule page, the
+OSCAL catalogs of AWS and NIST and the conformance pack templates. Expected values are written
 by hand from the inputs here (tests/test_ingest_source_import.py runs the importers on whole fixture checkouts)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 
 from conformap.parse.guard import guard_mappings
 from conformap.parse.oscal_catalogs import nist_catalog, oscal_security_hub
+from conformap.parse.pack_templates import pack_scopes, pack_template
 from conformap.parse.reading import SourceFormatError
 from conformap.parse.rule_pages import parse_rule_page
 from conformap.parse.security_hub_guide import parse_security_hub_controls
@@ -225,3 +226,78 @@ def test_nist_catalog_families_and_controls_by_their_printed_ids():
         [{"id": "AC", "title": "Access Control"}, {"id": "SC", "title": "System and Communications Protection"}],
         [{"id": "AC-2", "title": "Account Management", "family": "AC"}, {"id": "AC-2(1)", "title": "Automated", "family": "AC"}],
     )
+
+
+PACK = """Parameters:
+  MaxAge: {Type: String, Default: '90'}
+  Unused: Not a mapping
+Resources:
+  S3Ssl:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: s3-bucket-ssl-requests-only
+      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_SSL_REQUESTS_ONLY}
+      Scope:
+        ComplianceResourceTypes: [AWS::S3::Bucket]
+      InputParameters:
+        maxAge: !Ref MaxAge
+        minAge: !If [HasMin, !Ref MinAge, !Ref AWS::NoValue]
+        mode: strict
+        shape: !Transform {Name: AWS::Include}
+  S3SslAgain:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      Source: {Owner: AWS, SourceIdentifier: S3_BUCKET_SSL_REQUESTS_ONLY}
+      Scope: {ComplianceResourceTypes: [AWS::S3::Bucket, AWS::S3::AccessPoint, 7]}
+  Custom:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      ConfigRuleName: custom
+      Source: {Owner: CUSTOM_LAMBDA, SourceIdentifier: arn}
+      Scope: {ComplianceResourceTypes: [AWS::EC2::Instance]}
+  NoScope:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      Source: {Owner: AWS, SourceIdentifier: ROOT_ACCOUNT_MFA_ENABLED}
+      Scope: {ComplianceResourceTypes: AWS::IAM::User}
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: !Sub "${AWS::StackName}-t"}
+  Odd: a string
+"""
+
+
+def test_pack_scopes_are_the_union_per_aws_identifier():
+    assert pack_scopes(PACK) == {"S3_BUCKET_SSL_REQUESTS_ONLY": ["AWS::S3::Bucket", "AWS::S3::AccessPoint"]}
+    assert pack_scopes("- a list\n") == {} and pack_scopes("Resources: [1]\n") == {}
+
+
+def test_a_pack_template_gives_each_config_rule_in_order_with_its_parameters():
+    """Short-form tags are read as their long form, on a scalar, a list (!If, which once recursed) or a mapping."""
+    s3 = "S3_BUCKET_SSL_REQUESTS_ONLY"
+    assert pack_template(PACK) == [
+        {
+            "config_rule_name": "s3-bucket-ssl-requests-only", "logical_id": "S3Ssl", "identifier": s3,
+            "input_parameters": [{"name": "maxAge", "parameter": "MaxAge", "default": "90"}, {"name": "minAge", "parameter": "MinAge", "default": ""}, {"name": "mode", "value": "strict"},
+                                 {"name": "shape", "value": "{'Fn::Transform': {'Name': 'AWS::Include'}}"}],
+            "scope": ["AWS::S3::Bucket"],
+        },
+        {"config_rule_name": "", "logical_id": "S3SslAgain", "identifier": s3, "scope": ["AWS::S3::Bucket", "AWS::S3::AccessPoint", "7"]},
+        {"config_rule_name": "custom", "logical_id": "Custom", "identifier": "arn", "scope": ["AWS::EC2::Instance"]},
+        {"config_rule_name": "", "logical_id": "NoScope", "identifier": "ROOT_ACCOUNT_MFA_ENABLED"},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "parse, text, problem",
+    [
+        (pack_scopes, "a: &x [1]\nb: *x\n", (2, "alias '*x': templates write their values out")),
+        (pack_scopes, "a:\n  " + "[" * 65 + "]" * 65 + "\n", (2, "nesting is deeper than 64 levels (the limit for a source file)")),
+        (pack_template, "- not a template\n", (0, "no Resources mapping: not a conformance pack template")),
+        (pack_template, "Resources: [1]\n", (0, "no Resources mapping: not a conformance pack template")),
+    ],
+)
+def test_a_pack_template_in_another_shape_is_refused(parse, text, problem):
+    with pytest.raises(SourceFormatError) as caught:
+        parse(text)
+    assert caught.value.problems == [problem]
