@@ -1,15 +1,20 @@
 """The parsers of import-source's sources as plain functions, on a few lines each: what each one keeps of a
 Guard mapping file, the Well-Architected manifest, a Security Hub user guide page, a Config rule page, the
-OSCAL catalogs of AWS and NIST and the conformance pack templates. Expected values are written
+OSCAL catalogs of AWS and NIST and the conformance pack templates; and the reading of a checkout's files within
+limits (made small here). Expected values are written
 by hand from the inputs here (tests/test_ingest_source_import.py runs the importers on whole fixture checkouts)."""
 
 from __future__ import annotations
+
+import io
+import json
 
 import pytest
 
 from conformap.parse.guard import guard_mappings
 from conformap.parse.oscal_catalogs import nist_catalog, oscal_security_hub
 from conformap.parse.pack_templates import pack_scopes, pack_template
+from conformap.parse import reading
 from conformap.parse.reading import SourceFormatError
 from conformap.parse.rule_pages import parse_rule_page
 from conformap.parse.security_hub_guide import parse_security_hub_controls
@@ -301,3 +306,67 @@ def test_a_pack_template_in_another_shape_is_refused(parse, text, problem):
     with pytest.raises(SourceFormatError) as caught:
         parse(text)
     assert caught.value.problems == [problem]
+
+
+# --------------------------------------------------------------------------- reading within limits
+
+
+def _refused(call, *args) -> list[tuple[int, str]]:
+    with pytest.raises(SourceFormatError) as caught:
+        call(*args)
+    return caught.value.problems
+
+
+def test_read_file_reads_a_file_in_chunks_up_to_the_limit(tmp_path, monkeypatch):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "f.md").write_bytes(b"0123456789")
+    monkeypatch.setattr(reading, "_CHUNK", 3)
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 10)
+    assert reading.read_file(tmp_path, "d/f.md") == b"0123456789"
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 9)
+    assert _refused(reading.read_file, tmp_path, "d/f.md") == [(0, "the file is longer than 9 bytes (the limit for a source file); it was not read further")]
+    assert _refused(reading.read_file, tmp_path, "d") == [(0, "not a regular file")]
+
+
+def test_read_file_names_the_link_it_refuses(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "f.md").write_text("x", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "g.md").symlink_to(tmp_path / "real" / "f.md")
+    assert _refused(reading.read_file, tmp_path, "link/f.md") == [(0, "its folder link is a symbolic link; links in a checkout are not followed")]
+    assert _refused(reading.read_file, tmp_path, "real/g.md") == [(0, "real/g.md is a symbolic link; links in a checkout are not followed")]
+
+
+def test_read_limited_stops_at_the_limit():
+    assert reading.read_limited(io.BytesIO(b"abc"), 3) == b"abc"
+    assert reading.read_limited(io.BytesIO(b"abcd"), 3) is None
+    assert reading.read_limited(io.BytesIO(b""), 0) == b""
+
+
+def test_json_depth_is_counted_outside_strings_with_its_line(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_DEPTH", 2)
+    shape = {"type": "object"}
+    assert reading.read_json(b'{"a": [1], "b": [2], "s": "[[{{\\"[[\\\\"}', shape) == {"a": [1], "b": [2], "s": '[[{{"[[\\'}
+    deep = b'{\n"s": "[[\\"{{",\n"a": [[1]]}'
+    assert _refused(reading.read_json, deep, shape) == [(3, "nesting is deeper than 2 levels (the limit for a source file)")]
+
+
+def test_read_json_names_bad_syntax_and_every_field_of_the_wrong_type():
+    assert _refused(reading.read_json, b'{\n"a": }', {}) == [(2, "not JSON: Expecting value: line 2 column 6 (char 7)")]
+    assert _refused(reading.read_json, b"\xff", {}) == [(0, "not JSON: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte")]
+    shape = {"type": "object", "properties": {"b": {"type": "string"}, "a": {"type": "array", "items": {"type": "string"}}}}
+    assert _refused(reading.read_json, b'{"b": 1, "a": ["x", 2]}', shape) == [(0, "$.a[1]: 2 is not of type 'string'"), (0, "$.b: 1 is not of type 'string'")]
+    many = json.dumps({"a": list(range(60))}).encode()
+    problems = _refused(reading.read_json, many, shape)
+    assert len(problems) == 50 and problems[0] == (0, "$.a[0]: 0 is not of type 'string'")
+
+
+def test_check_headings_counts_headings_up_to_the_limit(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_HEADINGS", 2)
+    reading.check_headings(["# a", "text", "## b", "not # a heading"])
+    assert _refused(reading.check_headings, ["# a", "", "## b", "### c"]) == [(4, "more than 2 headings (the limit for a page)")]
+
+
+def test_git_blob_sha_is_gits_object_id():
+    assert reading.git_blob_sha(b"hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a"  # git hash-object
+    assert reading.git_blob_sha(b"") == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
