@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from conformap import paths
+from conformap.load.fidelity import Drift, page_drift, scope_drift
 from conformap.load.loader import validate
 from conformap.diagnostics import errors
 
@@ -233,3 +234,32 @@ def test_a_pack_value_aws_template_does_not_set_is_an_error(real_copy):
     found = [d for d in errors(validate(real_copy)[1]) if d.file.endswith("/restricted-common-ports.yaml")]
     assert [d.path for d in found] == ["$.conformance_pack.input_parameters"]
     assert "blockedPort5: '4333'" in found[0].message
+
+
+# --------------------------------------------------------------------------- what counts as drift, on plain values
+
+
+def test_page_drift_finds_each_kind_of_difference():
+    drift = page_drift(
+        "OURS", "Our text.", [("a", "A of ours."), ("b", None), ("c", "C."), ("e", "E.")], "PAGE", "The page's text.", {"a": "A on the page.", "b": "B.", "d": "D.", "e": ""},
+        note="Our note.", page_note="The page's note.",
+    )  # fmt: skip
+    assert drift == [
+        Drift("identifier", "identifier", "OURS", "PAGE"),
+        Drift("description", "description", "Our text.", "The page's text."),
+        Drift("note-differs", "note", "Our note.", "The page's note."),
+        Drift("parameter-description", "parameters.a.description", "A of ours.", "A on the page.", 0),
+        Drift("parameter-not-on-page", "parameters.c", "c", None, 2),
+        Drift("parameter-not-recorded", "parameters.d", None, "d"),
+    ]
+    assert page_drift(None, None, [], "PAGE", "Text.", {}, note=None, page_note=None) == []
+    assert page_drift("PAGE", "Text.", [], "PAGE", "Text.", {}, note="Ours.", page_note=None) == [Drift("note-not-on-page", "note", "Ours.", None)]
+    assert page_drift("PAGE", "Text.", [], "PAGE", "Text.", {}, note=None, page_note="Page's.") == [Drift("note-not-recorded", "note", None, "Page's.")]
+
+
+def test_scope_drift_compares_the_recorded_scope_with_the_templates_union():
+    field = "conformance_pack.scope_resource_types"
+    assert scope_drift(None, ["AWS::S3::Bucket", "AWS::EC2::Instance"]) == Drift("scope-not-recorded", field, None, "AWS::S3::Bucket, AWS::EC2::Instance")
+    assert scope_drift(["AWS::S3::Bucket"], ["AWS::S3::Bucket", "AWS::EC2::Instance"]) == Drift("scope-differs", field, "AWS::S3::Bucket", "AWS::S3::Bucket, AWS::EC2::Instance")
+    assert scope_drift(["AWS::S3::Bucket", "AWS::IAM::User"], None) == Drift("scope-differs", field, "AWS::S3::Bucket, AWS::IAM::User", "")
+    assert scope_drift(["B", "A"], ["A", "B"]) is None and scope_drift(None, None) is None and scope_drift(None, []) is None
