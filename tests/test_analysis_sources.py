@@ -57,7 +57,8 @@ GUARD = {
 }
 
 
-def _catalogue(fixtures_dir: Path, tmp_path: Path) -> conformap.Catalog:
+def _catalogue(fixtures_dir: Path, tmp_path: Path, only: tuple[str, ...] | None = None) -> conformap.Catalog:
+    """tests/fixtures/mini with the snapshots above (``only``: those files of them)."""
     root = tmp_path / "mini"
     shutil.copytree(fixtures_dir / "mini", root)
     (root / "crosswalks").mkdir()
@@ -68,7 +69,8 @@ def _catalogue(fixtures_dir: Path, tmp_path: Path) -> conformap.Catalog:
         "guard-wa-security-pillar.yaml": GUARD,
     }
     for name, data in files.items():
-        (root / "crosswalks" / name).write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        if only is None or name in only:
+            (root / "crosswalks" / name).write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return conformap.load(root)
 
 
@@ -92,6 +94,14 @@ def test_disagreements_name_the_source_and_what_the_other_says(fixtures_dir, tmp
                    "only one AWS source ties this control to gamma-check: the user guide does not"),
     ]  # fmt: skip
     assert report.unstated == {"nist_800_53_r5": ["B.1", "D.1"], "pci_dss_v3_2_1": ["B.1", "D.1"]}
+    oscal = {"name": "security-hub-oscal", "repo": "example/security-hub-oscal", "commit": "2" * 40, "commit_date": "2026-01-02", "license": "MIT", "file": "crosswalks/security-hub-oscal.yaml"}
+    assert report.newest == oscal
+    assert report.sources == [
+        {"name": "guard-registry", "repo": "example/guard", "commit": "4" * 40, "commit_date": "2026-01-04", "license": "MIT", "file": "crosswalks/guard-wa-security-pillar.yaml"},
+        {"name": "nist-800-53", "repo": "example/nist", "commit": "3" * 40, "commit_date": "2026-01-03", "license": "public domain", "file": "crosswalks/nist-800-53-r5.yaml"},
+        {"name": "security-hub-guide", "repo": "example/security-hub-guide", "commit": "1" * 40, "commit_date": "2026-01-01", "license": "MIT", "file": "crosswalks/security-hub-guide.yaml"},
+        oscal,
+    ]  # fmt: skip
     assert report.summary == {
         "rules": 3, "mappings": 4,
         "rules_in_security_hub_guide": 3, "rules_in_security_hub_oscal": 2, "rules_in_either_security_hub_source": 3,
@@ -139,3 +149,14 @@ def test_nist_and_pci_controls_with_the_rules_that_reach_them(fixtures_dir, tmp_
     assert [(n.id, rules) for n, rules in cw.nist_for_control("M-1")] == [("AC-2", ("alpha-rule",)), ("SC-7", ("alpha-rule",))]
     assert [(n.id, rules) for n, rules in cw.nist_for_control("M-2", "SC")] == [("SC-7", ("alpha-rule", "beta-rule"))]
     assert cw.nist_for_control("M-3") == ()
+
+
+def test_without_a_security_hub_snapshot_nothing_is_unstated(fixtures_dir, tmp_path):
+    report = sources.check(_catalogue(fixtures_dir, tmp_path, only=("guard-wa-security-pillar.yaml",)))
+    assert (report.newest, report.unstated) == (None, {})
+    assert [s["name"] for s in report.sources] == ["guard-registry"] and report.summary["rules_in_guard_map"] == 2
+
+
+def test_without_snapshots_there_is_nothing_to_report(fixtures_dir):
+    report = sources.check(conformap.load(fixtures_dir / "mini"))
+    assert report.to_json() == {"sources": [], "summary": {}, "differences": [], "unstated": {}, "newest_security_hub_source": None}

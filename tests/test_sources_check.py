@@ -63,6 +63,8 @@ def test_a_parameter_the_rule_lost_is_drift(tmp_path, capsys):
     f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     code, out, _ = run(capsys, "--catalog", str(root), "--format", "json")
     assert code == 1
+    kinds = [d["kind"] for d in json.loads(out)["differences"]]
+    assert kinds[:4] == ["drift", "drift", "drift", "disagreement"]  # drift first
     drift = [d for d in json.loads(out)["differences"] if d["kind"] == "drift"]
     assert [(d["source"], d["subject"], d["field"], d["catalogue"], d["stated"], d["message"]) for d in drift] == [
         ("config-rule-pages", "ec2-stopped-instance", "description", "Checks stopped instances.", page_description, "the description differs from the rule page"),

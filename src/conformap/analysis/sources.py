@@ -276,10 +276,10 @@ def _guard(cat: Catalog, x: CrosswalkAnalysis) -> list[Difference]:
     return out
 
 
-def summary(cat: Catalog, cw: CrosswalkAnalysis | None = None) -> dict[str, int]:
+def summary(cat: Catalog, cw: CrosswalkAnalysis) -> dict[str, int]:
     """The coverage counts of the crosswalks (one definition, for this report and the site)."""
     x = cat.crosswalks
-    counts = (cw or CrosswalkAnalysis(cat)).corroboration_counts
+    counts = cw.corroboration_counts
 
     ours = {r.id for r in cat.rules}
 
