@@ -347,6 +347,8 @@ def test_check_finds_the_template_entry_by_name_or_identifier():
     assert _check({"id": "unknown", "identifier": "U", "sources": cites}, {"wa-template": TEMPLATE}) == [
         ("$.sources[0]", "cites AWS's WA template, which deploys no rule named unknown or identified U (sources/wa-conformance-pack.yaml)", "ERROR")
     ]
+    unset = {**TEMPLATE, "rules": [{"config_rule_name": "r", "identifier": "R", "input_parameters": [{"name": "p"}]}]}  # neither default nor value
+    assert _check({"id": "r", "sources": cites, "conformance_pack": {"input_parameters": {"p": ""}}}, {"wa-template": unset}) == []
     no_params = {**TEMPLATE, "rules": [{"config_rule_name": "r", "identifier": "R"}]}
     assert _check({"id": "r", "sources": cites, "conformance_pack": {"input_parameters": {"p": "1"}}}, {"wa-template": no_params}) == [
         ("$.conformance_pack.input_parameters", "differs from AWS's WA template (sources/wa-conformance-pack.yaml), which sets none", "ERROR")
@@ -372,3 +374,18 @@ def test_check_verifies_a_deprecation_quote_on_the_rules_or_successors_page():
         (where, "the quote states no deprecation (it says none of: deprecated, replaced by, superseded, retired, no longer, instead); a rule is deprecated only where AWS says so", "ERROR")
     ]
     assert _check({"id": "r", "deprecated": {"successor": "new-r"}}, pages) == []
+    assert _check({"id": "r", "deprecated": "yes"}, pages) == []  # the schema reports a claim that is no mapping
+
+
+def test_check_reports_a_deprecated_rules_page_errors_too():
+    rule = {**_deprecated("The page's text."), "identifier": "WRONG", "description": "The page's text.", "note": "The page's note.", "sources": [CITES[0]]}
+    rule["parameters"] = [{"name": "p", "description": "P."}, {"name": "d", "description": "D."}]
+    assert [(path, severity) for path, _, severity in _check(rule, {"config-rule-pages": PAGES})] == [
+        ("$.identifier", "ERROR"), ("$.deprecated.aws_text.quote", "ERROR")
+    ]  # fmt: skip
+
+
+def test_a_parameter_of_a_page_without_parameters_is_named():
+    rule = {"id": "new-r", "identifier": "NEW_R", "description": "It is replaced by nothing. R is replaced by NEW_R.", "parameters": [{"name": "x"}]}
+    rule["sources"] = [{**CITES[0], "path": "doc_source/new-r.md"}]
+    assert _check(rule, {"config-rule-pages": PAGES}) == [("$.parameters[0].name", "the page has no parameter 'x' (sources/config-rule-pages.yaml: none)", "ERROR")]
