@@ -364,6 +364,23 @@ def test_unmapped_control_says_so(site):
     assert "## Overlap" not in s4
     assert "*(no rule mapped)*" in site["controls/index.md"]
     assert "The source maps no rule to [S\\-4](controls/s-4.md)." in site["index.md"]
+    assert "The source maps no AWS Config rule to this question. The question in the framework: " in s4  # its note only restates that
+
+
+def test_every_page_ends_with_one_line_break(site):
+    texts = {name: md for name, md in site.items() if name.endswith(".md")}
+    assert len(texts) > 10
+    for name, md in texts.items():
+        assert md.endswith("\n") and not md.endswith("\n\n") and not md.endswith(" \n"), name
+
+
+def test_an_unmapped_questions_own_note_is_shown(tmp_path):
+    root = tmp_path / "site-mini"
+    shutil.copytree(SITE_MINI, root)
+    f = root / "controls" / "S-4.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("The source maps no rule to this question.", "Covered by the organisation's policies."), encoding="utf-8")
+    s4 = pages.render_site(conformap.load(root))["controls/s-4.md"]
+    assert "The source maps no AWS Config rule to this question. Covered by the organisation's policies\\. The question in the framework: " in s4
 
 
 def test_control_page(site):
@@ -593,6 +610,8 @@ def test_edit_paths(mini):
     assert "overlap.md" not in edits and "index.md" not in edits
     for rel in edits.values():
         assert (paths.PROJECT_ROOT / rel).is_file()
+    no_errata = conformap.load(SITE_MINI.parent / "stats")  # errata: [], in its errata.yaml
+    assert not no_errata.errata and pages.edit_paths(no_errata)["errata.md"] == "tests/fixtures/stats/errata.yaml"
 
 
 def test_every_page_renders_inert(site):
