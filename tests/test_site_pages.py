@@ -383,6 +383,38 @@ def test_an_unmapped_questions_own_note_is_shown(tmp_path):
     assert "The source maps no AWS Config rule to this question. Covered by the organisation's policies\\. The question in the framework: " in s4
 
 
+def test_question_pages_link_their_downloads_and_pack(site):
+    s1 = site["controls/s-1.md"]
+    assert 'Download S\\-1\'s rules as <a href="../../downloads/questions/s-1.csv" download>CSV</a>, or deploy them as the conformance pack below.' in s1
+    assert '<a href="../../downloads/conformance-packs/s-1.yaml" download>s-1.yaml</a>' in s1
+    assert "--conformance-pack-name conformap-s-1 " in s1
+
+
+def test_question_and_rule_pages_show_the_crosswalk(tmp_path):
+    """site-mini with a Security Hub guide snapshot tying alpha-check to S3.1 (NIST AC-2) and a NIST snapshot."""
+    root = tmp_path / "site-mini"
+    shutil.copytree(SITE_MINI, root)
+    (root / "crosswalks").mkdir()
+    pinned = {"path": "x.md", "git_blob": "0" * 40, "sha256": "0" * 64}
+    source = {"repo": "example/source", "commit": "1" * 40, "commit_date": "2026-01-01", "license": "MIT", "files": [pinned]}
+    guide = {"id": "security-hub-guide", "title": "Guide", "source": source, "controls": [
+        {"id": "S3.1", "title": "Buckets are private", "severity": "HIGH", "config_rules": ["alpha-check"], "nist_800_53_r5": ["AC-2"]}]}
+    nist = {"id": "nist-800-53", "title": "NIST", "source": source, "families": [{"id": "AC", "title": "Access Control"}],
+            "controls": [{"id": "AC-2", "title": "Account Management", "family": "AC"}]}  # fmt: skip
+    for name, data in (("security-hub-guide.yaml", guide), ("nist-800-53-r5.yaml", nist)):
+        (root / "crosswalks" / name).write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = pages.render_site(conformap.load(root))
+    s1 = site["controls/s-1.md"]
+    assert "| [AC\\-2](../crosswalk.md#nist-ac-2) | Account Management | 1 | [alpha\\-check](../rules/alpha-check.md) |" in s1
+    assert "| [<code>S3\\.1</code>](../security-hub.md#hub-s3-1) | Buckets are private | 1 | [alpha\\-check](../rules/alpha-check.md) |" in s1
+    assert "AC\\-2" not in site["controls/s-3.md"]
+    alpha = site["rules/alpha-check.md"]
+    assert "| [<code>S3\\.1</code>](../security-hub.md#hub-s3-1) | Buckets are private | HIGH | Security Hub user guide |" in alpha
+    assert "Security Hub titles and requirement ids: Guide (example/source at <code>1111111</code>), MIT." in alpha
+    assert "- **NIST SP 800-53 Rev. 5:** [AC\\-2 (Account Management)](../crosswalk.md#nist-ac-2).\n" in alpha
+    assert "- **PCI DSS v3.2.1:** no PCI DSS ids in the sources this catalogue holds (newest: <code>security\\-hub\\-guide</code>, example/source at <code>1111111</code>, 2026\\-01\\-01)." in alpha
+
+
 def test_control_page(site):
     s2 = site["controls/s-2.md"]
     assert s2.startswith("---\nsearch:\n  boost: 3\n---\n# S\\-2 · How do you do the \\*second\\* thing?\n")
