@@ -388,6 +388,9 @@ def test_question_pages_link_their_downloads_and_pack(site):
     assert 'Download S\\-1\'s rules as <a href="../../downloads/questions/s-1.csv" download>CSV</a>, or deploy them as the conformance pack below.' in s1
     assert '<a href="../../downloads/conformance-packs/s-1.yaml" download>s-1.yaml</a>' in s1
     assert "--conformance-pack-name conformap-s-1 " in s1
+    s2 = site["controls/s-2.md"]  # and a pack per best-practice statement
+    assert '**Deploy S\\-2 S02\\-BP01 \\(The first practice &lt;img src=x onerror=alert\\(1\\)&gt;\\)** as an AWS Config conformance pack (1 rule): ' in s2
+    assert '<a href="../../downloads/conformance-packs/s-2-bp01.yaml" download>s-2-bp01.yaml</a>' in s2
 
 
 def test_question_and_rule_pages_show_the_crosswalk(tmp_path):
