@@ -394,7 +394,7 @@ def test_question_pages_link_their_downloads_and_pack(site):
 
 
 def test_question_and_rule_pages_show_the_crosswalk(tmp_path):
-    """site-mini with a Security Hub guide snapshot tying alpha-check to S3.1 (NIST AC-2) and a NIST snapshot."""
+    """site-mini with the Security Hub guide and OSCAL catalog tying alpha-check to S3.1 (NIST AC-2, per the guide) and NIST."""
     root = tmp_path / "site-mini"
     shutil.copytree(SITE_MINI, root)
     (root / "crosswalks").mkdir()
@@ -404,7 +404,8 @@ def test_question_and_rule_pages_show_the_crosswalk(tmp_path):
         {"id": "S3.1", "title": "Buckets are private", "severity": "HIGH", "config_rules": ["alpha-check"], "nist_800_53_r5": ["AC-2"]}]}
     nist = {"id": "nist-800-53", "title": "NIST", "source": source, "families": [{"id": "AC", "title": "Access Control"}],
             "controls": [{"id": "AC-2", "title": "Account Management", "family": "AC"}]}  # fmt: skip
-    for name, data in (("security-hub-guide.yaml", guide), ("nist-800-53-r5.yaml", nist)):
+    oscal = {**guide, "id": "security-hub-oscal", "title": "OSCAL", "controls": [{**guide["controls"][0], "nist_800_53_r5": []}]}
+    for name, data in (("security-hub-guide.yaml", guide), ("security-hub-oscal.yaml", oscal), ("nist-800-53-r5.yaml", nist)):
         (root / "crosswalks" / name).write_text(yaml.safe_dump(data), encoding="utf-8")
     site = pages.render_site(conformap.load(root))
     s1 = site["controls/s-1.md"]
@@ -412,10 +413,26 @@ def test_question_and_rule_pages_show_the_crosswalk(tmp_path):
     assert "| [<code>S3\\.1</code>](../security-hub.md#hub-s3-1) | Buckets are private | 1 | [alpha\\-check](../rules/alpha-check.md) |" in s1
     assert "AC\\-2" not in site["controls/s-3.md"]
     alpha = site["rules/alpha-check.md"]
-    assert "| [<code>S3\\.1</code>](../security-hub.md#hub-s3-1) | Buckets are private | HIGH | Security Hub user guide |" in alpha
-    assert "Security Hub titles and requirement ids: Guide (example/source at <code>1111111</code>), MIT." in alpha
+    assert "| [<code>S3\\.1</code>](../security-hub.md#hub-s3-1) | Buckets are private | HIGH | Security Hub user guide, Security Hub OSCAL catalog |" in alpha
+    assert "Security Hub titles and requirement ids: Guide (example/source at <code>1111111</code>), MIT; OSCAL (example/source at <code>1111111</code>), MIT." in alpha
     assert "- **NIST SP 800-53 Rev. 5:** [AC\\-2 (Account Management)](../crosswalk.md#nist-ac-2).\n" in alpha
-    assert "- **PCI DSS v3.2.1:** no PCI DSS ids in the sources this catalogue holds (newest: <code>security\\-hub\\-guide</code>, example/source at <code>1111111</code>, 2026\\-01\\-01)." in alpha
+    assert "- **PCI DSS v3.2.1:** no PCI DSS ids in the sources this catalogue holds (newest: <code>security\\-hub\\-oscal</code>, example/source at <code>1111111</code>, 2026\\-01\\-01)." in alpha
+
+
+def test_rule_pages_cite_their_rows_errata_and_undocumented_pack_parameters(mini, tmp_path):
+    gh = GitHub.from_mkdocs(MKDOCS["repo_url"], MKDOCS["edit_uri"])
+    site = pages.render_site(mini, github=gh)
+    assert "- Rows 3, 4 of [Site mini page](https://example.com/page).\n" in site["rules/beta-check.md"]
+    assert "- [E1: Row 4 prints the S\\-1 description &lt;script&gt;alert\\('e1'\\)&lt;/script&gt;](../errata.md#e1)\n" in site["rules/beta-check.md"]
+    assert "../errata.md#e1" not in site["rules/gamma-check.md"]
+    assert "not in the rule's documentation" not in site["rules/alpha-check.md"]  # maxDays is documented
+    root = tmp_path / "site-mini"
+    shutil.copytree(SITE_MINI, root)
+    f = root / "rules" / "alpha-check.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace('input_parameters: {maxDays: "30"}', 'input_parameters: {maxDays: "30", extraKey: "x"}'), encoding="utf-8")
+    alpha = pages.render_site(conformap.load(root))["rules/alpha-check.md"]
+    assert "- <code>extraKey</code>: set by the conformance pack, not in the rule's documentation.\n" in alpha
+    assert "<code>maxDays</code>: set by the conformance pack" not in alpha
 
 
 def test_control_page(site):
