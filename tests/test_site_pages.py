@@ -374,12 +374,18 @@ def test_every_page_ends_with_one_line_break(site):
         assert md.endswith("\n") and not md.endswith("\n\n") and not md.endswith(" \n"), name
 
 
-def test_an_unmapped_questions_own_note_is_shown(tmp_path):
+def _edited_site(tmp_path: Path, rel: str, old: str, new: str) -> dict:
+    """The site of a copy of site-mini whose file ``rel`` says ``new`` where it said ``old``."""
     root = tmp_path / "site-mini"
     shutil.copytree(SITE_MINI, root)
-    f = root / "controls" / "S-4.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("The source maps no rule to this question.", "Covered by the organisation's policies."), encoding="utf-8")
-    s4 = pages.render_site(conformap.load(root))["controls/s-4.md"]
+    f = root / rel
+    f.write_text(f.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return pages.render_site(conformap.load(root))
+
+
+def test_an_unmapped_questions_own_note_is_shown(tmp_path):
+    site = _edited_site(tmp_path, "controls/S-4.yaml", "The source maps no rule to this question.", "Covered by the organisation's policies.")
+    s4 = site["controls/s-4.md"]
     assert "The source maps no AWS Config rule to this question. Covered by the organisation's policies\\. The question in the framework: " in s4
 
 
@@ -426,11 +432,7 @@ def test_rule_pages_cite_their_rows_errata_and_undocumented_pack_parameters(mini
     assert "- [E1: Row 4 prints the S\\-1 description &lt;script&gt;alert\\('e1'\\)&lt;/script&gt;](../errata.md#e1)\n" in site["rules/beta-check.md"]
     assert "../errata.md#e1" not in site["rules/gamma-check.md"]
     assert "not in the rule's documentation" not in site["rules/alpha-check.md"]  # maxDays is documented
-    root = tmp_path / "site-mini"
-    shutil.copytree(SITE_MINI, root)
-    f = root / "rules" / "alpha-check.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace('input_parameters: {maxDays: "30"}', 'input_parameters: {maxDays: "30", extraKey: "x"}'), encoding="utf-8")
-    alpha = pages.render_site(conformap.load(root))["rules/alpha-check.md"]
+    alpha = _edited_site(tmp_path, "rules/alpha-check.yaml", 'input_parameters: {maxDays: "30"}', 'input_parameters: {maxDays: "30", extraKey: "x"}')["rules/alpha-check.md"]
     assert "- <code>extraKey</code>: set by the conformance pack, not in the rule's documentation.\n" in alpha
     assert "<code>maxDays</code>: set by the conformance pack" not in alpha
 
