@@ -418,6 +418,8 @@ def test_question_and_rule_pages_show_the_crosswalk(tmp_path):
     assert "| [AC\\-2](../crosswalk.md#nist-ac-2) | Account Management | 1 | [alpha\\-check](../rules/alpha-check.md) |" in s1
     assert "| [<code>S3\\.1</code>](../security-hub.md#hub-s3-1) | Buckets are private | 1 | [alpha\\-check](../rules/alpha-check.md) |" in s1
     assert "AC\\-2" not in site["controls/s-3.md"]
+    hub = site["security-hub.md"]
+    assert "Security Hub control S3\\.1, severity HIGH: 1 rule ([alpha\\-check](rules/alpha-check.md)), serving 2 questions ([S\\-1](controls/s-1.md), [S\\-2](controls/s-2.md))." in hub
     alpha = site["rules/alpha-check.md"]
     assert "| [<code>S3\\.1</code>](../security-hub.md#hub-s3-1) | Buckets are private | HIGH | Security Hub user guide, Security Hub OSCAL catalog |" in alpha
     assert "Security Hub titles and requirement ids: Guide (example/source at <code>1111111</code>), MIT; OSCAL (example/source at <code>1111111</code>), MIT." in alpha
