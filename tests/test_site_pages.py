@@ -649,6 +649,9 @@ def test_downloads_agree(site, mini):
     manifest = json.loads(site["downloads/manifest.json"])
     assert {"downloads/" + f["path"] for f in manifest["files"]} == set(listed) - {"downloads/manifest.json"}
     assert "## Data dictionary" in index and "| rule\\_identifier | id | The managed rule" in index
+    assert '| <a href="mappings.csv" download>mappings\\.csv</a> | One row per mapping \\(UTF\\-8, CRLF\\); columns in the data dictionary\\. | 8 rows | ' in index
+    assert '| <a href="manifest.json" download>manifest\\.json</a> | Every file above with its size, SHA-256, format and row count, and the catalogue version and capture date it comes from. | — | ' in index
+    assert "**Deploy S\\-2 \\(How do you do the \\*second\\* thing?\\)** as an AWS Config conformance pack (2 rules): <a href=\"conformance-packs/s-2.yaml\" download>s-2.yaml</a>." in index
 
 
 def test_methodology_states_the_definitions(site):
@@ -1008,6 +1011,7 @@ def test_methodology_page_shows_the_comparison_with_aws_template(real_catalog):
     section = md.split("## The conformance packs and AWS's template", 1)[1].split("\n## ", 1)[0]
     assert "<code>secretsmanager\\-secret\\-unused\\-2</code> | rule | none | deployed | a second copy of secretsmanager\\-secret\\-unused" in section
     assert "| 127 rules | Description | set | none |" in section
+    assert section.count(" | Description | ") == 1  # the descriptions in one row, not one row per rule
     assert "not explained" not in section
 
 
