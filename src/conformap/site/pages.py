@@ -263,7 +263,6 @@ def downloads_page(
 
 def render_site(
     catalog: Catalog,
-    graph: nx.DiGraph | None = None,
     *,
     github: GitHub | None = None,
     changes: str | None = None,
@@ -275,7 +274,7 @@ def render_site(
     page (:func:`conformap.site.changes.changes_markdown`, which escapes catalogue text), written as
     ``changes.md`` and linked from the home page.
     """
-    site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
+    site = _Site(catalog, build_graph(catalog), github, changes is not None)
     entries = published.entries(catalog)
     files = published.download_files(catalog, entries)
     pages: dict[str, str] = {routes.HOME: home(site), routes.CONTROLS_INDEX: controls_index(site), routes.RULES_INDEX: rules_index(site)}
