@@ -1009,7 +1009,7 @@ def test_methodology_page_shows_the_comparison_with_aws_template(real_catalog):
     md = pages.render_site(real_catalog)[routes.METHODOLOGY]
     section = md.split("## The conformance packs and AWS's template", 1)[1].split("\n## ", 1)[0]
     assert "<code>secretsmanager\\-secret\\-unused\\-2</code> | rule | none | deployed | a second copy of secretsmanager\\-secret\\-unused" in section
-    assert "| 127 rules | Description | set | none |" in section
+    assert "| 127 rules | Description | set | none | conformap starts each rule's Description with the question and best\\-practice ids it serves \\(AWS's template sets none\\) |" in section
     assert section.count(" | Description | ") == 1  # the descriptions in one row, not one row per rule
     assert "not explained" not in section
 
