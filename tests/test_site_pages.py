@@ -399,14 +399,14 @@ def test_question_pages_link_their_downloads_and_pack(site):
 
 
 def test_question_and_rule_pages_show_the_crosswalk(tmp_path):
-    """site-mini with the Security Hub guide and OSCAL catalog tying alpha-check to S3.1 (NIST AC-2, per the guide) and NIST."""
+    """site-mini with the Security Hub guide and OSCAL catalog tying alpha-check to S3.1 (NIST AC-2 and PCI 1.2, per the guide) and NIST."""
     root = tmp_path / "site-mini"
     shutil.copytree(SITE_MINI, root)
     (root / "crosswalks").mkdir()
     pinned = {"path": "x.md", "git_blob": "0" * 40, "sha256": "0" * 64}
     source = {"repo": "example/source", "commit": "1" * 40, "commit_date": "2026-01-01", "license": "MIT", "files": [pinned]}
     guide = {"id": "security-hub-guide", "title": "Guide", "source": source, "controls": [
-        {"id": "S3.1", "title": "Buckets are private", "severity": "HIGH", "config_rules": ["alpha-check"], "nist_800_53_r5": ["AC-2"]}]}
+        {"id": "S3.1", "title": "Buckets are private", "severity": "HIGH", "config_rules": ["alpha-check"], "nist_800_53_r5": ["AC-2"], "pci_dss_v3_2_1": ["1.2"]}]}
     nist = {"id": "nist-800-53", "title": "NIST", "source": source, "families": [{"id": "AC", "title": "Access Control"}],
             "controls": [{"id": "AC-2", "title": "Account Management", "family": "AC"}]}  # fmt: skip
     oscal = {**guide, "id": "security-hub-oscal", "title": "OSCAL", "controls": [{**guide["controls"][0], "nist_800_53_r5": []}]}
@@ -423,7 +423,8 @@ def test_question_and_rule_pages_show_the_crosswalk(tmp_path):
     assert "| [<code>S3\\.1</code>](../security-hub.md#hub-s3-1) | Buckets are private | HIGH | Security Hub user guide, Security Hub OSCAL catalog |" in alpha
     assert "Security Hub titles and requirement ids: Guide (example/source at <code>1111111</code>), MIT; OSCAL (example/source at <code>1111111</code>), MIT." in alpha
     assert "- **NIST SP 800-53 Rev. 5:** [AC\\-2 (Account Management)](../crosswalk.md#nist-ac-2).\n" in alpha
-    assert "- **PCI DSS v3.2.1:** no PCI DSS ids in the sources this catalogue holds (newest: <code>security\\-hub\\-oscal</code>, example/source at <code>1111111</code>, 2026\\-01\\-01)." in alpha
+    assert "- **PCI DSS v3.2.1:** [1\\.2](../security-hub.md#pci-1-2).\n" in alpha
+    assert "- **PCI DSS v3.2.1:** no PCI DSS ids in the sources this catalogue holds (newest: <code>security\\-hub\\-oscal</code>, example/source at <code>1111111</code>, 2026\\-01\\-01)." in site["rules/beta-check.md"]
 
 
 def test_rule_pages_cite_their_rows_errata_and_undocumented_pack_parameters(mini, tmp_path):
