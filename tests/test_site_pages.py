@@ -393,6 +393,10 @@ def test_question_pages_link_their_downloads_and_pack(site):
     assert 'Download S\\-1\'s rules as <a href="../../downloads/questions/s-1.csv" download>CSV</a>, or deploy them as the conformance pack below.' in s1
     assert '<a href="../../downloads/conformance-packs/s-1.yaml" download>s-1.yaml</a>' in s1
     assert "--conformance-pack-name conformap-s-1 " in s1
+    assert "once per parameter): <code>AlphaCheckParamMaxDays</code>.\n" in s1
+    s3 = site["controls/s-3.md"]
+    assert "- **Parameters:** none; the rules take AWS's defaults.\n" in s3
+    assert "(a process check, not an AWS Config rule); so the pack deploys 1 rule of 3.\n" in s3
     s2 = site["controls/s-2.md"]  # and a pack per best-practice statement
     assert '**Deploy S\\-2 S02\\-BP01 \\(The first practice &lt;img src=x onerror=alert\\(1\\)&gt;\\)** as an AWS Config conformance pack (1 rule): ' in s2
     assert '<a href="../../downloads/conformance-packs/s-2-bp01.yaml" download>s-2-bp01.yaml</a>' in s2
