@@ -430,6 +430,14 @@ def test_question_and_rule_pages_show_the_crosswalk(tmp_path):
     assert "- **PCI DSS v3.2.1:** [1\\.2](../security-hub.md#pci-1-2).\n" in alpha
 
 
+def test_a_question_whose_rules_no_pack_deploys_offers_no_pack(tmp_path):
+    """S-3 once gamma-check is a process check: beta-check is deprecated, epsilon-check a process check too."""
+    managed = "kind: managed\nidentifier: GAMMA_CHECK\nservice: Amazon EC2\ntrigger: Configuration changes and Periodic\n"
+    site = _edited_site(tmp_path, "rules/gamma-check.yaml", managed, "kind: process-check\n")
+    assert "downloads/conformance-packs/s-3.yaml" not in site
+    assert "Download S\\-3's rules as <a href=\"../../downloads/questions/s-3.csv\" download>CSV</a>.\n" in site["controls/s-3.md"]
+
+
 def test_rule_pages_cite_their_rows_errata_and_undocumented_pack_parameters(mini, tmp_path):
     gh = GitHub.from_mkdocs(MKDOCS["repo_url"], MKDOCS["edit_uri"])
     site = pages.render_site(mini, github=gh)
