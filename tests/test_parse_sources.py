@@ -91,9 +91,11 @@ GUIDE_PAGE = r"""# Controls
 **AWS Config rule:** [s3-bucket-ssl-requests-only](https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl-requests-only.html) and `s3-bucket-policy-grantee-check` \(periodic\)
 
 ## \[IAM\.4\] IAM root user access key should not exist
-
 Severity: Critical
-AWS Config rule: [iam-root-access-key-check](https://docs.aws.amazon.com/config/latest/developerguide/iam-root-access-key-check)
+AWS Config rule: ``iam-root-access-key-check``
+## \[IAM\.6\] Hardware MFA should be enabled for the root user
+## \[IAM\.9\] MFA should be enabled for the root user
+AWS Config rule: [root-account-mfa-enabled](https://docs.aws.amazon.com/config/latest/developerguide/root-account-mfa-enabled)
 
 ## Not a control
 **Severity:** Low
@@ -114,6 +116,8 @@ def test_a_security_hub_page_gives_each_control_its_fields():
             "config_rule_note": "and  (periodic)",  # the code span taken out leaves its two spaces
         },
         {"id": "IAM.4", "title": "IAM root user access key should not exist", "line": 11, "severity": "Critical", "config_rules": ["iam-root-access-key-check"]},
+        {"id": "IAM.6", "title": "Hardware MFA should be enabled for the root user", "line": 14},
+        {"id": "IAM.9", "title": "MFA should be enabled for the root user", "line": 15, "config_rules": ["root-account-mfa-enabled"]},
     ]
 
 
@@ -219,8 +223,8 @@ def test_nist_catalog_families_and_controls_by_their_printed_ids():
         "catalog": {
             "groups": [
                 {"id": "ac", "title": "Access Control", "controls": [
-                    {"title": "Account Management", "props": label("AC-2"), "controls": [{"title": "Automated", "props": label("AC-2(1)")}]},
                     {"title": "Unlabelled", "props": [{"name": "sort-id", "value": "ac-99"}]},
+                    {"title": "Account Management", "props": label("AC-2"), "controls": [{"title": "Automated", "props": label("AC-2(1)")}]},
                 ]},
                 {"id": "sc", "title": "System and Communications Protection"},
             ],
