@@ -135,8 +135,8 @@ Some regions \(not all\) lack it\.
 
 **Identifier:** S3\_BUCKET\_SSL\_REQUESTS\_ONLY  
 
+minAge \(Optional\) above the list: not a parameter
 **Parameters:**
-
 maxAge \(Optional\)Type: intDefault: 90  
 The maximum age
 in days\.
@@ -144,7 +144,11 @@ in days\.
 window \(Required\) Days to look back\.
 Counted from today.
 
+Text after a blank line belongs to no parameter\.
 flagType: String
+listType: String list
+bare \(Optional\)
+Its text\.
 
 ## Proactive Evaluation
 
@@ -161,9 +165,11 @@ def test_a_rule_page_gives_its_description_note_and_parameters_verbatim():
             "maxAge": "The maximum age\nin days.",
             "window": "Days to look back.\nCounted from today.",
             "flag": "",
+            "list": "Type: String list",
+            "bare": "Its text.",
         },
     }
-    assert parse_rule_page("# r\n\nChecks.\n\n**Identifier:** R\n") == {"identifier": "R", "description": "Checks.", "parameters": {}}
+    assert parse_rule_page("# r\nChecks.\n\n**Identifier:** R\n") == {"identifier": "R", "description": "Checks.", "parameters": {}}
 
 
 @pytest.mark.parametrize(
@@ -172,7 +178,7 @@ def test_a_rule_page_gives_its_description_note_and_parameters_verbatim():
         ("", (1, "expected the page title ('# rule-name') on the first line")),
         ("r\n\nChecks.\n**Identifier:** R\n", (1, "expected the page title ('# rule-name') on the first line")),
         ("# r\n\nChecks.\n", (0, "no '**Identifier:**' line")),
-        ("# r\n\n**Note**\n\nOnly a note.\n\n**Identifier:** R\n", (2, "no description before '**Identifier:**'")),
+        ("# r\n**Note**\n\nOnly a note.\n\n**Identifier:** R\n", (2, "no description before '**Identifier:**'")),
     ],
 )
 def test_a_rule_page_in_another_shape_is_refused(text, problem):
