@@ -247,6 +247,9 @@ PACK = """Parameters:
   MaxAge: {Type: String, Default: '90'}
   Unused: Not a mapping
 Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: !Sub "${AWS::StackName}-t"}
   S3Ssl:
     Type: AWS::Config::ConfigRule
     Properties:
@@ -275,9 +278,9 @@ Resources:
     Properties:
       Source: {Owner: AWS, SourceIdentifier: ROOT_ACCOUNT_MFA_ENABLED}
       Scope: {ComplianceResourceTypes: AWS::IAM::User}
-  Topic:
-    Type: AWS::SNS::Topic
-    Properties: {TopicName: !Sub "${AWS::StackName}-t"}
+  NoSource:
+    Type: AWS::Config::ConfigRule
+    Properties: {ConfigRuleName: no-source}
   Odd: a string
 """
 
@@ -300,7 +303,18 @@ def test_a_pack_template_gives_each_config_rule_in_order_with_its_parameters():
         {"config_rule_name": "", "logical_id": "S3SslAgain", "identifier": s3, "scope": ["AWS::S3::Bucket", "AWS::S3::AccessPoint", "7"]},
         {"config_rule_name": "custom", "logical_id": "Custom", "identifier": "arn", "scope": ["AWS::EC2::Instance"]},
         {"config_rule_name": "", "logical_id": "NoScope", "identifier": "ROOT_ACCOUNT_MFA_ENABLED"},
+        {"config_rule_name": "no-source", "logical_id": "NoSource", "identifier": ""},
     ]  # fmt: skip
+
+
+def test_pack_scopes_counts_nesting_to_the_limit_exactly():
+    """The top mapping is level 1: 63 lists under it are 64 levels (read), 64 are 65 (refused); closed levels count no more."""
+    assert pack_scopes("a: " + "[" * 63 + "]" * 63 + "\n") == {}
+    assert pack_scopes("l:\n" + "  - [1]\n" * 70) == {}
+    refused = (1, "nesting is deeper than 64 levels (the limit for a source file)")
+    assert _refused(pack_scopes, "a: " + "[" * 64 + "]" * 64 + "\n") == [refused]
+    assert _refused(pack_scopes, "{a: [1], b: " + "[" * 64 + "]" * 64 + "}\n") == [refused]
+    assert _refused(pack_scopes, "a: [[1], " + "[" * 63 + "]" * 63 + "]\n") == [refused]
 
 
 @pytest.mark.parametrize(
