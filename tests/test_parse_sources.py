@@ -394,3 +394,30 @@ def test_check_headings_counts_headings_up_to_the_limit(monkeypatch):
 def test_git_blob_sha_is_gits_object_id():
     assert reading.git_blob_sha(b"hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a"  # git hash-object
     assert reading.git_blob_sha(b"") == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+
+
+def test_json_depth_after_closed_levels_and_an_empty_key(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_DEPTH", 3)
+    refused = (1, "nesting is deeper than 3 levels (the limit for a source file)")
+    assert _refused(reading.read_json, b'{"a": [1], "b": [[[2]]]}', {}) == [refused]
+    assert _refused(reading.read_json, b'{"a": [[1], [[2]]]}', {}) == [refused]
+    assert _refused(reading.read_json, b'{"": [[[1]]]}', {}) == [refused]
+
+
+def test_read_limited_reads_chunk_by_chunk_and_stops_past_the_limit():
+    class Source:
+        def __init__(self) -> None:
+            self.asked: list[int] = []
+
+        def read(self, n: int) -> bytes:
+            self.asked.append(n)
+            return b"x" * n
+
+    fh = Source()
+    assert reading.read_limited(fh, 2 * reading._CHUNK) is None  # type: ignore[arg-type]
+    assert fh.asked == [reading._CHUNK] * 3
+
+
+def test_a_source_format_error_is_one_line_for_the_terminal():
+    err = SourceFormatError([(3, "no heading"), (0, "no rows")])
+    assert str(err) == "line 3: no heading; no rows" and err.lines == ["line 3: no heading; no rows"]
