@@ -13,6 +13,9 @@ import pytest
 import yaml
 
 from conformap import paths
+from conformap.load import fidelity
+from conformap.load.fidelity import Drift, page_drift, scope_drift
+from conformap.load.yamlio import read_yaml_text
 from conformap.load.loader import validate
 from conformap.diagnostics import errors
 
@@ -242,3 +245,156 @@ def test_a_pack_value_aws_template_does_not_set_is_an_error(real_copy):
     found = [d for d in errors(validate(real_copy)[1]) if d.file.endswith("/restricted-common-ports.yaml")]
     assert [d.path for d in found] == ["$.conformance_pack.input_parameters"]
     assert "blockedPort5: '4333'" in found[0].message
+
+
+# --------------------------------------------------------------------------- what counts as drift, on plain values
+
+
+def test_page_drift_finds_each_kind_of_difference():
+    drift = page_drift(
+        "OURS", "Our text.", [("a", "A of ours."), ("b", None), ("c", "C."), ("e", "E.")], "PAGE", "The page's text.", {"a": "A on the page.", "b": "B.", "d": "D.", "e": ""},
+        note="Our note.", page_note="The page's note.",
+    )  # fmt: skip
+    assert drift == [
+        Drift("identifier", "identifier", "OURS", "PAGE"),
+        Drift("description", "description", "Our text.", "The page's text."),
+        Drift("note-differs", "note", "Our note.", "The page's note."),
+        Drift("parameter-description", "parameters.a.description", "A of ours.", "A on the page.", 0),
+        Drift("parameter-not-on-page", "parameters.c", "c", None, 2),
+        Drift("parameter-not-recorded", "parameters.d", None, "d"),
+    ]
+    assert page_drift(None, None, [], "PAGE", "Text.", {}, note=None, page_note=None) == []
+    assert page_drift("PAGE", "Text.", [], "PAGE", "Text.", {}, note="Ours.", page_note=None) == [Drift("note-not-on-page", "note", "Ours.", None)]
+    assert page_drift("PAGE", "Text.", [], "PAGE", "Text.", {}, note=None, page_note="Page's.") == [Drift("note-not-recorded", "note", None, "Page's.")]
+
+
+def test_scope_drift_compares_the_recorded_scope_with_the_templates_union():
+    field = "conformance_pack.scope_resource_types"
+    assert scope_drift(None, ["AWS::S3::Bucket", "AWS::EC2::Instance"]) == Drift("scope-not-recorded", field, None, "AWS::S3::Bucket, AWS::EC2::Instance")
+    assert scope_drift(["AWS::S3::Bucket"], ["AWS::S3::Bucket", "AWS::EC2::Instance"]) == Drift("scope-differs", field, "AWS::S3::Bucket", "AWS::S3::Bucket, AWS::EC2::Instance")
+    assert scope_drift(["AWS::S3::Bucket", "AWS::IAM::User"], None) == Drift("scope-differs", field, "AWS::S3::Bucket, AWS::IAM::User", "")
+    assert scope_drift(["B", "A"], ["A", "B"]) is None and scope_drift(None, None) is None and scope_drift(None, []) is None
+
+
+# --------------------------------------------------------------------------- fidelity.check on one rule file
+
+PAGES_REPO, PACKS_REPO = "awsdocs/aws-config-developer-guide", "awslabs/aws-config-rules"
+PAGES = {
+    "source": {"repo": PAGES_REPO, "commit": "a" * 40},
+    "rules": [
+        {"id": "r", "identifier": "R", "description": "The page's text.", "note": "The page's note.", "parameters": [{"name": "p", "description": "P."}, {"name": "d", "description": "D."}]},
+        {"id": "new-r", "identifier": "NEW_R", "description": "It is replaced by nothing. R is replaced by NEW_R.", "parameters": []},
+    ],
+}
+SCOPES = {"source": {"repo": PACKS_REPO, "commit": "b" * 40}, "scopes": [{"identifier": "R", "resource_types": ["AWS::S3::Bucket", "AWS::IAM::User"]}]}
+TEMPLATE = {"source": {"repo": PACKS_REPO, "commit": "b" * 40}, "rules": [{"config_rule_name": "other-name", "identifier": "R", "input_parameters": [{"name": "p", "parameter": "P", "default": "90"}, {"name": "v", "value": "x"}]}]}
+CITES = [
+    {"repo": PAGES_REPO, "path": "doc_source/r.md", "commit": "a" * 40},
+    {"repo": PACKS_REPO, "path": "aws-config-conformance-packs/*.yaml (Scope.ComplianceResourceTypes, union)", "commit": "b" * 40},
+    {"repo": PACKS_REPO, "path": paths.WA_TEMPLATE_PATH, "commit": "b" * 40},
+]
+
+
+def _check(rule: dict, snapshots: dict[str, dict]) -> list[tuple[str, str, str]]:
+    """fidelity.check's (JSON path, message, severity) on one rule file and the snapshots given (JSON is YAML)."""
+    docs = {name: read_yaml_text(json.dumps(data).encode(), name) for name, data in snapshots.items()}
+    return [(d.path, d.message, d.severity.name) for d in fidelity.check([read_yaml_text(json.dumps(rule).encode(), "r.yaml")], docs)]
+
+
+def test_check_reports_each_difference_where_the_rule_states_it():
+    rule = {
+        "id": "r", "identifier": "R2", "description": "The page's", "note": "Our note.",
+        "parameters": [{"name": "p", "description": "P"}, {"name": "q"}],
+        "sources": CITES, "conformance_pack": {"scope_resource_types": ["AWS::S3::Bucket"], "input_parameters": {"p": "30"}},
+    }  # fmt: skip
+    rel = "sources/config-rule-pages.yaml"
+    assert _check(rule, {"config-rule-pages": PAGES, "conformance-packs": SCOPES, "wa-template": TEMPLATE}) == [
+        ("$.identifier", f"the page's Identifier is R ({rel})", "ERROR"),
+        ("$.description", f"differs from the page's full description ({rel}), which it must copy verbatim: at character 11, the page has \"The page's text.\", the file \"The page's\"", "ERROR"),
+        ("$.note", f"differs from the page's Note ({rel}), which it must copy verbatim: at character 1, the page has \"The page's note.\", the file 'Our note.'", "ERROR"),
+        ("$.parameters[0].description", f"differs from the page's full text ({rel}): at character 2, the page has 'P.', the file 'P'", "ERROR"),
+        ("$.parameters[1].name", f"the page has no parameter 'q' ({rel}: p, d)", "ERROR"),
+        ("$.parameters", f"the page has a parameter 'd' that the rule does not record ({rel}); add it with the page's description", "ERROR"),
+        ("$.conformance_pack.scope_resource_types", "the templates scope R2 to nothing (sources/conformance-pack-scopes.yaml)", "ERROR"),
+        ("$.sources[2]", "cites AWS's WA template, which deploys no rule named r or identified R2 (sources/wa-conformance-pack.yaml)", "ERROR"),
+    ]  # fmt: skip
+
+
+def test_check_reports_a_missing_note_scope_and_page():
+    rule = {"id": "r", "identifier": "R", "description": "The page's text.", "parameters": [{"name": "p", "description": "P."}, {"name": "d"}], "sources": CITES}
+    assert _check(rule, {"config-rule-pages": PAGES, "conformance-packs": SCOPES}) == [
+        ("$.sources[0]", "the page has a Note (sources/config-rule-pages.yaml) the rule file must copy verbatim into note: \"The page's note.\"", "ERROR"),
+        ("$.sources[1]", "cites the conformance pack scopes but records none: the templates scope R to AWS::S3::Bucket, AWS::IAM::User (sources/conformance-pack-scopes.yaml); add conformance_pack.scope_resource_types", "ERROR"),
+    ]  # fmt: skip
+    page_note = {**PAGES, "rules": [{**PAGES["rules"][0], "note": None}]}
+    assert _check({**rule, "id": "r", "note": "Ours."}, {"config-rule-pages": page_note}) == [("$.note", "the page has no Note (sources/config-rule-pages.yaml)", "ERROR")]
+    assert _check({**rule, "id": "s", "sources": [{**CITES[0], "path": "doc_source/s.md"}]}, {"config-rule-pages": PAGES}) == [
+        ("$.sources[0]", "cites its AWS Config Developer Guide page, but sources/config-rule-pages.yaml has no entry for it; re-run conformap import-source config-rule-pages", "ERROR")
+    ]
+
+
+def test_check_warns_on_another_commit_and_leaves_uncited_snapshots_alone():
+    rule = {"id": "r", "identifier": "X", "sources": [{**c, "commit": "c" * 40} for c in CITES]}
+    snapshots = {"config-rule-pages": PAGES, "conformance-packs": SCOPES, "wa-template": TEMPLATE}
+    assert _check(rule, snapshots) == [
+        ("$.sources[0].commit", f"cites {PAGES_REPO} at another commit than the snapshot sources/config-rule-pages.yaml ({'a' * 40}); not compared", "WARNING"),
+        ("$.sources[1].commit", f"cites {PACKS_REPO} at another commit than the snapshot sources/conformance-pack-scopes.yaml ({'b' * 40}); not compared", "WARNING"),
+        ("$.sources[2].commit", f"cites {PACKS_REPO} at another commit than the snapshot sources/wa-conformance-pack.yaml ({'b' * 40}); not compared", "WARNING"),
+    ]  # fmt: skip
+    assert _check({"id": "r", "identifier": "X", "sources": [{"repo": "other/repo", "path": "doc_source/r.md"}]}, snapshots) == []
+
+
+def test_check_finds_the_template_entry_by_name_or_identifier():
+    cites = [CITES[2]]
+    by_identifier = {"id": "copy-of-r", "identifier": "R", "sources": cites, "conformance_pack": {"input_parameters": {"p": "90", "v": "x"}}}
+    assert _check(by_identifier, {"wa-template": TEMPLATE}) == []
+    by_name = {"id": "other-name", "sources": cites, "conformance_pack": {"input_parameters": {"p": "90", "v": "x"}}}
+    assert _check(by_name, {"wa-template": TEMPLATE}) == []
+    assert _check({**by_name, "conformance_pack": None}, {"wa-template": TEMPLATE}) == [
+        ("$.conformance_pack.input_parameters", "differs from AWS's WA template (sources/wa-conformance-pack.yaml), which sets p: '90', v: 'x'", "ERROR")
+    ]
+    assert _check({"id": "unknown", "identifier": "U", "sources": cites}, {"wa-template": TEMPLATE}) == [
+        ("$.sources[0]", "cites AWS's WA template, which deploys no rule named unknown or identified U (sources/wa-conformance-pack.yaml)", "ERROR")
+    ]
+    unset = {**TEMPLATE, "rules": [{"config_rule_name": "r", "identifier": "R", "input_parameters": [{"name": "p"}]}]}  # neither default nor value
+    assert _check({"id": "r", "sources": cites, "conformance_pack": {"input_parameters": {"p": ""}}}, {"wa-template": unset}) == []
+    no_params = {**TEMPLATE, "rules": [{"config_rule_name": "r", "identifier": "R"}]}
+    assert _check({"id": "r", "sources": cites, "conformance_pack": {"input_parameters": {"p": "1"}}}, {"wa-template": no_params}) == [
+        ("$.conformance_pack.input_parameters", "differs from AWS's WA template (sources/wa-conformance-pack.yaml), which sets none", "ERROR")
+    ]
+
+
+def _deprecated(quote: str, path: str = "doc_source/r.md", commit: str = "a" * 40, successor: str = "new-r") -> dict:
+    return {"id": "r", "deprecated": {"successor": successor, "aws_text": {"repo": PAGES_REPO, "path": path, "commit": commit, "quote": quote}}}
+
+
+def test_check_verifies_a_deprecation_quote_on_the_rules_or_successors_page():
+    pages = {"config-rule-pages": PAGES}
+    where = "$.deprecated.aws_text.quote"
+    assert _check(_deprecated("R is replaced by NEW_R", "doc_source/new-r.md"), pages) == []
+    assert _check(_deprecated("page's note. Instead"), pages) == [
+        (where, "the page doc_source/r.md does not say this (sources/config-rule-pages.yaml: neither its description nor its Note holds the quote); a rule is deprecated only where AWS says so", "ERROR")
+    ]
+    assert _check(_deprecated("Retired, says no page"), {}) == []  # no snapshot of the pages: nothing to check against
+    unverified = f"not verified: the catalogue holds no snapshot of {PAGES_REPO} doc_source/r.md at {'c' * 40} (it checks the rule's and its successor's developer guide pages, sources/config-rule-pages.yaml)"
+    assert _check(_deprecated("no longer", commit="c" * 40), pages) == [(where, unverified, "WARNING")]
+    assert _check(_deprecated("no longer", path="doc_source/other.md"), pages)[0][1].startswith("not verified: ")
+    assert _check(_deprecated("The page's text."), pages) == [
+        (where, "the quote states no deprecation (it says none of: deprecated, replaced by, superseded, retired, no longer, instead); a rule is deprecated only where AWS says so", "ERROR")
+    ]
+    assert _check({"id": "r", "deprecated": {"successor": "new-r"}}, pages) == []
+    assert _check({"id": "r", "deprecated": "yes"}, pages) == []  # the schema reports a claim that is no mapping
+
+
+def test_check_reports_a_deprecated_rules_page_errors_too():
+    rule = {**_deprecated("The page's text."), "identifier": "WRONG", "description": "The page's text.", "note": "The page's note.", "sources": [CITES[0]]}
+    rule["parameters"] = [{"name": "p", "description": "P."}, {"name": "d", "description": "D."}]
+    assert [(path, severity) for path, _, severity in _check(rule, {"config-rule-pages": PAGES})] == [
+        ("$.identifier", "ERROR"), ("$.deprecated.aws_text.quote", "ERROR")
+    ]  # fmt: skip
+
+
+def test_a_parameter_of_a_page_without_parameters_is_named():
+    rule = {"id": "new-r", "identifier": "NEW_R", "description": "It is replaced by nothing. R is replaced by NEW_R.", "parameters": [{"name": "x"}]}
+    rule["sources"] = [{**CITES[0], "path": "doc_source/new-r.md"}]
+    assert _check(rule, {"config-rule-pages": PAGES}) == [("$.parameters[0].name", "the page has no parameter 'x' (sources/config-rule-pages.yaml: none)", "ERROR")]

@@ -112,8 +112,9 @@ def test_deterministic_uuids_and_dates(real_catalog, real_doc):
     assert oscal_mapping.mapping_collection_json(real_catalog) == oscal_mapping.mapping_collection_json(real_catalog)
 
 
-def _hostile_crosswalk_catalogue(fixtures_dir: Path, tmp_path: Path) -> Path:
-    """tests/fixtures/hostile plus two snapshots whose texts try to break out of JSON, OSCAL markup and CSV."""
+def _hostile_crosswalk_catalogue(fixtures_dir: Path, tmp_path: Path, hub: list[dict] | None = None) -> Path:
+    """tests/fixtures/hostile plus two snapshots whose texts try to break out of JSON, OSCAL markup and CSV
+    (``hub``: other Security Hub controls instead of the one Evil.1)."""
     root = tmp_path / "hostile"
     shutil.copytree(fixtures_dir / "hostile", root)
     (root / "crosswalks").mkdir()
@@ -123,7 +124,9 @@ def _hostile_crosswalk_catalogue(fixtures_dir: Path, tmp_path: Path) -> Path:
         "id": "security-hub-guide",
         "title": HOSTILE,
         "source": source,
-        "controls": [{"id": "Evil.1", "title": HOSTILE, "severity": HOSTILE, "config_rules": ["evil-rule"], "nist_800_53_r5": ["AC-2(1)", "SI-4"]}],
+        "controls": hub
+        if hub is not None
+        else [{"id": "Evil.1", "title": HOSTILE, "severity": HOSTILE, "config_rules": ["evil-rule"], "nist_800_53_r5": ["AC-2(1)", "SI-4"]}],
     }
     nist = {
         "id": "nist-800-53",
@@ -259,3 +262,38 @@ def test_a_map_names_each_shared_rule_with_the_security_hub_controls_that_relate
     }
     other = oscal_mapping.mapping_collection_data(real_catalog, catalog_href="x/catalog.json")
     assert other["mapping-collection"]["mappings"][0]["source-resource"]["href"] == "x/catalog.json"
+
+
+def _hub(id_: str, nist: list[str]) -> dict:
+    return {"id": id_, "title": "T", "severity": "LOW", "config_rules": ["evil-rule"], "nist_800_53_r5": nist}
+
+
+def test_a_rule_of_two_security_hub_controls_names_both_in_the_remarks(fixtures_dir, tmp_path):
+    root = _hostile_crosswalk_catalogue(fixtures_dir, tmp_path, hub=[_hub("Evil.1", ["SI-4"]), _hub("Evil.2", ["SI-4"])])
+    maps = _maps(oscal_mapping.mapping_collection_data(conformap.load(root)))
+    assert [(m["sources"][0]["id-ref"], m["remarks"]) for m in maps] == [
+        (q, f"AWS Config rules mapped to {q.upper()} whose Security Hub controls list SI-4 as a related requirement: evil-rule (Security Hub Evil.1, Evil.2).")
+        for q in ("h-1", "h-2")
+    ]
+
+
+def test_a_nist_snapshot_that_no_question_reaches_is_refused_with_its_reason(fixtures_dir, tmp_path):
+    root = _hostile_crosswalk_catalogue(fixtures_dir, tmp_path, hub=[_hub("Evil.1", [])])
+    cat = conformap.load(root)
+    assert cat.crosswalks.source("nist-800-53") is not None
+    with pytest.raises(oscal_mapping.NoCrosswalk) as caught:
+        oscal_mapping.mapping_collection_data(cat)
+    assert str(caught.value) == (
+        "the catalogue has no NIST SP 800-53 crosswalk (catalog/crosswalks/): no question reaches a NIST control, so there is no mapping-collection"
+    )
+
+
+def test_the_description_and_the_mapping_uuid_are_fixed(real_doc):
+    doc = real_doc["mapping-collection"]
+    assert doc["provenance"]["mapping-description"] == (
+        "AWS Well-Architected Framework Security Pillar questions mapped to NIST SP 800-53 Rev. 5 controls through shared evidence: "
+        "a question and a NIST control are mapped when an AWS Config rule that the source maps to the question is the AWS Config rule "
+        "of an AWS Security Hub control whose related requirements list the NIST control (AWS Security Hub user guide; AWS's OSCAL "
+        "Security Hub catalog). Generated, not reviewed: the relationship says the two overlap in what the rule checks, no more."
+    )
+    assert doc["mappings"][0]["uuid"] == str(uuid.uuid5(NS, "aws-wa-security-pillar/mapping-collection/mapping"))

@@ -278,7 +278,7 @@ def mini():
     return conformap.load(SITE_MINI)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # built for each test (0.03 s): a module-scoped result would hide mutants from all but its first test
 def site(mini):
     return pages.render_site(mini)
 
@@ -327,7 +327,6 @@ def test_site_paths(site, mini):
 
 def test_site_is_deterministic(mini, site):
     assert pages.render_site(mini) == site
-    assert pages.render_site(mini, build_graph(mini)) == site
 
 
 def test_every_mapping_is_a_link_both_ways(site, mini):
@@ -365,6 +364,91 @@ def test_unmapped_control_says_so(site):
     assert "## Overlap" not in s4
     assert "*(no rule mapped)*" in site["controls/index.md"]
     assert "The source maps no rule to [S\\-4](controls/s-4.md)." in site["index.md"]
+    assert "The source maps no AWS Config rule to this question. The question in the framework: " in s4  # its note only restates that
+
+
+def test_every_page_ends_with_one_line_break(site):
+    texts = {name: md for name, md in site.items() if name.endswith(".md")}
+    assert len(texts) > 10
+    for name, md in texts.items():
+        assert md.endswith("\n") and not md.endswith("\n\n") and not md.endswith(" \n"), name
+
+
+def _edited_site(tmp_path: Path, rel: str, old: str, new: str) -> dict:
+    """The site of a copy of site-mini whose file ``rel`` says ``new`` where it said ``old``."""
+    root = tmp_path / "site-mini"
+    shutil.copytree(SITE_MINI, root)
+    f = root / rel
+    f.write_text(f.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return pages.render_site(conformap.load(root))
+
+
+def test_an_unmapped_questions_own_note_is_shown(tmp_path):
+    site = _edited_site(tmp_path, "controls/S-4.yaml", "The source maps no rule to this question.", "Covered by the organisation's policies.")
+    s4 = site["controls/s-4.md"]
+    assert "The source maps no AWS Config rule to this question. Covered by the organisation's policies\\. The question in the framework: " in s4
+
+
+def test_question_pages_link_their_downloads_and_pack(site):
+    s1 = site["controls/s-1.md"]
+    assert 'Download S\\-1\'s rules as <a href="../../downloads/questions/s-1.csv" download>CSV</a>, or deploy them as the conformance pack below.' in s1
+    assert '<a href="../../downloads/conformance-packs/s-1.yaml" download>s-1.yaml</a>' in s1
+    assert "--conformance-pack-name conformap-s-1 " in s1
+    assert "once per parameter): <code>AlphaCheckParamMaxDays</code>.\n" in s1
+    s3 = site["controls/s-3.md"]
+    assert "- **Parameters:** none; the rules take AWS's defaults.\n" in s3
+    assert "(a process check, not an AWS Config rule); so the pack deploys 1 rule of 3.\n" in s3
+    s2 = site["controls/s-2.md"]  # and a pack per best-practice statement
+    assert '**Deploy S\\-2 S02\\-BP01 \\(The first practice &lt;img src=x onerror=alert\\(1\\)&gt;\\)** as an AWS Config conformance pack (1 rule): ' in s2
+    assert '<a href="../../downloads/conformance-packs/s-2-bp01.yaml" download>s-2-bp01.yaml</a>' in s2
+
+
+def test_question_and_rule_pages_show_the_crosswalk(tmp_path):
+    """site-mini with the Security Hub guide and OSCAL catalog tying alpha-check to S3.1 (NIST AC-2 and PCI 1.2, per the guide) and NIST."""
+    root = tmp_path / "site-mini"
+    shutil.copytree(SITE_MINI, root)
+    (root / "crosswalks").mkdir()
+    pinned = {"path": "x.md", "git_blob": "0" * 40, "sha256": "0" * 64}
+    source = {"repo": "example/source", "commit": "1" * 40, "commit_date": "2026-01-01", "license": "MIT", "files": [pinned]}
+    guide = {"id": "security-hub-guide", "title": "Guide", "source": source, "controls": [
+        {"id": "S3.1", "title": "Buckets are private", "severity": "HIGH", "config_rules": ["alpha-check"], "nist_800_53_r5": ["AC-2"], "pci_dss_v3_2_1": ["1.2"]}]}
+    nist = {"id": "nist-800-53", "title": "NIST", "source": source, "families": [{"id": "AC", "title": "Access Control"}],
+            "controls": [{"id": "AC-2", "title": "Account Management", "family": "AC"}]}  # fmt: skip
+    oscal = {**guide, "id": "security-hub-oscal", "title": "OSCAL", "controls": [{**guide["controls"][0], "nist_800_53_r5": []}]}
+    for name, data in (("security-hub-guide.yaml", guide), ("security-hub-oscal.yaml", oscal), ("nist-800-53-r5.yaml", nist)):
+        (root / "crosswalks" / name).write_text(yaml.safe_dump(data), encoding="utf-8")
+    site = pages.render_site(conformap.load(root))
+    s1 = site["controls/s-1.md"]
+    assert "| [AC\\-2](../crosswalk.md#nist-ac-2) | Account Management | 1 | [alpha\\-check](../rules/alpha-check.md) |" in s1
+    assert "| [<code>S3\\.1</code>](../security-hub.md#hub-s3-1) | Buckets are private | 1 | [alpha\\-check](../rules/alpha-check.md) |" in s1
+    assert "AC\\-2" not in site["controls/s-3.md"]
+    hub = site["security-hub.md"]
+    assert "Security Hub control S3\\.1, severity HIGH: 1 rule ([alpha\\-check](rules/alpha-check.md)), serving 2 questions ([S\\-1](controls/s-1.md), [S\\-2](controls/s-2.md))." in hub
+    alpha = site["rules/alpha-check.md"]
+    assert "| [<code>S3\\.1</code>](../security-hub.md#hub-s3-1) | Buckets are private | HIGH | Security Hub user guide, Security Hub OSCAL catalog |" in alpha
+    assert "Security Hub titles and requirement ids: Guide (example/source at <code>1111111</code>), MIT; OSCAL (example/source at <code>1111111</code>), MIT." in alpha
+    assert "- **NIST SP 800-53 Rev. 5:** [AC\\-2 (Account Management)](../crosswalk.md#nist-ac-2).\n" in alpha
+    assert "- **PCI DSS v3.2.1:** [1\\.2](../security-hub.md#pci-1-2).\n" in alpha
+
+
+def test_a_question_whose_rules_no_pack_deploys_offers_no_pack(tmp_path):
+    """S-3 once gamma-check is a process check: beta-check is deprecated, epsilon-check a process check too."""
+    managed = "kind: managed\nidentifier: GAMMA_CHECK\nservice: Amazon EC2\ntrigger: Configuration changes and Periodic\n"
+    site = _edited_site(tmp_path, "rules/gamma-check.yaml", managed, "kind: process-check\n")
+    assert "downloads/conformance-packs/s-3.yaml" not in site
+    assert "Download S\\-3's rules as <a href=\"../../downloads/questions/s-3.csv\" download>CSV</a>.\n" in site["controls/s-3.md"]
+
+
+def test_rule_pages_cite_their_rows_errata_and_undocumented_pack_parameters(mini, tmp_path):
+    gh = GitHub.from_mkdocs(MKDOCS["repo_url"], MKDOCS["edit_uri"])
+    site = pages.render_site(mini, github=gh)
+    assert "- Rows 3, 4 of [Site mini page](https://example.com/page).\n" in site["rules/beta-check.md"]
+    assert "- [E1: Row 4 prints the S\\-1 description &lt;script&gt;alert\\('e1'\\)&lt;/script&gt;](../errata.md#e1)\n" in site["rules/beta-check.md"]
+    assert "../errata.md#e1" not in site["rules/gamma-check.md"]
+    assert "not in the rule's documentation" not in site["rules/alpha-check.md"]  # maxDays is documented
+    alpha = _edited_site(tmp_path, "rules/alpha-check.yaml", 'input_parameters: {maxDays: "30"}', 'input_parameters: {maxDays: "30", extraKey: "x"}')["rules/alpha-check.md"]
+    assert "- <code>extraKey</code>: set by the conformance pack, not in the rule's documentation.\n" in alpha
+    assert "<code>maxDays</code>: set by the conformance pack" not in alpha
 
 
 def test_control_page(site):
@@ -580,6 +664,9 @@ def test_downloads_agree(site, mini):
     manifest = json.loads(site["downloads/manifest.json"])
     assert {"downloads/" + f["path"] for f in manifest["files"]} == set(listed) - {"downloads/manifest.json"}
     assert "## Data dictionary" in index and "| <code>rule\\_identifier</code> | id | The managed rule" in index
+    assert '| <a href="mappings.csv" download>mappings\\.csv</a> | One row per mapping \\(UTF\\-8, CRLF\\); columns in the data dictionary\\. | 8 rows | ' in index
+    assert '| <a href="manifest.json" download>manifest\\.json</a> | Every file above with its size, SHA-256, format and row count, and the catalogue version and capture date it comes from. | — | ' in index
+    assert "**Deploy S\\-2 \\(How do you do the \\*second\\* thing?\\)** as an AWS Config conformance pack (2 rules): <a href=\"conformance-packs/s-2.yaml\" download>s-2.yaml</a>." in index
 
 
 def test_methodology_states_the_definitions(site):
@@ -597,6 +684,8 @@ def test_edit_paths(mini):
     assert "overlap.md" not in edits and "index.md" not in edits
     for rel in edits.values():
         assert (paths.PROJECT_ROOT / rel).is_file()
+    no_errata = conformap.load(SITE_MINI.parent / "stats")  # errata: [], in its errata.yaml
+    assert not no_errata.errata and pages.edit_paths(no_errata)["errata.md"] == "tests/fixtures/stats/errata.yaml"
 
 
 def test_every_page_renders_inert(site):
@@ -952,7 +1041,8 @@ def test_methodology_page_shows_the_comparison_with_aws_template(real_catalog):
     md = pages.render_site(real_catalog)[routes.METHODOLOGY]
     section = md.split("## The conformance packs and AWS's template", 1)[1].split("\n## ", 1)[0]
     assert "<code>secretsmanager\\-secret\\-unused\\-2</code> | rule | none | deployed | a second copy of secretsmanager\\-secret\\-unused" in section
-    assert "| 127 rules | Description | set | none |" in section
+    assert "| 127 rules | Description | set | none | conformap starts each rule's Description with the question and best\\-practice ids it serves \\(AWS's template sets none\\) |" in section
+    assert section.count(" | Description | ") == 1  # the descriptions in one row, not one row per rule
     assert "not explained" not in section
 
 

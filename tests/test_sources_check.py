@@ -63,12 +63,18 @@ def test_a_parameter_the_rule_lost_is_drift(tmp_path, capsys):
     assert main(["validate", str(root)]) == 1
     assert "$.parameters: the page has a parameter 'AllowedDays' that the rule does not record" in capsys.readouterr().out
     data["sources"][0]["commit"] = "0" * 40
+    page_description = data["description"]
+    data["identifier"], data["description"] = "EC2_STOPPED_INSTANCES", "Checks stopped instances."
     f.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     code, out, _ = run(capsys, "--catalog", str(root), "--format", "json")
     assert code == 1
+    kinds = [d["kind"] for d in json.loads(out)["differences"]]
+    assert kinds[:4] == ["drift", "drift", "drift", "disagreement"]  # drift first
     drift = [d for d in json.loads(out)["differences"] if d["kind"] == "drift"]
-    assert [(d["subject"], d["field"], d["stated"], d["message"]) for d in drift] == [
-        ("ec2-stopped-instance", "parameters.AllowedDays", "AllowedDays", "the rule page has a parameter the rule does not record")
+    assert [(d["source"], d["subject"], d["field"], d["catalogue"], d["stated"], d["message"]) for d in drift] == [
+        ("config-rule-pages", "ec2-stopped-instance", "description", "Checks stopped instances.", page_description, "the description differs from the rule page"),
+        ("config-rule-pages", "ec2-stopped-instance", "identifier", "EC2_STOPPED_INSTANCES", "EC2_STOPPED_INSTANCE", "the rule page states another identifier"),
+        ("config-rule-pages", "ec2-stopped-instance", "parameters.AllowedDays", None, "AllowedDays", "the rule page has a parameter the rule does not record"),
     ]
 
 
@@ -86,8 +92,8 @@ def test_a_scope_the_rule_does_not_record_is_drift_as_in_validate(tmp_path, caps
     code, out, _ = run(capsys, "--catalog", str(root), "--format", "json")
     assert code == 1
     drift = [d for d in json.loads(out)["differences"] if d["kind"] == "drift"]
-    assert [(d["subject"], d["field"], d["catalogue"], d["stated"]) for d in drift] == [
-        ("ssm-document-not-public", "conformance_pack.scope_resource_types", None, "AWS::SSM::Document")
+    assert [(d["source"], d["subject"], d["field"], d["catalogue"], d["stated"]) for d in drift] == [
+        ("conformance-packs", "ssm-document-not-public", "conformance_pack.scope_resource_types", None, "AWS::SSM::Document")
     ]
 
 

@@ -235,7 +235,7 @@ def _rule_drift(cat: Catalog) -> list[Difference]:
     scopes = cat.crosswalks.pack_scopes
     if scopes:
         for rule in cat.rules:
-            d = fidelity.scope_drift(rule.pack_scope_resource_types, scopes.get(rule.identifier or ""))
+            d = fidelity.scope_drift(rule.pack_scope_resource_types, scopes.get(rule.identifier) if rule.identifier else None)
             if d is not None:
                 found.append(("conformance-packs", rule.id, d))
     return [Difference(DRIFT, source, rid, d.field, d.ours, d.stated, _DRIFT_MESSAGES[d.kind]) for source, rid, d in found]
@@ -276,10 +276,10 @@ def _guard(cat: Catalog, x: CrosswalkAnalysis) -> list[Difference]:
     return out
 
 
-def summary(cat: Catalog, cw: CrosswalkAnalysis | None = None) -> dict[str, int]:
+def summary(cat: Catalog, cw: CrosswalkAnalysis) -> dict[str, int]:
     """The coverage counts of the crosswalks (one definition, for this report and the site)."""
     x = cat.crosswalks
-    counts = (cw or CrosswalkAnalysis(cat)).corroboration_counts
+    counts = cw.corroboration_counts
 
     ours = {r.id for r in cat.rules}
 

@@ -171,7 +171,7 @@ def _check_scope(doc: YamlDocument, snap: YamlDocument, scopes: dict[str, list[s
     rel = paths.SOURCE_SNAPSHOTS["conformance-packs"][0]
     identifier = doc.data.get("identifier")
     pack = doc.data.get("conformance_pack") or {}
-    d = scope_drift(pack.get("scope_resource_types"), scopes.get(identifier or ""))
+    d = scope_drift(pack.get("scope_resource_types"), scopes.get(identifier))  # a rule without identifier: None
     if d is None:
         return []
     if d.kind == SCOPE_NOT_RECORDED:

@@ -89,9 +89,21 @@ class _RefLoader(yaml.SafeLoader):
     """YAML with CloudFormation's short-form tags read as their long form (``!Ref X`` -> ``{"Ref": "X"}``)."""
 
 
-_RefLoader.add_multi_constructor(
-    "!", lambda loader, suffix, node: {("Ref" if suffix == "Ref" else "Fn::" + suffix): loader.construct_object(node, deep=True) if not isinstance(node, yaml.ScalarNode) else loader.construct_scalar(node)}
-)
+def _long_form(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    """``!Ref X`` -> ``{"Ref": "X"}``, ``!If [c, a, b]`` -> ``{"Fn::If": [c, a, b]}`` (the node's own value: constructing
+    the tagged node itself again would recurse)."""
+    value: Any
+    if isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    elif isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    else:
+        assert isinstance(node, yaml.ScalarNode)  # YAML has no fourth kind of node
+        value = loader.construct_scalar(node)
+    return {"Ref" if suffix == "Ref" else "Fn::" + suffix: value}
+
+
+_RefLoader.add_multi_constructor("!", _long_form)
 
 
 def _param_ref(value: Any) -> str | None:

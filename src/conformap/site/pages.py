@@ -105,9 +105,9 @@ def controls_index(site: _Site) -> str:
 
 
 def control_detail(
-    site: _Site, c: Control, files: dict[str, str | None] | None = None, packs: dict[str, conformance_pack.PackSummary] | None = None
+    site: _Site, c: Control, files: dict[str, str] | None = None, packs: dict[str, conformance_pack.PackSummary] | None = None
 ) -> str:
-    """A question's page; ``files``: its CSV and conformance pack (:func:`question_files`), linked beside its rules;
+    """A question's page; ``files``: its CSV (:func:`question_files`), linked beside its rules;
     ``packs``: every pack's summary, for the deploy blocks of the question and its best-practice statements."""
     cat = site.cat
     by_statement: dict[str, list[tuple[Rule, Mapping]]] = defaultdict(list)
@@ -255,16 +255,16 @@ def pack_context(pack: conformance_pack.PackSummary) -> dict[str, Any]:
     """What the ``deploy`` macro (templates/_macros.md.j2) shows of one pack."""
     files = [(name, published.PREFIX + published.PACKS_DIR + name) for name in pack.files]
     return dict(
-        name=pack.name, label=pack.label, files=files, rules=pack.rules, mapped=pack.mapped, left_out=pack.left_out,
+        label=pack.label, files=files, rules=pack.rules, mapped=pack.mapped, left_out=pack.left_out,
         parameters=pack.parameters, max_bytes=conformance_pack.MAX_TEMPLATE_BYTES,
     )
 
 
-def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str | None] | None:
-    """The downloads of one question that the site publishes: its CSV and its conformance pack (docs-relative)."""
+def question_files(control_id: str, files: dict[str, bytes]) -> dict[str, str] | None:
+    """The downloads of one question that the site publishes beside its rules: its CSV (docs-relative); its
+    conformance pack is the deploy block of ``packs``."""
     csv_path = published.PREFIX + published.question_csv(control_id)
-    pack = published.PREFIX + published.question_pack(control_id)
-    return {"csv": csv_path, "pack": pack if pack in files else None} if csv_path in files else None
+    return {"csv": csv_path} if csv_path in files else None
 
 
 def downloads_page(
@@ -283,7 +283,6 @@ def downloads_page(
 
 def render_site(
     catalog: Catalog,
-    graph: nx.DiGraph | None = None,
     *,
     github: GitHub | None = None,
     changes: str | None = None,
@@ -295,7 +294,7 @@ def render_site(
     page (:func:`conformap.site.changes.changes_markdown`, which escapes catalogue text), written as
     ``changes.md`` and linked from the home page.
     """
-    site = _Site(catalog, graph if graph is not None else build_graph(catalog), github, changes is not None)
+    site = _Site(catalog, build_graph(catalog), github, changes is not None)
     entries = published.entries(catalog)
     files = published.download_files(catalog, entries)
     pages: dict[str, str] = {routes.HOME: home(site, entries), routes.CONTROLS_INDEX: controls_index(site), routes.RULES_INDEX: rules_index(site)}
