@@ -17,7 +17,9 @@ import yaml
 from conformap import paths
 from conformap.load.loader import validate
 from conformap.ingest.page_import import ImportFailure, ImportRejected
+from conformap.ingest import source_import
 from conformap.ingest.source_import import SourceRemovalsRefused, import_source
+from conformap.ingest.staging import CatalogPathError
 from conformap.ingest.source_specs import SourceInputError
 from conformap.parse import reading
 from conformap.cli import main
@@ -396,6 +398,7 @@ def test_an_import_that_breaks_another_snapshot_writes_nothing(cat, tmp_path):
     with pytest.raises(ImportRejected) as err:
         import_source("security-hub-oscal", source, OTHER_COMMIT, DATE, cat, allow_removals=1)
     assert [(Path(d.file).name, d.path) for d in err.value.diagnostics] == [("security-hub-guide.yaml", "$.controls[2].config_rules")]
+    assert err.value.lines == ["conformap: the snapshot would add the 1 error(s) above; nothing was written"]
     assert tree_hash(cat) == before
 
 
@@ -479,3 +482,113 @@ def test_a_page_with_too_many_headings_is_refused(cat, tmp_path):
         run("security-hub-guide", cat, source)
     (where, message), = err.value.problems
     assert where.startswith("doc_source/s3-controls.md:") and message == f"more than {reading.MAX_HEADINGS} headings (the limit for a page)"
+
+
+# --- the importer's own refusals and reading, word for word (what mutation testing of ingest/source_import.py
+# found unchecked): each case fails before any source is built, so each costs a few milliseconds.
+
+
+def _refused(name: str, source: Path, root: Path | None) -> list[tuple[str, str]]:
+    with pytest.raises(SourceInputError) as err:
+        import_source(name, source, OTHER_COMMIT, DATE, root)
+    return err.value.problems
+
+
+def test_a_set_of_files_given_as_one_file_is_refused(cat, tmp_path):
+    f = tmp_path / "s3-controls.md"
+    f.write_text("# S3\n", encoding="utf-8")
+    assert _refused("security-hub-guide", f, cat) == [(str(f), "this source is a set of files: give the checkout folder")]
+
+
+def test_a_source_path_that_does_not_exist_is_refused(cat, tmp_path):
+    nowhere = tmp_path / "nowhere"
+    expected = [(str(nowhere), "not found: give a checkout of aws-cloudformation/aws-guard-rules-registry")]
+    assert _refused("guard-registry", nowhere, cat) == expected
+    # without --catalog: the default catalogue is read (never written: the source fails first)
+    assert _refused("guard-registry", nowhere, None) == expected
+
+
+def test_a_checkout_without_the_source_files_is_refused(cat, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert _refused("security-hub-guide", empty, cat) == [(str(empty), "no source files found: is this a checkout of awsdocs/aws-security-hub-user-guide?")]
+
+
+def test_a_one_file_source_given_as_a_link_is_refused(cat, tmp_path):
+    link = tmp_path / "guard.json"
+    link.symlink_to(CHECKOUTS / "guard-registry" / GUARD_FILE)
+    assert _refused("guard-registry", link, cat) == [(str(link), "guard.json is a symbolic link; links in a checkout are not followed")]
+
+
+def test_files_missing_or_unreadable_in_the_checkout_are_named(cat, tmp_path):
+    source = checkout(tmp_path, "guard-registry")
+    (source / GUARD_FILE).unlink()
+    assert _refused("guard-registry", source, cat) == [(str(source / GUARD_FILE), "missing from the checkout")]
+    shutil.rmtree(source / "mappings")
+    (source / "mappings").write_text("a file where the folder was\n", encoding="utf-8")
+    assert _refused("guard-registry", source, cat) == [(str(source / GUARD_FILE), "cannot read: Not a directory")]
+
+
+def test_a_licence_file_that_is_not_a_file_is_named(cat, tmp_path):
+    source = checkout(tmp_path, "guard-registry")
+    (source / "LICENSE").unlink()
+    (source / "LICENSE").mkdir()
+    assert _refused("guard-registry", source, cat) == [(str(source / "LICENSE"), "not a regular file")]
+
+
+def test_a_folder_that_is_not_a_catalogue_is_refused(tmp_path):
+    expected = "not a catalogue (no framework.yaml and rules/): import the AWS page first"
+    for folder, files in (("none", ()), ("framework-only", ("framework.yaml",))):
+        root = tmp_path / folder
+        root.mkdir()
+        for f in files:
+            (root / f).write_text("id: x\n", encoding="utf-8")
+        with pytest.raises(CatalogPathError) as err:
+            import_source("guard-registry", CHECKOUTS / "guard-registry", OTHER_COMMIT, DATE, root)
+        assert (err.value.path, err.value.problem) == (root, expected)
+
+
+def test_a_rule_file_that_does_not_read_counts_as_a_rule_without_identifier(cat):
+    (cat / "rules" / "broken-rule.yaml").write_text("id: [\n", encoding="utf-8")
+    # the broken file is the catalogue's own error, not one the import adds: the import goes on, without a crash
+    assert run("guard-registry", cat).written == ["crosswalks/guard-wa-security-pillar.yaml", "sources/licenses/guard-registry/LICENSE"]
+    assert source_import._read_catalogue(cat).identifiers["broken-rule"] is None
+
+
+def test_the_report_names_the_source(cat):
+    report = run("guard-registry", cat)
+    assert (report.name, report.relpath, report.items) == ("guard-registry", "crosswalks/guard-wa-security-pillar.yaml", 2)
+
+
+def test_a_removal_refused_names_the_snapshot_and_the_allowance(cat, tmp_path):
+    run("guard-registry", cat)
+    source = checkout(tmp_path, "guard-registry")
+    data = json.loads((source / GUARD_FILE).read_text(encoding="utf-8"))
+    data["mappings"] = [m for m in data["mappings"] if "alpha_rule" not in m["guardFilePath"]]
+    (source / GUARD_FILE).write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SourceRemovalsRefused) as err:
+        run("guard-registry", cat, source)
+    rel = "crosswalks/guard-wa-security-pillar.yaml"
+    assert (err.value.relpath, err.value.removed, err.value.allowed) == (rel, ["mappings rules/aws/s3/alpha_rule.guard"], 0)
+    assert str(err.value) == f"{rel}: the import would remove 1 entries (0 allowed)"
+
+
+def test_the_entries_of_a_snapshot_are_named_by_their_key_field():
+    lists = {"controls": [], "mappings": [], "scopes": [], "rules": []}
+    data = {
+        "controls": [{"id": "S3.1", "title": "t"}, "not an entry", {"title": "no name"}],
+        "mappings": [{"guard_file": "rules/a.guard", "rule": "a"}],
+        "scopes": [{"identifier": "S3_X"}],
+        "rules": [{"rule": "r", "id": 5}],
+    }
+    assert source_import._keys(data, lists) == ["controls S3.1", "mappings rules/a.guard", "scopes S3_X", "rules r"]
+    assert source_import._keys(None, lists) == [] and source_import._keys({"controls": 5}, lists) == []
+
+
+def test_the_listing_skips_git_and_names_links_without_following_them(tmp_path):
+    (tmp_path / ".git" / "objects").mkdir(parents=True)
+    (tmp_path / ".git" / "HEAD").write_text("ref\n", encoding="utf-8")
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "f.md").write_text("x\n", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(tmp_path / "d")
+    assert source_import._listing(tmp_path) == (["d/f.md"], ["linked"])
