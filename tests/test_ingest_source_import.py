@@ -592,3 +592,9 @@ def test_the_listing_skips_git_and_names_links_without_following_them(tmp_path):
     (tmp_path / "d" / "f.md").write_text("x\n", encoding="utf-8")
     (tmp_path / "linked").symlink_to(tmp_path / "d")
     assert source_import._listing(tmp_path) == (["d/f.md"], ["linked"])
+
+
+def test_a_template_in_another_shape_is_named_with_what_went_wrong(cat, tmp_path):
+    source = checkout(tmp_path, "wa-template")
+    (source / paths.WA_TEMPLATE_PATH).write_text("Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n    Properties: [1, 2]\n", encoding="utf-8")
+    assert _refused("wa-template", source, cat) == [(str(source), "not in the expected shape (AttributeError: 'list' object has no attribute 'get')")]
