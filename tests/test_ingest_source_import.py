@@ -500,12 +500,16 @@ def test_a_set_of_files_given_as_one_file_is_refused(cat, tmp_path):
     assert _refused("security-hub-guide", f, cat) == [(str(f), "this source is a set of files: give the checkout folder")]
 
 
-def test_a_source_path_that_does_not_exist_is_refused(cat, tmp_path):
+def test_a_source_path_that_does_not_exist_is_refused(cat, tmp_path, monkeypatch):
     nowhere = tmp_path / "nowhere"
     expected = [(str(nowhere), "not found: give a checkout of aws-cloudformation/aws-guard-rules-registry")]
     assert _refused("guard-registry", nowhere, cat) == expected
-    # without --catalog: the default catalogue is read (never written: the source fails first)
-    assert _refused("guard-registry", nowhere, None) == expected
+    # without --catalog: the default catalogue (here a copy, so that the test never touches the clone's own)
+    monkeypatch.setattr(paths, "DEFAULT_CATALOG", cat)
+    (cat / "framework.yaml").unlink()
+    with pytest.raises(CatalogPathError) as err:
+        import_source("guard-registry", nowhere, OTHER_COMMIT, DATE, None)
+    assert err.value.path == cat
 
 
 def test_a_checkout_without_the_source_files_is_refused(cat, tmp_path):
